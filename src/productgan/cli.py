@@ -1,0 +1,151 @@
+"""The `productgan` command line: each command is a few lines over the library."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+
+from productgan.errors import ProductGANError
+
+app = typer.Typer(help="Learn a product catalog; generate new products on demand.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+data_app = typer.Typer(help="Inspect catalogs.", no_args_is_help=True)
+app.add_typer(data_app, name="data")
+console = Console()
+err_console = Console(stderr=True)
+
+
+def friendly_errors(command):
+    """Show user errors (bad files, unknown levels) as one clear line instead of a traceback."""
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except ProductGANError as error:
+            err_console.print(f"[bold red]error:[/] {error}")
+            raise typer.Exit(code=2) from None
+    return wrapper
+
+
+def _split(values: Optional[List[str]]) -> list[str]:
+    """Accept both --condition color,category and --condition color --condition category."""
+    return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
+
+
+def _parse_sets(values: Optional[List[str]]) -> dict[str, str]:
+    pairs = {}
+    for value in values or []:
+        if "=" not in value:
+            raise ProductGANError(f"--set expects attribute=level, got {value!r}")
+        key, level = value.split("=", 1)
+        pairs[key.strip()] = level.strip()
+    return pairs
+
+
+@app.command()
+@friendly_errors
+def train(
+    data: str = typer.Option(..., help="Catalog: a folder, folder with attributes.csv, IDX file, or builtin:catalog."),
+    out: Path = typer.Option(..., help="Run folder (checkpoint, samples, metrics, TensorBoard)."),
+    model: str = typer.Option("resnet", help="Model family: resnet (default) or dcgan."),
+    resolution: int = typer.Option(64, help="Square image size: 32, 64, 128 or 256."),
+    channels: int = typer.Option(3, help="3 for RGB, 1 for grayscale."),
+    condition: Optional[List[str]] = typer.Option(None, help="Attribute columns to condition on, e.g. color,category."),
+    min_count: int = typer.Option(1, help="Merge levels seen fewer times into 'other'."),
+    minutes: Optional[float] = typer.Option(None, help="Wall-clock budget."),
+    kimg: Optional[float] = typer.Option(None, help="Budget in thousands of real images shown."),
+    batch: int = typer.Option(32, help="Batch size per process."),
+    seed: int = typer.Option(0, help="Seed: the same seed and settings give the same run."),
+    width: int = typer.Option(64, help="Channels at the highest resolution (model capacity)."),
+    loss: str = typer.Option("hinge", help="hinge | nsgan | rpgan | wgan."),
+    r1_gamma: float = typer.Option(0.0, help="R1 gradient penalty weight (0: off)."),
+    gp_weight: float = typer.Option(0.0, help="WGAN-GP weight (with --loss wgan)."),
+    spectral_norm: bool = typer.Option(True, help="Spectral norm in the discriminator."),
+    augment: str = typer.Option("translation,cutout,color", help="DiffAugment ops; those that would change a conditioned attribute are dropped. 'none' for no augmentation."),
+    ema_kimg: float = typer.Option(2.0, help="EMA half-life of the generator in kimg (0: no EMA)."),
+    lr: float = typer.Option(2e-4, help="Adam learning rate for G and D."),
+    sample_every: float = typer.Option(10.0, help="Sample grids every this many kimg."),
+    checkpoint_every: float = typer.Option(10.0, help="Checkpoint every this many kimg."),
+    device: str = typer.Option("auto", help="auto | cpu | cuda."),
+    compile: bool = typer.Option(False, help="torch.compile the models (GPU)."),
+    resume: bool = typer.Option(False, help="Continue the run in --out exactly where it stopped."),
+):
+    """Train a (conditional) GAN on a catalog."""
+    from productgan.models.config import ModelConfig
+    from productgan.train import TrainConfig
+    from productgan.train import train as run_training
+
+    config = TrainConfig(
+        data=data, out=str(out), condition=_split(condition), min_count=min_count,
+        model=ModelConfig(family=model, resolution=resolution, channels=channels, width=width,
+                          d_spectral_norm=spectral_norm),
+        batch=batch, kimg=kimg, minutes=minutes, seed=seed, lr_g=lr, lr_d=lr, loss=loss,
+        r1_gamma=r1_gamma, gp_weight=gp_weight, augment=[] if augment == "none" else _split([augment]),
+        ema_kimg=ema_kimg, sample_every_kimg=sample_every, checkpoint_every_kimg=checkpoint_every,
+        device=device, compile=compile,
+    )
+    result = run_training(config, resume=resume)
+    console.print(f"[green]done[/] ({result.stopped}): {result.images_seen / 1000:.1f} kimg in "
+                  f"{result.elapsed_s:.0f} s, {result.images_per_s:.0f} img/s; checkpoint {result.checkpoint}")
+
+
+@app.command()
+@friendly_errors
+def generate(
+    run: Path = typer.Argument(..., help="Run folder or checkpoint file."),
+    n: int = typer.Option(16, help="Number of images."),
+    set_: Optional[List[str]] = typer.Option(None, "--set", help="attribute=level, repeatable."),
+    seed: int = typer.Option(0),
+    truncation: Optional[float] = typer.Option(None, help="Redraw latents beyond this |z| (e.g. 0.7)."),
+    out: Path = typer.Option(Path("generated"), help="Output folder."),
+    grid: bool = typer.Option(False, help="Also write grid.png."),
+    device: str = typer.Option("cpu"),
+):
+    """Generate product images from a checkpoint alone."""
+    from productgan.generate import load_generator
+    from productgan.grid import make_grid, save_png
+
+    generator = load_generator(run, device=device)
+    images = generator.generate(n, seed=seed, truncation=truncation, **_parse_sets(set_))
+    for i, image in enumerate(images):
+        save_png(image, out / f"{i:04d}.png")
+    if grid:
+        save_png(make_grid(images, ncols=min(8, n)), out / "grid.png")
+    console.print(f"wrote {n} images to {out}")
+
+
+@data_app.command("inspect")
+@friendly_errors
+def data_inspect(
+    path: str = typer.Argument(..., help="Catalog to inspect."),
+    resolution: int = typer.Option(64),
+    channels: int = typer.Option(3),
+    sheet: Path = typer.Option(Path("contact-sheet.png"), help="Where to write the contact sheet PNG."),
+):
+    """Counts per attribute level, image sizes, skipped files and why; writes a contact sheet."""
+    from productgan.data.inspect import inspect_catalog, print_inspect_report
+
+    report = inspect_catalog(path, resolution=resolution, channels=channels, contact_sheet=sheet)
+    print_inspect_report(report, console)
+
+
+@app.command()
+@friendly_errors
+def demo(
+    out: Path = typer.Option(Path("demo-out"), help="Output folder for the run and report.html."),
+    minutes: float = typer.Option(3.5, help="Training budget on the built-in catalog."),
+    seed: int = typer.Option(0),
+):
+    """Train on the built-in catalog, draw every category and colour, write report.html."""
+    from productgan.demo import run_demo
+
+    report = run_demo(out, minutes=minutes, seed=seed)
+    console.print(f"[green]open[/] {report}")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,138 @@
+"""Sampling from a trained generator: the object the CLI, the demo, the report and the server use.
+
+`load_generator(checkpoint)` needs nothing but the checkpoint file (or its run folder): the model
+config, attribute vocabularies and the observed attribute combinations are in its header.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from productgan.data.catalog import level_ids
+from productgan.errors import AttributeLevelError
+from productgan.grid import make_grid, to_uint8
+from productgan.models import create_generator
+from productgan.models.config import ModelConfig
+from productgan.train.checkpoint import load_module, load_tensors, read_meta, resolve_checkpoint
+
+
+def truncated_normal(shape: tuple[int, ...], truncation: float | None, generator: torch.Generator) -> torch.Tensor:
+    """Standard normal latents; with truncation t, values beyond |t| are redrawn (BigGAN's trick:
+    lower t trades diversity for typicality)."""
+    z = torch.randn(shape, generator=generator)
+    if truncation is None:
+        return z
+    if truncation <= 0:
+        raise ValueError(f"truncation must be > 0, got {truncation}")
+    for _ in range(100):
+        outside = z.abs() > truncation
+        if not outside.any():
+            break
+        z[outside] = torch.randn(int(outside.sum()), generator=generator)
+    return z.clamp_(-truncation, truncation)
+
+
+class ProductGenerator:
+    """A generator plus its vocabulary: ask for attributes by name, get uint8 images.
+
+    combos: observed rows of label ids with their counts; attributes not asked for are drawn from
+    the combinations that exist in the catalog and agree with what was asked ("a red one" draws a
+    category that exists in red), falling back to each attribute's own frequencies.
+    """
+
+    def __init__(self, module: torch.nn.Module, names: list[str], levels: dict[str, list[str]],
+                 combos: list[tuple[list[int], int]] | None = None, device: str | torch.device = "cpu"):
+        self.module = module.eval()
+        self.names = list(names)
+        self.levels = {n: list(levels[n]) for n in self.names}
+        self.combos = combos or []
+        self.device = torch.device(device)
+        self.latent_dim = int(module.latent_dim)
+
+    @property
+    def attributes(self) -> dict[str, list[str]]:
+        return {n: list(self.levels[n]) for n in self.names}
+
+    def labels_for(self, n: int, wanted: dict[str, str], generator: torch.Generator) -> torch.Tensor:
+        """(n, A) label ids honouring `wanted` and filling the rest from observed combinations."""
+        ids = level_ids(self.levels, self.names, wanted)
+        if not self.names:
+            return torch.zeros(n, 0, dtype=torch.long)
+        rows = [(row, count) for row, count in self.combos
+                if all(i is None or row[k] == i for k, i in enumerate(ids))]
+        if rows:
+            weights = torch.tensor([c for _, c in rows], dtype=torch.float)
+            picks = torch.multinomial(weights, n, replacement=True, generator=generator)
+            labels = torch.tensor([rows[p][0] for p in picks.tolist()], dtype=torch.long)
+        else:
+            labels = torch.stack([self._marginal(k, n, generator) for k in range(len(self.names))], dim=1)
+        for k, i in enumerate(ids):
+            if i is not None:
+                labels[:, k] = i
+        return labels
+
+    def _marginal(self, k: int, n: int, generator: torch.Generator) -> torch.Tensor:
+        counts = torch.ones(len(self.levels[self.names[k]]))
+        for row, count in self.combos:
+            counts[row[k]] += count
+        return torch.multinomial(counts, n, replacement=True, generator=generator)
+
+    @torch.no_grad()
+    def render(self, z: torch.Tensor, labels: torch.Tensor, batch: int = 64) -> np.ndarray:
+        """Run the network on given latents and labels; uint8 (N, H, W, C)."""
+        out = []
+        for start in range(0, len(z), batch):
+            images = self.module(z[start:start + batch].to(self.device), labels[start:start + batch].to(self.device))
+            out.append(to_uint8(images))
+        return np.concatenate(out) if out else np.zeros((0,), np.uint8)
+
+    def generate(self, n: int, seed: int = 0, truncation: float | None = None, **attributes: str) -> np.ndarray:
+        """n images with the given attribute levels, e.g. generate(8, color='Red', category='Shoes')."""
+        if n < 1:
+            raise ValueError(f"n must be >= 1, got {n}")
+        generator = torch.Generator().manual_seed(seed)
+        z = truncated_normal((n, self.latent_dim), truncation, generator)
+        labels = self.labels_for(n, attributes, generator)
+        return self.render(z, labels)
+
+    def level_grid(self, attribute: str, per_level: int = 8, seed: int = 0, truncation: float | None = None,
+                   fixed: dict[str, str] | None = None) -> tuple[np.ndarray, list[str]]:
+        """One row per level of `attribute`, the same latents (and other attributes) in each column.
+
+        That makes the effect of the attribute alone visible. Returns (grid image, row labels).
+        """
+        if attribute not in self.levels:
+            raise AttributeLevelError(f"unknown attribute {attribute!r}; this model is conditioned on: "
+                                      + (", ".join(self.names) or "(nothing)"))
+        generator = torch.Generator().manual_seed(seed)
+        z = truncated_normal((per_level, self.latent_dim), truncation, generator)
+        base = self.labels_for(per_level, fixed or {}, generator)
+        k = self.names.index(attribute)
+        zs, labels = [], []
+        for level in range(len(self.levels[attribute])):
+            row = base.clone()
+            row[:, k] = level
+            zs.append(z)
+            labels.append(row)
+        images = self.render(torch.cat(zs), torch.cat(labels))
+        return make_grid(images, ncols=per_level), list(self.levels[attribute])
+
+    def sample_grid(self, n: int = 64, seed: int = 0, truncation: float | None = None) -> np.ndarray:
+        images = self.generate(n, seed=seed, truncation=truncation)
+        return make_grid(images, ncols=int(np.ceil(np.sqrt(n))))
+
+
+def load_generator(path: str | Path, device: str | torch.device = "cpu", use_ema: bool = True) -> ProductGenerator:
+    """Rebuild the (EMA) generator from a checkpoint file or run folder."""
+    path = resolve_checkpoint(path)
+    meta = read_meta(path)
+    model_config = ModelConfig(**meta.config["model"])
+    model_config.level_counts = tuple(model_config.level_counts)
+    module = create_generator(model_config)
+    name = "ema_generator" if use_ema and meta.config.get("ema_kimg", 0) > 0 else "generator"
+    load_module(module, load_tensors(path, prefix=name + ".", device="cpu"), name)
+    combos = [(list(row), int(count)) for row, count in meta.extra.get("label_combos", [])]
+    return ProductGenerator(module.to(device), meta.condition_names, meta.levels, combos, device)

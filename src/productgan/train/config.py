@@ -1,0 +1,60 @@
+"""The typed training configuration, saved in config.json and inside every checkpoint."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+
+from productgan.models.config import ModelConfig
+
+
+@dataclass
+class TrainConfig:
+    """Every hyper-parameter of a run in one place (nanoGPT-style), with the defaults we measured best.
+
+    Stopping: at `kimg` thousand real images shown, or after `minutes` of wall time, whichever
+    comes first; at least one must be set.
+    """
+
+    data: str = "builtin:catalog"
+    out: str = "runs/default"
+    condition: list[str] = field(default_factory=list)
+    min_count: int = 1
+    model: ModelConfig = field(default_factory=ModelConfig)
+    batch: int = 32
+    kimg: float | None = None
+    minutes: float | None = None
+    seed: int = 0
+    lr_g: float = 2e-4
+    lr_d: float = 2e-4
+    betas: tuple[float, float] = (0.0, 0.99)
+    loss: str = "hinge"  # hinge | nsgan | rpgan | wgan
+    r1_gamma: float = 0.0  # R1 on reals (and R2 on fakes when r2 is set); 0 disables
+    r2: bool = False
+    gp_weight: float = 0.0  # WGAN-GP weight (for loss=wgan)
+    penalty_every: int = 4  # lazy regularisation interval (StyleGAN2)
+    augment: list[str] = field(default_factory=lambda: ["translation", "cutout", "color"])
+    ema_kimg: float = 2.0  # EMA half-life in thousands of images; 0 disables the EMA generator
+    ema_rampup: float = 0.05
+    d_steps: int = 1
+    sample_every_kimg: float = 10.0
+    checkpoint_every_kimg: float = 10.0
+    grid_per_level: int = 8
+    device: str = "auto"  # auto | cpu | cuda
+    bf16: bool = True  # autocast on CUDA only
+    compile: bool = False
+    channels_last: bool = True
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "TrainConfig":
+        """Rebuild from JSON, ignoring keys from newer versions so old code can still read it."""
+        known = {f.name for f in fields(cls)}
+        kwargs = {k: v for k, v in data.items() if k in known}
+        model_known = {f.name for f in fields(ModelConfig)}
+        model = ModelConfig(**{k: v for k, v in kwargs.pop("model", {}).items() if k in model_known})
+        model.level_counts = tuple(model.level_counts)
+        if "betas" in kwargs:
+            kwargs["betas"] = tuple(kwargs["betas"])
+        return cls(model=model, **kwargs)

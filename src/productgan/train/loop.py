@@ -1,0 +1,371 @@
+"""The training loop: catalog in, conditional generator checkpoint out.
+
+Read top to bottom: prepare data on the device, build models and optimisers, maybe resume, then
+alternate D and G steps until the kimg or minutes budget is spent, logging, sampling and
+checkpointing along the way. Every random draw of step s comes from a generator seeded by
+(seed, s, rank), so a resumed run repeats an uninterrupted one exactly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import signal
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from productgan.augment import diff_augment, safe_policy
+from productgan.data import Catalog, Conditions, encode_conditions, load_catalog
+from productgan.errors import ProductGANError, TrainingDiverged
+from productgan.generate import ProductGenerator
+from productgan.grid import save_png
+from productgan.losses import discriminator_loss, generator_loss, r1_penalty, wgan_gp_penalty
+from productgan.models import create_discriminator, create_generator
+from productgan.train import distributed as dist_utils
+from productgan.train.checkpoint import (
+    CHECKPOINT_NAME, CheckpointMeta, load_module, load_tensors, read_meta, restore_optimizers, save_checkpoint,
+)
+from productgan.train.config import TrainConfig
+from productgan.train.ema import ema_beta, make_ema, update_ema
+from productgan.train.progress import TrainProgress
+from productgan.train.run_log import RunLog
+
+LOG_EVERY_STEPS = 20
+
+
+@dataclass
+class TrainResult:
+    run_dir: Path
+    checkpoint: Path
+    steps: int
+    images_seen: int
+    elapsed_s: float
+    images_per_s: float
+    stopped: str  # 'kimg' | 'minutes' | 'interrupted'
+
+
+def resolve_device(name: str) -> torch.device:
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        raise ProductGANError("--device cuda was asked for but no CUDA GPU is visible")
+    return torch.device(name)
+
+
+def step_generator(seed: int, step: int, rank: int) -> torch.Generator:
+    """The only source of randomness for one step: a pure function of (seed, step, rank)."""
+    mixed = (seed * 1_000_003 + step * 7919 + rank * 104_729) % (2**63 - 1)
+    return torch.Generator().manual_seed(mixed)
+
+
+class Trainer:
+    """Holds the state of one run; `run()` trains until the budget is spent."""
+
+    def __init__(self, config: TrainConfig, resume: bool = False, progress: bool = True,
+                 catalog: Catalog | None = None):
+        if config.kimg is None and config.minutes is None:
+            raise ProductGANError("set a budget: --kimg or --minutes")
+        self.run_dir = Path(config.out)
+        self.checkpoint_path = self.run_dir / CHECKPOINT_NAME
+        saved = self._saved_config(config) if resume else None
+        self.config = saved or config
+        self.device = resolve_device(self.config.device)
+        self.dist = dist_utils.init_distributed(self.device.type)
+        if self.device.type == "cuda":
+            self.device = torch.device("cuda", self.dist.local_rank)
+            torch.cuda.set_device(self.device)
+        self.show_progress = progress and self.dist.is_main
+        torch.manual_seed(self.config.seed)  # weight initialisation
+        self._prepare_data(catalog)
+        self._build_models()
+        self.step, self.images_seen, self.elapsed_before = 0, 0, 0.0
+        if saved is not None:
+            self._restore()
+        self.log = RunLog(self.run_dir, enabled=self.dist.is_main)
+        self.log.truncate_after(self.images_seen)
+
+    # ----- set-up -------------------------------------------------------------------------------
+    def _saved_config(self, config: TrainConfig) -> TrainConfig | None:
+        """On --resume, continue with the checkpoint's settings; only the budget may change."""
+        if not self.checkpoint_path.exists():
+            return None
+        saved = TrainConfig.from_dict(read_meta(self.checkpoint_path).config)
+        saved.kimg, saved.minutes, saved.out = config.kimg, config.minutes, config.out
+        return saved
+
+    def _prepare_data(self, catalog: Catalog | None) -> None:
+        cfg = self.config
+        catalog = catalog or load_catalog(cfg.data, resolution=cfg.model.resolution, channels=cfg.model.channels)
+        catalog.require_images()
+        self.catalog = catalog
+        self.conditions: Conditions = encode_conditions(catalog, cfg.condition, cfg.min_count)
+        cfg.model.resolution, cfg.model.channels = catalog.resolution, catalog.channels
+        cfg.model.level_counts = tuple(self.conditions.level_counts)
+        images = torch.from_numpy(np.ascontiguousarray(catalog.images.transpose(0, 3, 1, 2)))
+        self.images = images.to(self.device)  # the whole catalog stays on the device as uint8
+        self.labels = torch.from_numpy(self.conditions.labels).to(self.device)
+        self.policy, self.dropped_augment = safe_policy(cfg.augment, cfg.condition)
+        combos = Counter(tuple(row) for row in self.conditions.labels.tolist())
+        self.label_combos = [[list(row), count] for row, count in sorted(combos.items())]
+
+    def _build_models(self) -> None:
+        cfg = self.config
+        self.generator = create_generator(cfg.model).to(self.device)
+        self.discriminator = create_discriminator(cfg.model).to(self.device)
+        if self.device.type == "cuda" and cfg.channels_last:
+            self.generator.to(memory_format=torch.channels_last)
+            self.discriminator.to(memory_format=torch.channels_last)
+        dist_utils.broadcast_module(self.generator, self.dist)
+        dist_utils.broadcast_module(self.discriminator, self.dist)
+        self.ema = make_ema(self.generator) if cfg.ema_kimg > 0 else None
+        fused = {"fused": True} if self.device.type == "cuda" else {}
+        self.opt_g = torch.optim.Adam(self.generator.parameters(), lr=cfg.lr_g, betas=cfg.betas, **fused)
+        self.opt_d = torch.optim.Adam(self.discriminator.parameters(), lr=cfg.lr_d, betas=cfg.betas, **fused)
+        self.g_step = torch.compile(self.generator) if cfg.compile else self.generator
+        self.d_step = torch.compile(self.discriminator) if cfg.compile else self.discriminator
+
+    def _modules(self) -> dict[str, torch.nn.Module]:
+        modules = {"generator": self.generator, "discriminator": self.discriminator}
+        if self.ema is not None:
+            modules["ema_generator"] = self.ema
+        return modules
+
+    def _restore(self) -> None:
+        meta = read_meta(self.checkpoint_path)
+        tensors = load_tensors(self.checkpoint_path, device="cpu")
+        for name, module in self._modules().items():
+            load_module(module, tensors, name)
+        restore_optimizers({"g": self.opt_g, "d": self.opt_d}, tensors, meta)
+        self.step, self.images_seen, self.elapsed_before = meta.step, meta.images_seen, meta.elapsed_s
+
+    # ----- one step -----------------------------------------------------------------------------
+    def _autocast(self):
+        if self.device.type == "cuda" and self.config.bf16:
+            return torch.autocast("cuda", dtype=torch.bfloat16)
+        return contextlib.nullcontext()
+
+    def _real_batch(self, rng: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+        index = torch.randint(len(self.images), (self.config.batch,), generator=rng).to(self.device)
+        real = self.images[index].float().div_(127.5).sub_(1.0)
+        if self.device.type == "cuda" and self.config.channels_last:
+            real = real.contiguous(memory_format=torch.channels_last)
+        return real, self.labels[index]
+
+    def _fake_inputs(self, rng: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+        """Latents and labels drawn from the catalog's own label rows (its joint distribution)."""
+        z = torch.randn(self.config.batch, self.config.model.latent_dim, generator=rng).to(self.device)
+        index = torch.randint(len(self.labels), (self.config.batch,), generator=rng).to(self.device)
+        return z, self.labels[index]
+
+    def _augment(self, images: torch.Tensor, rng: torch.Generator) -> torch.Tensor:
+        return diff_augment(images, self.policy, generator=rng) if self.policy else images
+
+    def _discriminator_step(self, rng: torch.Generator) -> dict[str, torch.Tensor]:
+        cfg = self.config
+        real, real_labels = self._real_batch(rng)
+        z, fake_labels = self._fake_inputs(rng)
+        with torch.no_grad(), self._autocast():
+            fake = self.g_step(z, fake_labels).float()
+        penalise = cfg.r1_gamma > 0 and self.step % cfg.penalty_every == 0
+        real_aug = self._augment(real, rng).detach().requires_grad_(penalise)
+        fake_aug = self._augment(fake, rng).detach().requires_grad_(penalise and cfg.r2)
+        with self._autocast():
+            real_logits = self.d_step(real_aug, real_labels).float()
+            fake_logits = self.d_step(fake_aug, fake_labels).float()
+        loss = discriminator_loss(cfg.loss, real_logits, fake_logits)
+        stats = {"loss_d": loss.detach(), "real_logit": real_logits.detach().mean(),
+                 "fake_logit": fake_logits.detach().mean()}
+        if penalise:
+            r1 = r1_penalty(real_logits, real_aug)
+            penalty = r1 + (r1_penalty(fake_logits, fake_aug) if cfg.r2 else 0.0)
+            loss = loss + (cfg.r1_gamma / 2) * cfg.penalty_every * penalty
+            stats["r1"] = r1.detach()
+        if cfg.gp_weight > 0:
+            gp = wgan_gp_penalty(self.discriminator, real, fake, real_labels)
+            loss = loss + cfg.gp_weight * gp
+            stats["gp"] = gp.detach()
+        self.opt_d.zero_grad(set_to_none=True)
+        loss.backward()
+        dist_utils.average_gradients(self.discriminator, self.dist)
+        self.opt_d.step()
+        return stats
+
+    def _generator_step(self, rng: torch.Generator) -> dict[str, torch.Tensor]:
+        cfg = self.config
+        z, fake_labels = self._fake_inputs(rng)
+        with self._autocast():
+            fake_logits = self.d_step(self._augment(self.g_step(z, fake_labels), rng), fake_labels).float()
+            if cfg.loss == "rpgan":  # the relativistic loss compares against real logits
+                real, real_labels = self._real_batch(rng)
+                real_logits = self.d_step(self._augment(real, rng), real_labels).float().detach()
+            else:
+                real_logits = None
+        loss = generator_loss(cfg.loss, real_logits, fake_logits)
+        self.opt_g.zero_grad(set_to_none=True)
+        loss.backward()
+        dist_utils.average_gradients(self.generator, self.dist)
+        self.opt_g.step()
+        return {"loss_g": loss.detach()}
+
+    def train_step(self) -> dict[str, torch.Tensor]:
+        rng = step_generator(self.config.seed, self.step, self.dist.rank)
+        self.discriminator.requires_grad_(True)
+        stats = {}
+        for _ in range(self.config.d_steps):
+            stats.update(self._discriminator_step(rng))
+        self.discriminator.requires_grad_(False)
+        stats.update(self._generator_step(rng))
+        self.step += 1
+        self.images_seen += self.config.batch * self.dist.world_size
+        if self.ema is not None:
+            beta = ema_beta(self.config.batch * self.dist.world_size, self.images_seen,
+                            self.config.ema_kimg, self.config.ema_rampup)
+            update_ema(self.ema, self.generator, beta)
+        return stats
+
+    # ----- the loop -----------------------------------------------------------------------------
+    def _budget_spent(self, elapsed: float) -> str | None:
+        cfg = self.config
+        if cfg.kimg is not None and self.images_seen >= _kimg_images(cfg.kimg):
+            return "kimg"
+        if cfg.minutes is not None and elapsed >= cfg.minutes * 60:
+            return "minutes"
+        return None
+
+    def _should_stop(self, elapsed: float, at_log_step: bool) -> str | None:
+        """With several ranks, clocks differ: agree on a time stop only at log steps, all together."""
+        if self.dist.world_size == 1:
+            return self._budget_spent(elapsed)
+        if self.config.kimg is not None and self.images_seen >= _kimg_images(self.config.kimg):
+            return "kimg"
+        if at_log_step and dist_utils.any_rank(self._budget_spent(elapsed) is not None, self.dist, self.device):
+            return "minutes"
+        return None
+
+    def sampler(self) -> ProductGenerator:
+        module = self.ema if self.ema is not None else self.generator
+        return ProductGenerator(module, self.conditions.names, self.conditions.levels,
+                                [(r, c) for r, c in self.label_combos], self.device)
+
+    def save_samples(self) -> dict[str, Path]:
+        """A fixed-latent grid per attribute (one row per level), kept per kimg and as latest."""
+        if not self.dist.is_main:
+            return {}
+        sampler, kimg = self.sampler(), self.images_seen // 1000
+        grids = {name: sampler.level_grid(name, self.config.grid_per_level, seed=self.config.seed)[0]
+                 for name in self.conditions.names}
+        if not grids:
+            grids["samples"] = sampler.sample_grid(64, seed=self.config.seed)
+        paths = {}
+        for name, grid in grids.items():
+            safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
+            save_png(grid, self.run_dir / "samples" / f"{safe}-kimg{kimg:05d}.png")
+            paths[name] = save_png(grid, self.run_dir / f"samples-{safe}.png", scale=2)
+            self.log.image(f"samples/{name}", grid, self.images_seen)
+        self.generator.train()  # the sampler may have put it in eval mode when there is no EMA
+        return paths
+
+    def save(self, elapsed: float) -> Path:
+        if not self.dist.is_main:
+            return self.checkpoint_path
+        meta = CheckpointMeta(config=self.config.to_dict(), condition_names=self.conditions.names,
+                              levels=self.conditions.levels, step=self.step, images_seen=self.images_seen,
+                              elapsed_s=elapsed, extra={"label_combos": self.label_combos,
+                                                        "augment": self.policy,
+                                                        "augment_dropped": self.dropped_augment})
+        return save_checkpoint(self.checkpoint_path, meta, self._modules(), {"g": self.opt_g, "d": self.opt_d})
+
+    def _check_finite(self, stats: dict[str, torch.Tensor]) -> None:
+        bad = {k: float(v) for k, v in stats.items() if not math.isfinite(float(v))}
+        if bad:
+            raise TrainingDiverged(
+                f"training diverged at step {self.step} ({self.images_seen} images): non-finite "
+                + ", ".join(f"{k}={v}" for k, v in bad.items())
+                + f". The last good checkpoint is kept at {self.checkpoint_path}; lower the learning "
+                "rate, add --r1-gamma, or resume with --resume."
+            )
+
+    def _write_run_config(self) -> None:
+        if self.dist.is_main:
+            self.run_dir.mkdir(parents=True, exist_ok=True)
+            info = {"config": self.config.to_dict(), "levels": self.conditions.levels,
+                    "catalog": {"source": self.catalog.source, "images": len(self.catalog),
+                                "skipped": len(self.catalog.skipped)},
+                    "augment": self.policy, "augment_dropped": self.dropped_augment}
+            (self.run_dir / "config.json").write_text(json.dumps(info, indent=2))
+
+    def run(self) -> TrainResult:
+        self._write_run_config()
+        cfg = self.config
+        sample_every = max(1, int(cfg.sample_every_kimg * 1000))
+        checkpoint_every = max(1, int(cfg.checkpoint_every_kimg * 1000))
+        start = time.perf_counter()
+        window_start, window_images = start, self.images_seen
+        stop = self._budget_spent(self.elapsed_before)
+        previous_handler = _install_sigterm()
+        progress = TrainProgress(cfg, self.images_seen, self.elapsed_before, enabled=self.show_progress)
+        try:
+            while stop is None:
+                before = self.images_seen
+                stats = self.train_step()
+                elapsed = self.elapsed_before + time.perf_counter() - start
+                progress.update(self.images_seen, elapsed)
+                at_log_step = self.step % LOG_EVERY_STEPS == 0
+                if at_log_step or self._budget_spent(elapsed):
+                    self._check_finite(stats)
+                    now = time.perf_counter()
+                    rate = (self.images_seen - window_images) / max(now - window_start, 1e-9)
+                    window_start, window_images = now, self.images_seen
+                    self.log.scalars({"step": self.step, "images_seen": self.images_seen,
+                                      "kimg": self.images_seen / 1000, "elapsed_s": round(elapsed, 3),
+                                      "images_per_s": round(rate, 2),
+                                      **{k: float(v) for k, v in stats.items()}})
+                if before // sample_every != self.images_seen // sample_every:
+                    self.save_samples()
+                if before // checkpoint_every != self.images_seen // checkpoint_every:
+                    self._check_finite(stats)
+                    self.save(elapsed)
+                stop = self._should_stop(elapsed, at_log_step)
+        except KeyboardInterrupt:
+            stop = "interrupted"
+        finally:
+            progress.close()
+            _restore_sigterm(previous_handler)
+        elapsed = self.elapsed_before + time.perf_counter() - start
+        path = self.save(elapsed)  # also after Ctrl-C, so --resume continues from here
+        self.save_samples()
+        self.log.close()
+        dist_utils.barrier(self.dist)
+        return TrainResult(self.run_dir, path, self.step, self.images_seen, elapsed,
+                           self.images_seen / max(elapsed, 1e-9), stop)
+
+
+def _kimg_images(kimg: float) -> int:
+    """Images in a kimg budget, robust to float noise (0.24 kimg is 240 images, not 241)."""
+    return math.ceil(kimg * 1000 - 1e-6)
+
+
+def _install_sigterm():
+    """Turn SIGTERM (a scheduler's kill) into KeyboardInterrupt so a checkpoint is written first."""
+    def handler(signum, frame):  # noqa: ARG001
+        raise KeyboardInterrupt
+    try:
+        return signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not in the main thread (e.g. inside a server): leave signals alone
+        return None
+
+
+def _restore_sigterm(previous) -> None:
+    if previous is not None:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def train(config: TrainConfig, resume: bool = False, progress: bool = True, catalog: Catalog | None = None) -> TrainResult:
+    """Train a model as configured; with resume, continue the run in config.out exactly."""
+    return Trainer(config, resume=resume, progress=progress, catalog=catalog).run()

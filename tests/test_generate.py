@@ -1,0 +1,88 @@
+"""Generation needs only the checkpoint: no data, no config; bad requests name what is valid."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+sys.path.insert(0, str(Path(__file__).parent / "train"))
+from helpers_train import tiny_config, two_colour_catalog  # noqa: E402
+
+from productgan import load_generator  # noqa: E402
+from productgan.cli import app  # noqa: E402
+from productgan.errors import AttributeLevelError, CheckpointError  # noqa: E402
+from productgan.train import train  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def lone_checkpoint(tmp_path_factory):
+    """A trained checkpoint copied alone into an empty folder, away from its run and data."""
+    base = tmp_path_factory.mktemp("gen")
+    config = tiny_config(base / "run", condition=["color", "size"])
+    result = train(config, progress=False, catalog=two_colour_catalog())
+    alone = base / "alone" / "model.safetensors"
+    alone.parent.mkdir()
+    shutil.copy(result.checkpoint, alone)
+    shutil.rmtree(base / "run")
+    return alone
+
+
+def test_generate_from_checkpoint_alone(lone_checkpoint):
+    generator = load_generator(lone_checkpoint)
+    images = generator.generate(5, seed=7, color="red", size="large")
+    assert images.shape == (5, 32, 32, 3) and images.dtype == np.uint8
+    assert generator.attributes == {"color": ["blue", "red"], "size": ["large", "small"]}
+
+
+def test_same_seed_same_images_other_seed_differs(lone_checkpoint):
+    generator = load_generator(lone_checkpoint)
+    a = generator.generate(4, seed=1, color="blue")
+    assert np.array_equal(a, generator.generate(4, seed=1, color="blue"))
+    assert not np.array_equal(a, generator.generate(4, seed=2, color="blue"))
+
+
+def test_levels_match_case_insensitively(lone_checkpoint):
+    generator = load_generator(lone_checkpoint)
+    assert np.array_equal(generator.generate(2, seed=0, color="RED"), generator.generate(2, seed=0, color="red"))
+
+
+def test_unknown_level_and_attribute_list_valid_ones(lone_checkpoint):
+    generator = load_generator(lone_checkpoint)
+    with pytest.raises(AttributeLevelError, match="valid levels: blue, red"):
+        generator.generate(1, color="green")
+    with pytest.raises(AttributeLevelError, match="conditioned on: color, size"):
+        generator.generate(1, material="leather")
+
+
+def test_truncation_shrinks_latents(lone_checkpoint):
+    generator = load_generator(lone_checkpoint)
+    assert not np.array_equal(generator.generate(4, seed=3), generator.generate(4, seed=3, truncation=0.5))
+    with pytest.raises(ValueError, match="truncation"):
+        generator.generate(1, truncation=0)
+
+
+def test_cli_generate_writes_images_and_grid(lone_checkpoint, tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["generate", str(lone_checkpoint), "--n", "3", "--set", "color=red",
+                                      "--out", str(out), "--grid"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["0000.png", "0001.png", "0002.png", "grid.png"]
+
+
+def test_cli_generate_bad_level_is_a_clear_error(lone_checkpoint, tmp_path):
+    result = CliRunner().invoke(app, ["generate", str(lone_checkpoint), "--set", "color=teal", "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "valid levels: blue, red" in result.output and "Traceback" not in result.output
+
+
+def test_missing_checkpoint_is_a_clear_error(tmp_path):
+    with pytest.raises(CheckpointError, match="has no checkpoint.safetensors"):
+        load_generator(tmp_path)
+    (tmp_path / "bad.safetensors").write_bytes(b"not a checkpoint")
+    with pytest.raises(CheckpointError, match="not a readable safetensors"):
+        load_generator(tmp_path / "bad.safetensors")

@@ -1,0 +1,77 @@
+"""Training behaviour: control is learned, resume is exact, NaN stops cleanly, outputs are written."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from helpers_train import COLOURS, tiny_config, two_colour_catalog
+from productgan.errors import TrainingDiverged
+from productgan.generate import load_generator
+from productgan.train import loop as loop_module
+from productgan.train import train
+from productgan.train.checkpoint import load_tensors, read_meta
+
+
+def test_training_learns_the_requested_colour(tmp_path):
+    """After a short run, asking for red gives red products and asking for blue gives blue ones."""
+    catalog = two_colour_catalog()
+    config = tiny_config(tmp_path / "run", kimg=1.2, batch=16, lr_g=1e-3, lr_d=1e-3, ema_kimg=0.1)
+    train(config, progress=False, catalog=catalog)
+    generator = load_generator(tmp_path / "run")
+    for name, rgb in COLOURS.items():
+        images = generator.generate(16, seed=1, color=name).astype(np.float32)
+        centre = images[:, 12:20, 12:20].reshape(-1, 3).mean(axis=0)
+        other = COLOURS["blue" if name == "red" else "red"]
+        assert np.linalg.norm(centre - rgb) < np.linalg.norm(centre - other), (name, centre)
+
+
+def test_run_writes_checkpoint_samples_and_metrics(tmp_path):
+    result = train(tiny_config(tmp_path / "run"), progress=False, catalog=two_colour_catalog())
+    run = tmp_path / "run"
+    assert result.checkpoint.exists() and result.images_seen >= 64
+    assert (run / "samples-color.png").exists() and list((run / "samples").glob("color-kimg*.png"))
+    lines = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+    assert lines and all(np.isfinite(line["loss_d"]) for line in lines)
+    meta = read_meta(result.checkpoint)
+    assert meta.levels == {"color": ["blue", "red"]} and meta.config["model"]["level_counts"] == [2]
+    assert meta.code_version
+
+
+def _all_tensors(path):
+    return load_tensors(path)
+
+
+def test_resumed_run_equals_uninterrupted_run(tmp_path):
+    catalog = two_colour_catalog()
+    full = train(tiny_config(tmp_path / "full", kimg=0.128, r1_gamma=1.0, penalty_every=2), progress=False, catalog=catalog)
+    train(tiny_config(tmp_path / "split", kimg=0.064, r1_gamma=1.0, penalty_every=2), progress=False, catalog=catalog)
+    resumed = train(tiny_config(tmp_path / "split", kimg=0.128), resume=True, progress=False, catalog=catalog)
+    assert resumed.steps == full.steps == 16
+    a, b = _all_tensors(full.checkpoint), _all_tensors(resumed.checkpoint)
+    assert a.keys() == b.keys()
+    for key in a:
+        assert torch.equal(a[key], b[key]), key
+    assert read_meta(resumed.checkpoint).config["r1_gamma"] == 1.0  # settings come from the checkpoint
+
+
+def test_nan_loss_stops_and_keeps_last_good_checkpoint(tmp_path, monkeypatch):
+    real_loss = loop_module.discriminator_loss
+    calls = {"n": 0}
+
+    def poisoned(kind, real_logits, fake_logits):
+        calls["n"] += 1
+        loss = real_loss(kind, real_logits, fake_logits)
+        return loss * float("nan") if calls["n"] > 10 else loss
+
+    monkeypatch.setattr(loop_module, "discriminator_loss", poisoned)
+    config = tiny_config(tmp_path / "run", kimg=1.0, checkpoint_every_kimg=0.032)
+    with pytest.raises(TrainingDiverged, match="non-finite"):
+        train(config, progress=False, catalog=two_colour_catalog())
+    checkpoint = tmp_path / "run" / "checkpoint.safetensors"
+    meta = read_meta(checkpoint)
+    assert 0 < meta.images_seen <= 10 * 8
+    assert all(torch.isfinite(t).all() for t in load_tensors(checkpoint).values() if t.is_floating_point())

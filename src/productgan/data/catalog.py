@@ -36,6 +36,7 @@ class Catalog:
     files: list[str]
     skipped: list[SkippedFile] = field(default_factory=list)
     source: str = ""
+    original_sizes: list[tuple[int, int]] = field(default_factory=list)  # (width, height) as read; [] if generated
 
     def __post_init__(self) -> None:
         if self.images.dtype != np.uint8 or self.images.ndim != 4:

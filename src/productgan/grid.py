@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
+
+from productgan.atomic import write_atomic
 
 
 def make_grid(images: np.ndarray, ncols: int, pad: int = 2, pad_value: int = 255) -> np.ndarray:
@@ -29,20 +29,10 @@ def make_grid(images: np.ndarray, ncols: int, pad: int = 2, pad_value: int = 255
 
 def save_png(array: np.ndarray, path: str | Path, scale: int = 1) -> Path:
     """Write a uint8 (H, W, C) array as PNG atomically (temp file + rename), optionally upscaled."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     image = Image.fromarray(array.squeeze(-1) if array.ndim == 3 and array.shape[2] == 1 else array)
     if scale > 1:
         image = image.resize((image.width * scale, image.height * scale), Image.NEAREST)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".png.tmp")
-    os.close(fd)
-    try:
-        image.save(tmp, format="PNG")
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-    return path
+    return write_atomic(path, lambda handle: image.save(handle, format="PNG"))
 
 
 def to_uint8(images) -> np.ndarray:

@@ -11,11 +11,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+
+from productgan.atomic import write_atomic
 
 from productgan.data.catalog import Catalog, SkippedFile
 from productgan.data.images import MAX_IMAGE_PIXELS
@@ -88,22 +89,11 @@ def save_cached(key: str, catalog: Catalog) -> bool:
     }
     try:
         images_path.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(images_path, lambda handle: np.save(handle, catalog.images, allow_pickle=False))
-        _write_atomic(meta_path, lambda handle: handle.write(json.dumps(meta).encode("utf-8")))
+        write_atomic(images_path, lambda handle: np.save(handle, catalog.images, allow_pickle=False))
+        write_atomic(meta_path, lambda handle: handle.write(json.dumps(meta).encode("utf-8")))
     except OSError:
         return False  # a read-only or full disk only costs speed, never the run
     return True
-
-
-def _write_atomic(path: Path, write: Callable) -> None:
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            write(handle)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
 
 
 def cached_catalog(

@@ -8,15 +8,14 @@ Nothing is ever unpickled.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
 from safetensors import safe_open
-from safetensors.torch import save_file
+from safetensors.torch import save
 
+from productgan.atomic import write_atomic
 from productgan.errors import CheckpointError
 from productgan.version import code_version
 
@@ -79,8 +78,6 @@ def save_checkpoint(
     optimizers: dict[str, torch.optim.Optimizer] | None = None,
 ) -> Path:
     """Write modules' weights (and optimiser states) plus meta to one file, atomically."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     tensors: dict[str, torch.Tensor] = {}
     for name, module in modules.items():
         for key, value in module.state_dict().items():
@@ -92,15 +89,7 @@ def save_checkpoint(
         meta.optimizers[name] = groups
     tensors = {k: v.detach().to("cpu").contiguous() for k, v in tensors.items()}
     header = {"format": FORMAT, "meta": json.dumps(meta.__dict__)}
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    os.close(fd)
-    try:
-        save_file(tensors, tmp, metadata=header)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-    return path
+    return write_atomic(path, lambda handle: handle.write(save(tensors, metadata=header)))
 
 
 def read_meta(path: str | Path) -> CheckpointMeta:

@@ -1,0 +1,31 @@
+"""A tiny factory over the model families: name -> (generator class, discriminator class)."""
+
+from __future__ import annotations
+
+from torch import nn
+
+from productgan.models.config import ModelConfig
+from productgan.models.dcgan import DCGANDiscriminator, DCGANGenerator
+from productgan.models.resnet import ResNetDiscriminator, ResNetGenerator
+
+FAMILIES: dict[str, tuple[type[nn.Module], type[nn.Module]]] = {
+    "resnet": (ResNetGenerator, ResNetDiscriminator),
+    "dcgan": (DCGANGenerator, DCGANDiscriminator),
+}
+
+
+def _family(cfg: ModelConfig) -> tuple[type[nn.Module], type[nn.Module]]:
+    if cfg.family not in FAMILIES:
+        raise ValueError(f"unknown model family {cfg.family!r}; available: {', '.join(FAMILIES)}")
+    return FAMILIES[cfg.family]
+
+
+def create_generator(cfg: ModelConfig) -> nn.Module:
+    return _family(cfg)[0](cfg)
+
+
+def create_discriminator(cfg: ModelConfig) -> nn.Module:
+    return _family(cfg)[1](cfg)
+
+
+__all__ = ["FAMILIES", "ModelConfig", "create_discriminator", "create_generator"]

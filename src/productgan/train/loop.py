@@ -300,37 +300,48 @@ class Trainer:
                     "augment": self.policy, "augment_dropped": self.dropped_augment}
             (self.run_dir / "config.json").write_text(json.dumps(info, indent=2))
 
+    def _log(self, stats: dict[str, torch.Tensor], elapsed: float) -> None:
+        now = time.perf_counter()
+        rate = (self.images_seen - self._window[1]) / max(now - self._window[0], 1e-9)
+        self._window = (now, self.images_seen)
+        self.log.scalars({"step": self.step, "images_seen": self.images_seen, "kimg": self.images_seen / 1000,
+                          "elapsed_s": round(elapsed, 3), "images_per_s": round(rate, 2),
+                          **{k: float(v) for k, v in stats.items()}})
+
+    def _after_step(self, before: int, stats: dict[str, torch.Tensor], elapsed: float) -> bool:
+        """Log, sample and checkpoint on their schedules; a non-finite loss stops before any write.
+
+        Returns whether this was a log step (the only steps where ranks agree on a time stop).
+        """
+        def crossed(every_kimg: float) -> bool:
+            every = max(1, int(every_kimg * 1000))
+            return before // every != self.images_seen // every
+
+        at_log_step = self.step % LOG_EVERY_STEPS == 0
+        sample_now, checkpoint_now = crossed(self.config.sample_every_kimg), crossed(self.config.checkpoint_every_kimg)
+        if at_log_step or sample_now or checkpoint_now or self._budget_spent(elapsed):
+            self._check_finite(stats)
+            self._log(stats, elapsed)
+        if sample_now:
+            self.save_samples()
+        if checkpoint_now:
+            self.save(elapsed)
+        return at_log_step
+
     def run(self) -> TrainResult:
         self._write_run_config()
-        cfg = self.config
-        sample_every = max(1, int(cfg.sample_every_kimg * 1000))
-        checkpoint_every = max(1, int(cfg.checkpoint_every_kimg * 1000))
         start = time.perf_counter()
-        window_start, window_images = start, self.images_seen
+        self._window = (start, self.images_seen)
         stop = self._budget_spent(self.elapsed_before)
         previous_handler = _install_sigterm()
-        progress = TrainProgress(cfg, self.images_seen, self.elapsed_before, enabled=self.show_progress)
+        progress = TrainProgress(self.config, self.images_seen, self.elapsed_before, enabled=self.show_progress)
         try:
             while stop is None:
                 before = self.images_seen
                 stats = self.train_step()
                 elapsed = self.elapsed_before + time.perf_counter() - start
                 progress.update(self.images_seen, elapsed)
-                at_log_step = self.step % LOG_EVERY_STEPS == 0
-                if at_log_step or self._budget_spent(elapsed):
-                    self._check_finite(stats)
-                    now = time.perf_counter()
-                    rate = (self.images_seen - window_images) / max(now - window_start, 1e-9)
-                    window_start, window_images = now, self.images_seen
-                    self.log.scalars({"step": self.step, "images_seen": self.images_seen,
-                                      "kimg": self.images_seen / 1000, "elapsed_s": round(elapsed, 3),
-                                      "images_per_s": round(rate, 2),
-                                      **{k: float(v) for k, v in stats.items()}})
-                if before // sample_every != self.images_seen // sample_every:
-                    self.save_samples()
-                if before // checkpoint_every != self.images_seen // checkpoint_every:
-                    self._check_finite(stats)
-                    self.save(elapsed)
+                at_log_step = self._after_step(before, stats, elapsed)
                 stop = self._should_stop(elapsed, at_log_step)
         except KeyboardInterrupt:
             stop = "interrupted"

@@ -25,7 +25,7 @@ def demo_config(out: Path, minutes: float, seed: int, resolution: int = 32, kimg
     """The demo's settings: the default model at laptop scale."""
     return TrainConfig(
         data="builtin:catalog", out=str(out), condition=list(DEMO_CONDITION),
-        model=ModelConfig(family="resnet", resolution=resolution, width=32, latent_dim=64, embed_dim=64),
+        model=ModelConfig(family="resnet", resolution=resolution, width=16, max_width=128, latent_dim=64, embed_dim=64),
         batch=32, minutes=minutes, kimg=kimg, seed=seed, sample_every_kimg=5, checkpoint_every_kimg=5,
         ema_kimg=1.0, device="auto",
     )

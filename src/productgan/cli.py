@@ -137,7 +137,7 @@ def data_inspect(
 @friendly_errors
 def demo(
     out: Path = typer.Option(Path("demo-out"), help="Output folder for the run and report.html."),
-    minutes: float = typer.Option(3.5, help="Training budget on the built-in catalog."),
+    minutes: float = typer.Option(4.0, help="Training budget on the built-in catalog (the whole demo stays under 5 minutes on 2 CPU cores)."),
     seed: int = typer.Option(0),
 ):
     """Train on the built-in catalog, draw every category and colour, write report.html."""

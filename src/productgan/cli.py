@@ -8,6 +8,7 @@ from typing import List, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from productgan.errors import ProductGANError
 
@@ -26,7 +27,7 @@ def friendly_errors(command):
         try:
             return command(*args, **kwargs)
         except ProductGANError as error:
-            err_console.print(f"[bold red]error:[/] {error}")
+            err_console.print(f"[bold red]error:[/] {escape(str(error))}", soft_wrap=True, highlight=False)
             raise typer.Exit(code=2) from None
     return wrapper
 
@@ -97,10 +98,10 @@ def train(
 @friendly_errors
 def generate(
     run: Path = typer.Argument(..., help="Run folder or checkpoint file."),
-    n: int = typer.Option(16, help="Number of images."),
+    n: int = typer.Option(16, min=1, max=10000, help="Number of images."),
     set_: Optional[List[str]] = typer.Option(None, "--set", help="attribute=level, repeatable."),
     seed: int = typer.Option(0),
-    truncation: Optional[float] = typer.Option(None, help="Redraw latents beyond this |z| (e.g. 0.7)."),
+    truncation: Optional[float] = typer.Option(None, min=0.01, help="Redraw latents beyond this |z| (e.g. 0.7)."),
     out: Path = typer.Option(Path("generated"), help="Output folder."),
     grid: bool = typer.Option(False, help="Also write grid.png."),
     device: str = typer.Option("cpu"),

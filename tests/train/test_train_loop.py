@@ -75,3 +75,36 @@ def test_nan_loss_stops_and_keeps_last_good_checkpoint(tmp_path, monkeypatch):
     meta = read_meta(checkpoint)
     assert 0 < meta.images_seen <= 10 * 8
     assert all(torch.isfinite(t).all() for t in load_tensors(checkpoint).values() if t.is_floating_point())
+
+
+@pytest.mark.parametrize("override,message", [
+    ({"loss": "lsgan"}, "loss 'lsgan' is not one of"),
+    ({"augment": ["rotate"]}, "augmentation rotate unknown"),
+    ({"kimg": None, "minutes": None}, "set a budget"),
+])
+def test_bad_settings_are_refused_before_training(tmp_path, override, message):
+    from productgan.errors import ProductGANError
+
+    with pytest.raises(ProductGANError, match=message):
+        train(tiny_config(tmp_path / "run", **override), progress=False, catalog=two_colour_catalog())
+    assert not (tmp_path / "run").exists()
+
+
+def test_cli_train_bad_model_and_resolution_are_clear_errors(tmp_path):
+    from typer.testing import CliRunner
+
+    from productgan.cli import app
+
+    result = CliRunner().invoke(app, ["train", "--data", "builtin:catalog", "--out", str(tmp_path / "r"),
+                                      "--model", "stylegan9", "--resolution", "48", "--kimg", "1"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "model 'stylegan9' is not one of: resnet, dcgan" in result.output and "power of two" in result.output
+
+
+def test_cli_train_missing_data_is_a_clear_error(tmp_path):
+    from typer.testing import CliRunner
+
+    from productgan.cli import app
+
+    result = CliRunner().invoke(app, ["train", "--data", str(tmp_path / "nope"), "--out", str(tmp_path / "r"), "--kimg", "1"])
+    assert result.exit_code == 2 and "does not exist" in result.output

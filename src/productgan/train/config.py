@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
 
+from productgan.errors import ProductGANError
 from productgan.models.config import ModelConfig
 
 
@@ -43,6 +44,32 @@ class TrainConfig:
     bf16: bool = True  # autocast on CUDA only
     compile: bool = False
     channels_last: bool = True
+
+    def validate(self) -> None:
+        """Reject impossible settings up front, with the valid choices, before any data is read."""
+        from productgan.augment import OPS
+        from productgan.losses import KINDS
+        from productgan.models import FAMILIES
+
+        problems = []
+        if self.model.family not in FAMILIES:
+            problems.append(f"model {self.model.family!r} is not one of: {', '.join(FAMILIES)}")
+        if self.loss not in KINDS:
+            problems.append(f"loss {self.loss!r} is not one of: {', '.join(KINDS)}")
+        unknown_ops = [op for op in self.augment if op not in OPS]
+        if unknown_ops:
+            problems.append(f"augmentation {', '.join(unknown_ops)} unknown; available: {', '.join(OPS)}")
+        resolution = self.model.resolution
+        if resolution < 8 or resolution & (resolution - 1):
+            problems.append(f"resolution must be a power of two >= 8 (32, 64, 128, 256), got {resolution}")
+        if self.model.channels not in (1, 3):
+            problems.append(f"channels must be 1 or 3, got {self.model.channels}")
+        if self.batch < 1 or self.model.width < 1:
+            problems.append("batch and width must be positive")
+        if self.kimg is None and self.minutes is None:
+            problems.append("set a budget: --kimg or --minutes")
+        if problems:
+            raise ProductGANError("invalid training settings: " + "; ".join(problems))
 
     def to_dict(self) -> dict:
         return asdict(self)

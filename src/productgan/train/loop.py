@@ -69,8 +69,7 @@ class Trainer:
 
     def __init__(self, config: TrainConfig, resume: bool = False, progress: bool = True,
                  catalog: Catalog | None = None):
-        if config.kimg is None and config.minutes is None:
-            raise ProductGANError("set a budget: --kimg or --minutes")
+        config.validate()
         self.run_dir = Path(config.out)
         self.checkpoint_path = self.run_dir / CHECKPOINT_NAME
         saved = self._saved_config(config) if resume else None

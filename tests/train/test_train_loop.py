@@ -108,3 +108,13 @@ def test_cli_train_missing_data_is_a_clear_error(tmp_path):
 
     result = CliRunner().invoke(app, ["train", "--data", str(tmp_path / "nope"), "--out", str(tmp_path / "r"), "--kimg", "1"])
     assert result.exit_code == 2 and "does not exist" in result.output
+
+
+def test_resume_on_a_changed_catalog_is_a_clear_error(tmp_path):
+    from productgan.errors import CheckpointError
+
+    train(tiny_config(tmp_path / "run", kimg=0.016), progress=False, catalog=two_colour_catalog())
+    changed = two_colour_catalog()
+    changed.table["color"] = ["green" if c == "red" else c for c in changed.table["color"]]
+    with pytest.raises(CheckpointError, match="start a new run folder"):
+        train(tiny_config(tmp_path / "run", kimg=0.032), resume=True, progress=False, catalog=changed)

@@ -22,7 +22,7 @@ import torch
 
 from productgan.augment import diff_augment, safe_policy
 from productgan.data import Catalog, Conditions, encode_conditions, load_catalog
-from productgan.errors import ProductGANError, TrainingDiverged
+from productgan.errors import CheckpointError, ProductGANError, TrainingDiverged
 from productgan.generate import ProductGenerator
 from productgan.grid import save_png
 from productgan.losses import discriminator_loss, generator_loss, r1_penalty, wgan_gp_penalty
@@ -137,6 +137,11 @@ class Trainer:
 
     def _restore(self) -> None:
         meta = read_meta(self.checkpoint_path)
+        if meta.levels != self.conditions.levels or meta.condition_names != self.conditions.names:
+            raise CheckpointError(
+                f"cannot resume {self.checkpoint_path}: the catalog {self.config.data!r} now has attribute levels "
+                f"{self.conditions.levels}, the checkpoint was trained on {meta.levels}; start a new run folder"
+            )
         tensors = load_tensors(self.checkpoint_path, device="cpu")
         for name, module in self._modules().items():
             load_module(module, tensors, name)

@@ -21,10 +21,12 @@ def _family(cfg: ModelConfig) -> tuple[type[nn.Module], type[nn.Module]]:
 
 
 def create_generator(cfg: ModelConfig) -> nn.Module:
+    """G(z (B, latent_dim), labels (B, len(level_counts)) long) -> images (B, channels, R, R) in [-1, 1]."""
     return _family(cfg)[0](cfg)
 
 
 def create_discriminator(cfg: ModelConfig) -> nn.Module:
+    """D(images (B, channels, R, R), labels (B, len(level_counts)) long) -> raw logits (B,)."""
     return _family(cfg)[1](cfg)
 
 

@@ -1,8 +1,11 @@
 """The articles' baseline: DCGAN (Radford et al. 2016) with honest conditioning by embedding.
 
-G: [z, embedding] -> transposed convs + BatchNorm + ReLU -> tanh. D: strided convs + LeakyReLU,
-with the projection head so the baseline gets the same conditioning signal as the default model.
-Kept simple on purpose: every figure for the default model has this beside it.
+G: [z, summed attribute embedding] -> 4x4 transposed conv -> (stride-2 transposed conv + BatchNorm
++ ReLU) per stage -> tanh. D: stride-2 4x4 convs + LeakyReLU 0.2 (spectral norm instead of D's
+BatchNorm when cfg.d_spectral_norm), sum pooling and the projection head, so the baseline gets
+the same conditioning signal as the default model. N(0, 0.02) initialisation as in the paper.
+In training mode G's BatchNorm couples the samples of a batch; in eval mode it uses running
+statistics, so a sample no longer depends on its batch.
 """
 
 from __future__ import annotations
@@ -11,35 +14,40 @@ import torch
 from torch import nn
 
 from productgan.models.config import ModelConfig
-from productgan.models.layers import ConditionEmbedding, ProjectionHead, channels_at, maybe_sn, num_stages
+from productgan.models.layers import ConditionEmbedding, Layer, ProjectionHead, channels_at, maybe_sn, num_stages
 
 
-def _dcgan_init(model: nn.Module) -> None:
-    """N(0, 0.02) weights as in the DCGAN paper."""
-    for module in model.modules():
-        if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)) and not hasattr(module, "parametrizations"):
-            nn.init.normal_(module.weight, 0.0, 0.02)
-        elif isinstance(module, nn.BatchNorm2d):
-            nn.init.normal_(module.weight, 1.0, 0.02)
-            nn.init.zeros_(module.bias)
+def _normal(module: Layer) -> Layer:
+    """N(0, 0.02) weights and zero biases (DCGAN paper)."""
+    nn.init.normal_(module.weight, 0.0, 0.02)
+    if module.bias is not None:
+        nn.init.zeros_(module.bias)
+    return module
+
+
+def _up(in_channels: int, out_channels: int, first: bool, sn: bool) -> list[nn.Module]:
+    layer = nn.ConvTranspose2d(in_channels, out_channels, 4, 1 if first else 2, 0 if first else 1, bias=False)
+    norm = nn.BatchNorm2d(out_channels)
+    nn.init.normal_(norm.weight, 1.0, 0.02)
+    return [maybe_sn(_normal(layer), sn), norm, nn.ReLU(inplace=True)]
 
 
 class DCGANGenerator(nn.Module):
+    """forward(z (B, latent_dim), labels (B, A) long) -> images (B, channels, R, R) in [-1, 1]."""
+
     def __init__(self, cfg: ModelConfig):
         super().__init__()
         self.latent_dim = cfg.latent_dim
+        sn = cfg.g_spectral_norm
+        stages = num_stages(cfg.resolution)
+        chans = [channels_at(4 * 2**i, cfg.resolution, cfg.width, cfg.max_width) for i in range(stages)]
         self.embed = ConditionEmbedding(cfg.level_counts, cfg.embed_dim)
         in_dim = cfg.latent_dim + (cfg.embed_dim if cfg.level_counts else 0)
-        stages = num_stages(cfg.resolution)
-        chans = [channels_at(4 * 2**i, cfg.resolution, cfg.width, cfg.max_width) for i in range(stages + 1)]
-        layers: list[nn.Module] = [nn.ConvTranspose2d(in_dim, chans[0], 4, 1, 0, bias=False),
-                                   nn.BatchNorm2d(chans[0]), nn.ReLU(True)]
+        layers = _up(in_dim, chans[0], first=True, sn=sn)
         for i in range(stages - 1):
-            layers += [nn.ConvTranspose2d(chans[i], chans[i + 1], 4, 2, 1, bias=False),
-                       nn.BatchNorm2d(chans[i + 1]), nn.ReLU(True)]
-        layers += [nn.ConvTranspose2d(chans[stages - 1], cfg.channels, 4, 2, 1), nn.Tanh()]
+            layers += _up(chans[i], chans[i + 1], first=False, sn=sn)
+        layers += [maybe_sn(_normal(nn.ConvTranspose2d(chans[-1], cfg.channels, 4, 2, 1)), sn), nn.Tanh()]
         self.net = nn.Sequential(*layers)
-        _dcgan_init(self)
 
     def forward(self, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         cond = self.embed(labels)
@@ -48,17 +56,19 @@ class DCGANGenerator(nn.Module):
 
 
 class DCGANDiscriminator(nn.Module):
+    """forward(images (B, channels, R, R) in [-1, 1], labels (B, A) long) -> raw logits (B,)."""
+
     def __init__(self, cfg: ModelConfig):
         super().__init__()
         sn = cfg.d_spectral_norm
         stages = num_stages(cfg.resolution)
-        chans = [channels_at(cfg.resolution // 2**i, cfg.resolution, cfg.width, cfg.max_width) for i in range(1, stages + 1)]
-        layers: list[nn.Module] = [maybe_sn(nn.Conv2d(cfg.channels, chans[0], 4, 2, 1), sn), nn.LeakyReLU(0.2, True)]
-        for i in range(stages - 1):
-            layers += [maybe_sn(nn.Conv2d(chans[i], chans[i + 1], 4, 2, 1), sn), nn.LeakyReLU(0.2, True)]
+        chans = [cfg.channels] + [channels_at(cfg.resolution // 2**i, cfg.resolution, cfg.width, cfg.max_width)
+                                  for i in range(1, stages + 1)]
+        layers: list[nn.Module] = []
+        for i in range(stages):
+            layers += [maybe_sn(_normal(nn.Conv2d(chans[i], chans[i + 1], 4, 2, 1)), sn), nn.LeakyReLU(0.2, inplace=True)]
         self.net = nn.Sequential(*layers)
         self.head = ProjectionHead(chans[-1], cfg.level_counts, sn)
-        _dcgan_init(self.net)
 
     def forward(self, images: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         return self.head(self.net(images).sum(dim=(2, 3)).float(), labels)

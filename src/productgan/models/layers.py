@@ -1,77 +1,111 @@
-"""Layers shared by the model families: condition embeddings, conditional norm, projection head."""
+"""Layers shared by the model families: initialised convs, condition embeddings, conditional norm,
+the projection head, and the channel/stage arithmetic both families use."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
 
 import torch
 from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm
 
+Layer = TypeVar("Layer", bound=nn.Module)
 
-def maybe_sn(module: nn.Module, enabled: bool) -> nn.Module:
-    """Spectral norm (Miyato et al. 2018) when enabled; it bounds D's Lipschitz constant cheaply."""
+
+def orthogonal(module: Layer) -> Layer:
+    """Orthogonal weights and zero biases, BigGAN's initialisation for G and D."""
+    nn.init.orthogonal_(module.weight)
+    if getattr(module, "bias", None) is not None:
+        nn.init.zeros_(module.bias)
+    return module
+
+
+def maybe_sn(module: Layer, enabled: bool) -> nn.Module:
+    """Spectral norm (Miyato et al. 2018) when enabled: it bounds each layer's Lipschitz constant.
+
+    Call it on an already initialised layer: spectral norm estimates the top singular vectors
+    from the weight it finds, so initialising afterwards would leave them stale.
+    """
     return spectral_norm(module) if enabled else module
 
 
-class ConditionEmbedding(nn.Module):
-    """One embedding table per categorical attribute, summed into a single condition vector.
+def conv(in_channels: int, out_channels: int, kernel: int, sn: bool) -> nn.Module:
+    """A 'same'-padded, orthogonally initialised convolution, spectrally normalised when sn."""
+    return maybe_sn(orthogonal(nn.Conv2d(in_channels, out_channels, kernel, padding=kernel // 2)), sn)
 
-    Summing (rather than concatenating) keeps the size fixed whatever the number of attributes,
-    and a product "red + shoe" is the sum of what "red" and "shoe" mean on their own.
+
+class ConditionEmbedding(nn.Module):
+    """One embedding table per categorical attribute, summed into one condition vector.
+
+    labels: LongTensor (B, A) with A = len(level_counts). Returns (B, dim), or None when
+    unconditional. Summing (rather than concatenating) keeps the size fixed whatever the number
+    of attributes, and "red shoe" is the sum of what "red" and "shoe" mean on their own.
     """
 
-    def __init__(self, level_counts: tuple[int, ...], dim: int, sn: bool = False):
+    def __init__(self, level_counts: tuple[int, ...], dim: int, sn: bool = False,
+                 init: Callable[[torch.Tensor], object] = nn.init.normal_):
         super().__init__()
-        self.tables = nn.ModuleList(maybe_sn(nn.Embedding(n, dim), sn) for n in level_counts)
-        for table in self.tables:
-            nn.init.normal_(table.weight if not sn else table.parametrizations.weight.original, std=1.0)
-        self.dim = dim
+        tables = []
+        for count in level_counts:
+            table = nn.Embedding(count, dim)
+            init(table.weight)
+            tables.append(maybe_sn(table, sn))
+        self.tables = nn.ModuleList(tables)
 
     def forward(self, labels: torch.Tensor) -> torch.Tensor | None:
+        if labels.shape[1] != len(self.tables):
+            raise ValueError(f"expected labels of shape (B, {len(self.tables)}), got {tuple(labels.shape)}")
         if not self.tables:
             return None
         return sum(table(labels[:, k]) for k, table in enumerate(self.tables))
 
 
-class ConditionalGroupNorm(nn.Module):
-    """GroupNorm whose gain and bias come from the condition vector (BigGAN's conditional BN idea).
+def group_count(channels: int) -> int:
+    """GroupNorm groups: 32 (the GroupNorm paper's default) but at least 4 channels per group."""
+    return max(1, min(32, channels // 4))
 
-    GroupNorm instead of BatchNorm so a sample never depends on the rest of its batch: the same
-    latent and attributes give the same image in training, in eval and in a server's batch.
+
+class ConditionalGroupNorm(nn.Module):
+    """GroupNorm whose per-channel gain and bias are linear in the condition vector.
+
+    BigGAN's conditional BatchNorm idea on a batch-independent norm: a sample never depends on
+    the rest of its batch, so the same latent and attributes give the same image in training, in
+    eval, and in a server's batch. The projection starts small (gain ~ 1 +- 0.1) so the condition
+    is live from the first step without disturbing the identity start.
     """
 
     def __init__(self, channels: int, cond_dim: int):
         super().__init__()
-        self.norm = nn.GroupNorm(min(32, channels // 4) or 1, channels, affine=False)
+        self.norm = nn.GroupNorm(group_count(channels), channels, affine=False)
         self.affine = nn.Linear(cond_dim, 2 * channels)
-        nn.init.zeros_(self.affine.weight)
+        nn.init.normal_(self.affine.weight, std=0.1 / cond_dim**0.5)
         nn.init.zeros_(self.affine.bias)
 
     def forward(self, x: torch.Tensor, cond: torch.Tensor) -> torch.Tensor:
-        gain, bias = self.affine(cond).unsqueeze(-1).unsqueeze(-1).chunk(2, dim=1)
+        gain, bias = self.affine(cond)[:, :, None, None].chunk(2, dim=1)
         return self.norm(x) * (1 + gain) + bias
 
 
 class ProjectionHead(nn.Module):
     """Projection discriminator output (Miyato & Koyama 2018): linear(h) + sum_a <embed_a(y_a), h>.
 
-    The inner product asks "does this image look like its label?", which is what makes conditional
-    control sharp compared with concatenating labels to the input.
+    h: (B, features) pooled features; labels (B, A); returns (B,) logits. The inner product asks
+    "does this image look like its label?", which conditions far more sharply than concatenating
+    labels to the input.
     """
 
     def __init__(self, features: int, level_counts: tuple[int, ...], sn: bool):
         super().__init__()
-        self.linear = maybe_sn(nn.Linear(features, 1), sn)
-        self.embed = ConditionEmbedding(level_counts, features, sn=sn)
-        for table in self.embed.tables:
-            weight = table.weight if not sn else table.parametrizations.weight.original
-            nn.init.normal_(weight, std=0.02)
+        self.linear = maybe_sn(orthogonal(nn.Linear(features, 1)), sn)
+        self.embed = ConditionEmbedding(level_counts, features, sn=sn, init=nn.init.xavier_uniform_)
 
     def forward(self, h: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-        out = self.linear(h).squeeze(1)
+        logits = self.linear(h).squeeze(1)
         projected = self.embed(labels)
         if projected is not None:
-            out = out + (projected * h).sum(dim=1)
-        return out
+            logits = logits + (projected * h).sum(dim=1)
+        return logits
 
 
 def channels_at(resolution: int, top_resolution: int, width: int, max_width: int) -> int:

@@ -86,3 +86,12 @@ def test_missing_checkpoint_is_a_clear_error(tmp_path):
     (tmp_path / "bad.safetensors").write_bytes(b"not a checkpoint")
     with pytest.raises(CheckpointError, match="not a readable safetensors"):
         load_generator(tmp_path / "bad.safetensors")
+
+
+def test_cli_generate_by_attribute_writes_one_row_per_level(lone_checkpoint, tmp_path):
+    from PIL import Image
+
+    result = CliRunner().invoke(app, ["generate", str(lone_checkpoint), "--by", "color", "--n", "5", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    width, height = Image.open(tmp_path / "grid-color.png").size
+    assert "rows are blue, red" in result.output and width > height  # 5 columns x 2 rows

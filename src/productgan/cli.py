@@ -104,6 +104,7 @@ def generate(
     truncation: Optional[float] = typer.Option(None, min=0.01, help="Redraw latents beyond this |z| (e.g. 0.7)."),
     out: Path = typer.Option(Path("generated"), help="Output folder."),
     grid: bool = typer.Option(False, help="Also write grid.png."),
+    by: Optional[str] = typer.Option(None, help="Instead: grid-ATTRIBUTE.png, one row per level, same latents per column."),
     device: str = typer.Option("cpu"),
 ):
     """Generate product images from a checkpoint alone."""
@@ -111,6 +112,11 @@ def generate(
     from productgan.grid import make_grid, save_png
 
     generator = load_generator(run, device=device)
+    if by is not None:
+        image, levels = generator.level_grid(by, per_level=n, seed=seed, truncation=truncation, fixed=_parse_sets(set_))
+        path = save_png(image, out / f"grid-{by}.png", scale=2)
+        console.print(f"wrote {path}: rows are {', '.join(levels)}")
+        return
     images = generator.generate(n, seed=seed, truncation=truncation, **_parse_sets(set_))
     for i, image in enumerate(images):
         save_png(image, out / f"{i:04d}.png")

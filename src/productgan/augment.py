@@ -1,10 +1,14 @@
 """Differentiable augmentation (DiffAugment, Zhao et al. 2020), applied to real and fake alike.
 
-On a few hundred photos D memorises the catalog within minutes; augmenting both real and generated
-images (differentiably, so G learns through it) keeps it honest without leaking augmentations into
-the generated images. Ops that would change an attribute the model is conditioned on are dropped
-by `safe_policy` (no colour jitter when conditioning on colour, no flips when on angle/view).
-All randomness comes from the given torch.Generator, so training stays exactly reproducible.
+On a few hundred photos D memorises the catalog within minutes; augmenting both the real and the
+generated images that D sees (differentiably, so G learns through the augmentation) keeps D
+honest without the augmentations leaking into generated images. Ops that would change an
+attribute the model is conditioned on are dropped by `safe_policy` (no colour jitter when
+conditioning on colour, no flips when conditioning on view, no zoom when conditioning on size).
+
+Images are float NCHW in [-1, 1]. All randomness is drawn on the CPU from the given
+torch.Generator and then moved to the images' device, so one CPU generator makes a CUDA run
+exactly reproducible and resumable.
 """
 
 from __future__ import annotations
@@ -24,87 +28,108 @@ CONFLICTS = {
 }
 
 
-def _rand(shape: tuple[int, ...], generator: torch.Generator | None, like: torch.Tensor) -> torch.Tensor:
-    """Uniform [0, 1) drawn on the CPU generator, then moved: one generator serves CPU and CUDA."""
-    return torch.rand(shape, generator=generator).to(device=like.device, dtype=like.dtype)
+def _uniform(n: int, generator: torch.Generator | None, like: torch.Tensor) -> torch.Tensor:
+    """(n, 1, 1, 1) uniform [0, 1) drawn on the CPU, then moved to like's device and dtype."""
+    return torch.rand(n, 1, 1, 1, generator=generator).to(device=like.device, dtype=like.dtype)
 
 
-def brightness_saturation_contrast(x: torch.Tensor, g: torch.Generator | None) -> torch.Tensor:
+def _randint(low: int, high: int, n: int, generator: torch.Generator | None, like: torch.Tensor) -> torch.Tensor:
+    """(n,) integers in [low, high) drawn on the CPU, then moved to like's device."""
+    return torch.randint(low, high, (n,), generator=generator).to(like.device)
+
+
+def color(x: torch.Tensor, g: torch.Generator | None) -> torch.Tensor:
+    """Brightness +-0.5, saturation x[0, 2), contrast x[0.5, 1.5), as in DiffAugment."""
     n = x.shape[0]
-    x = x + (_rand((n, 1, 1, 1), g, x) - 0.5)
+    x = x + (_uniform(n, g, x) - 0.5)
     mean = x.mean(dim=1, keepdim=True)
-    x = (x - mean) * (_rand((n, 1, 1, 1), g, x) * 2) + mean
+    x = (x - mean) * (_uniform(n, g, x) * 2) + mean
     mean = x.mean(dim=(1, 2, 3), keepdim=True)
-    return (x - mean) * (_rand((n, 1, 1, 1), g, x) + 0.5) + mean
-
-
-def translation(x: torch.Tensor, g: torch.Generator | None, ratio: float = 0.125) -> torch.Tensor:
-    """Integer shifts of up to ratio*size, filling with the edge pixels (a white studio background
-    stays white; zero padding would paint black bars D could learn to look for)."""
-    n, _, h, w = x.shape
-    max_dy, max_dx = int(h * ratio + 0.5), int(w * ratio + 0.5)
-    dy = (_rand((n,), g, x) * (2 * max_dy + 1)).long().clamp(max=2 * max_dy) - max_dy
-    dx = (_rand((n,), g, x) * (2 * max_dx + 1)).long().clamp(max=2 * max_dx) - max_dx
-    padded = F.pad(x, (max_dx, max_dx, max_dy, max_dy), mode="replicate")
-    rows = (torch.arange(h, device=x.device)[None, :] - dy[:, None] + max_dy)  # (n, h)
-    cols = (torch.arange(w, device=x.device)[None, :] - dx[:, None] + max_dx)  # (n, w)
-    batch = torch.arange(n, device=x.device)[:, None, None]
-    out = padded.permute(0, 2, 3, 1)[batch, rows[:, :, None], cols[:, None, :]]
-    return out.permute(0, 3, 1, 2)
-
-
-def cutout(x: torch.Tensor, g: torch.Generator | None, ratio: float = 0.5) -> torch.Tensor:
-    """Zero a random square of ratio*size per image."""
-    n, _, h, w = x.shape
-    ch, cw = int(h * ratio + 0.5), int(w * ratio + 0.5)
-    cy = (_rand((n,), g, x) * (h + 1 - ch % 2)).long()
-    cx = (_rand((n,), g, x) * (w + 1 - cw % 2)).long()
-    ys = torch.arange(h, device=x.device)[None, :]
-    xs = torch.arange(w, device=x.device)[None, :]
-    inside_y = ((ys - cy[:, None] + ch // 2) >= 0) & ((ys - cy[:, None] + ch // 2) < ch)
-    inside_x = ((xs - cx[:, None] + cw // 2) >= 0) & ((xs - cx[:, None] + cw // 2) < cw)
-    mask = ~(inside_y[:, :, None] & inside_x[:, None, :])
-    return x * mask[:, None].to(x.dtype)
+    return (x - mean) * (_uniform(n, g, x) + 0.5) + mean
 
 
 def flip(x: torch.Tensor, g: torch.Generator | None) -> torch.Tensor:
-    """Horizontal flip of half the images."""
-    chosen = (_rand((x.shape[0],), g, x) < 0.5).view(-1, 1, 1, 1)
+    """Horizontal flip of each image with probability 1/2."""
+    chosen = _uniform(x.shape[0], g, x) < 0.5
     return torch.where(chosen, x.flip(3), x)
 
 
 def scale(x: torch.Tensor, g: torch.Generator | None, amount: float = 0.15) -> torch.Tensor:
-    """Zoom in or out by up to `amount`, about the centre, edge-padded."""
+    """Zoom in or out by a factor in [1 - amount, 1 + amount] about the centre, edge-padded."""
     n = x.shape[0]
-    factor = 1 + (_rand((n,), g, x) * 2 - 1) * amount
-    theta = torch.zeros(n, 2, 3, device=x.device, dtype=x.dtype)
+    factor = 1 + (torch.rand(n, generator=g) * 2 - 1) * amount
+    theta = torch.zeros(n, 2, 3)
     theta[:, 0, 0] = theta[:, 1, 1] = 1 / factor
-    grid = F.affine_grid(theta, list(x.shape), align_corners=False)
+    grid = F.affine_grid(theta.to(x.device, x.dtype), list(x.shape), align_corners=False)
     return F.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=False)
 
 
-OPS = {"color": brightness_saturation_contrast, "translation": translation, "cutout": cutout,
-       "flip": flip, "scale": scale}
+def translation(x: torch.Tensor, g: torch.Generator | None, ratio: float = 0.125) -> torch.Tensor:
+    """Integer shifts of up to ratio * size in each direction, filled with the edge pixels.
+
+    A white studio background stays white; DiffAugment's zero padding would paint grey bars
+    that exist in no product photo.
+    """
+    n, _, h, w = x.shape
+    max_dy, max_dx = int(h * ratio + 0.5), int(w * ratio + 0.5)
+    dy = _randint(-max_dy, max_dy + 1, n, g, x)
+    dx = _randint(-max_dx, max_dx + 1, n, g, x)
+    padded = F.pad(x, (max_dx, max_dx, max_dy, max_dy), mode="replicate")
+    rows = torch.arange(h, device=x.device)[None, :] - dy[:, None] + max_dy  # (n, h) source rows
+    cols = torch.arange(w, device=x.device)[None, :] - dx[:, None] + max_dx  # (n, w) source columns
+    batch = torch.arange(n, device=x.device)[:, None, None]
+    return padded.permute(0, 2, 3, 1)[batch, rows[:, :, None], cols[:, None, :]].permute(0, 3, 1, 2)
 
 
-def diff_augment(images: torch.Tensor, policy: Sequence[str], generator: torch.Generator | None = None) -> torch.Tensor:
-    """Apply the ops of `policy` in order; differentiable w.r.t. images."""
+def cutout(x: torch.Tensor, g: torch.Generator | None, ratio: float = 0.5) -> torch.Tensor:
+    """Set a random square of ratio * size per image to 0 (mid-grey), as in DiffAugment."""
+    n, _, h, w = x.shape
+    cut_h, cut_w = int(h * ratio + 0.5), int(w * ratio + 0.5)
+    top = _randint(0, h + 1 - cut_h % 2, n, g, x) - cut_h // 2  # the centre may sit anywhere in the image
+    left = _randint(0, w + 1 - cut_w % 2, n, g, x) - cut_w // 2
+    ys = torch.arange(h, device=x.device)[None, :] - top[:, None]
+    xs = torch.arange(w, device=x.device)[None, :] - left[:, None]
+    inside = ((ys >= 0) & (ys < cut_h))[:, :, None] & ((xs >= 0) & (xs < cut_w))[:, None, :]
+    return x * (~inside)[:, None].to(x.dtype)
+
+
+# In the order they are applied, whatever the order of a policy: photometric first, cutout last
+# so that its hole is exactly 0.
+OPS = {"color": color, "flip": flip, "scale": scale, "translation": translation, "cutout": cutout}
+
+
+def _check(policy: Sequence[str]) -> None:
     unknown = [op for op in policy if op not in OPS]
     if unknown:
         raise ValueError(f"unknown augmentation {', '.join(unknown)}; available: {', '.join(OPS)}")
-    for op in policy:
-        images = OPS[op](images, generator)
+
+
+def diff_augment(images: torch.Tensor, policy: Sequence[str], generator: torch.Generator | None = None) -> torch.Tensor:
+    """Apply the ops named in policy (in OPS order, each once) to (B, C, H, W) images.
+
+    Differentiable w.r.t. images; shape, device and dtype are kept. Each image gets its own
+    random parameters, all drawn from `generator` (the global CPU generator when None).
+    """
+    _check(policy)
+    for name, op in OPS.items():
+        if name in policy:
+            images = op(images, generator)
     return images
 
 
 def safe_policy(policy: Sequence[str], condition_names: Sequence[str]) -> tuple[list[str], dict[str, str]]:
-    """Drop ops that would change a conditioned attribute; returns (kept ops, {dropped op: why})."""
+    """Drop the ops that would change a conditioned attribute: returns (kept ops, {dropped op: reason}).
+
+    Augmentation must never change what G is conditioned on ("ask for red, get red"): 'color' goes
+    when an attribute name mentions colour/material/shade/tone, 'flip' for angle/view/orientation/
+    side/pose, 'scale' for size/scale (case-insensitive substrings). Kept ops keep their order.
+    """
+    _check(policy)
     kept, dropped = [], {}
-    for op in policy:
-        clash = [name for name in condition_names
-                 if any(word in name.lower() for word in CONFLICTS.get(op, ()))]
+    for op in dict.fromkeys(policy):
+        clash = [name for name in condition_names if any(word in name.lower() for word in CONFLICTS.get(op, ()))]
         if clash:
-            dropped[op] = f"would change the conditioned attribute {', '.join(clash)}"
+            dropped[op] = f"it would change the conditioned attribute {', '.join(map(repr, clash))}"
         else:
             kept.append(op)
     return kept, dropped

@@ -1,14 +1,21 @@
 """GAN losses and gradient penalties as pure functions over discriminator logits.
 
+Logits are raw D outputs, shape (B,). Both players' losses are scalars to minimise.
+
 kinds:
-- 'hinge': SNGAN/BigGAN (Miyato et al. 2018; Brock et al. 2019); the usual partner of spectral norm.
-- 'nsgan': non-saturating logistic loss (Goodfellow et al. 2014), used by StyleGAN2-ADA with R1.
-- 'rpgan': relativistic pairing (Jolicoeur-Martineau 2019), which R3GAN (Huang et al. 2024) pairs
-  with R1 + R2 to get a well-behaved loss without tricks.
-- 'wgan': Wasserstein critic (Arjovsky et al. 2017), with the gradient penalty of Gulrajani et al.
+- 'hinge': D: relu(1 - real) + relu(1 + fake); G: -fake. SNGAN and BigGAN (Miyato et al. 2018;
+  Brock et al. 2019); the usual partner of spectral norm and our default.
+- 'nsgan': the non-saturating logistic loss (Goodfellow et al. 2014); StyleGAN2-ADA pairs it with R1.
+- 'rpgan': relativistic pairing (Jolicoeur-Martineau 2019): D: softplus(fake - real),
+  G: softplus(real - fake). R3GAN (Huang et al. 2024) shows that with R1 + R2 it converges
+  locally and needs none of the usual tricks.
+- 'wgan': the Wasserstein critic (Arjovsky et al. 2017); needs a Lipschitz constraint, e.g.
+  `wgan_gp_penalty` (Gulrajani et al. 2017) or spectral norm.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import torch
 import torch.nn.functional as F
@@ -22,11 +29,11 @@ def _check(kind: str) -> None:
 
 
 def discriminator_loss(kind: str, real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
-    """Scalar loss the discriminator minimises."""
+    """The scalar D minimises. 'rpgan' pairs real_logits[i] with fake_logits[i] (same batch size)."""
     _check(kind)
     if kind == "hinge":
         return F.relu(1 - real_logits).mean() + F.relu(1 + fake_logits).mean()
-    if kind == "nsgan":
+    if kind == "nsgan":  # -log sigmoid(real) - log(1 - sigmoid(fake))
         return F.softplus(-real_logits).mean() + F.softplus(fake_logits).mean()
     if kind == "rpgan":
         return F.softplus(fake_logits - real_logits).mean()
@@ -34,29 +41,38 @@ def discriminator_loss(kind: str, real_logits: torch.Tensor, fake_logits: torch.
 
 
 def generator_loss(kind: str, real_logits: torch.Tensor | None, fake_logits: torch.Tensor) -> torch.Tensor:
-    """Scalar loss the generator minimises; only 'rpgan' needs real_logits."""
+    """The scalar G minimises; only 'rpgan' uses real_logits (pass None otherwise)."""
     _check(kind)
     if kind == "rpgan":
         if real_logits is None:
             raise ValueError("the rpgan generator loss needs real logits")
         return F.softplus(real_logits - fake_logits).mean()
-    if kind == "nsgan":
+    if kind == "nsgan":  # -log sigmoid(fake): strong gradients while D still wins (Goodfellow et al.)
         return F.softplus(-fake_logits).mean()
     return -fake_logits.mean()  # hinge (as in SNGAN/BigGAN) and wgan
 
 
-def r1_penalty(logits: torch.Tensor, images: torch.Tensor) -> torch.Tensor:
-    """Mean squared gradient norm of D at the given images (Mescheder et al. 2018).
+def r1_penalty(real_logits: torch.Tensor, real_images: torch.Tensor) -> torch.Tensor:
+    """Mean over the batch of ||d logit / d image||^2 (Mescheder et al. 2018, "Which training
+    methods for GANs do actually converge?").
 
-    On real images this is R1, on generated ones R2; images must have requires_grad set before D ran.
+    real_images must have requires_grad set before D ran on them. Called on real images this is
+    R1 (StyleGAN2's regulariser for nsgan); called on generated images it is R2, and R3GAN uses
+    both with rpgan. Weighted by gamma / 2 by the caller. The graph is kept, so the penalty trains D.
     """
-    (grad,) = torch.autograd.grad(logits.sum(), images, create_graph=True)
+    (grad,) = torch.autograd.grad(real_logits.sum(), real_images, create_graph=True)
     return grad.float().pow(2).flatten(1).sum(1).mean()
 
 
-def wgan_gp_penalty(discriminator, real: torch.Tensor, fake: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-    """(||grad D(x_hat)|| - 1)^2 at random interpolates of real and fake (Gulrajani et al. 2017)."""
-    alpha = torch.rand(real.shape[0], 1, 1, 1, device=real.device, dtype=real.dtype)
+def wgan_gp_penalty(discriminator: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], real: torch.Tensor,
+                    fake: torch.Tensor, labels: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+    """Mean of (||grad_x D(x, labels)|| - 1)^2 at random interpolates x of real and fake
+    (Gulrajani et al. 2017, WGAN-GP; weight 10 in the paper).
+
+    The mixing weights come from `generator` (a CPU torch.Generator, for reproducible runs) when
+    given. The interpolates carry the real images' labels.
+    """
+    alpha = torch.rand(real.shape[0], 1, 1, 1, generator=generator).to(device=real.device, dtype=real.dtype)
     mixed = (alpha * real.detach() + (1 - alpha) * fake.detach()).requires_grad_(True)
     (grad,) = torch.autograd.grad(discriminator(mixed, labels).sum(), mixed, create_graph=True)
-    return (grad.flatten(1).norm(dim=1) - 1).pow(2).mean()
+    return (grad.float().flatten(1).norm(dim=1) - 1).pow(2).mean()

@@ -6,10 +6,12 @@ never couples the samples of a batch). Discriminator: residual down-blocks with 
 sum pooling and a projection head (Miyato & Koyama 2018).
 
 Cost: each block runs one of its two 3x3 convs at the lower of its two resolutions (before the
-upsample in G, after the downsample in D), as StyleGAN2's blocks do; that halves the FLOPs of
-SNGAN's order at the same depth. Nearest upsampling + 3x3 convs (no transposed convs, so no
-checkerboard), average-pool downsampling; no data-dependent Python control flow, so the models
-compile, and they run under channels_last and bf16 autocast.
+upsample in G; after the downsample in D, as in StyleGAN2's discriminator), which halves the
+FLOPs of SNGAN's order at the same depth. Bilinear upsampling + 3x3 convs (no transposed convs,
+so no checkerboard; R3GAN resamples bilinearly too): with the first conv at the low resolution,
+nearest upsampling left a 2-pixel lattice in samples of the built-in catalog, bilinear does not,
+at the same cost. Average-pool downsampling. No data-dependent Python control flow, so the
+models compile with fullgraph=True; they run under channels_last and bf16 autocast.
 """
 
 from __future__ import annotations
@@ -26,27 +28,28 @@ from productgan.models.layers import (
 
 
 def _upsample(x: torch.Tensor) -> torch.Tensor:
-    return F.interpolate(x, scale_factor=2.0, mode="nearest")
+    return F.interpolate(x, scale_factor=2.0, mode="bilinear", align_corners=False)
 
 
 class GeneratorBlock(nn.Module):
     """(B, in, r, r) -> (B, out, 2r, 2r).
 
     branch: cond-norm -> ReLU -> 3x3 conv (in->out) at r -> x2 -> cond-norm -> ReLU -> 3x3 conv at 2r;
-    skip: 1x1 conv at r -> x2 (a 1x1 conv commutes with nearest upsampling, so it runs at r).
+    skip: 1x1 conv at r -> x2 (a 1x1 conv commutes with the upsampling, so it runs at r).
+    'low' and 'high' name the layers working at the block's lower and higher resolution.
     """
 
     def __init__(self, in_channels: int, out_channels: int, cond_dim: int, sn: bool):
         super().__init__()
-        self.norm1 = ConditionalGroupNorm(in_channels, cond_dim)
-        self.conv1 = conv(in_channels, out_channels, 3, sn)
-        self.norm2 = ConditionalGroupNorm(out_channels, cond_dim)
-        self.conv2 = conv(out_channels, out_channels, 3, sn)
+        self.norm_low = ConditionalGroupNorm(in_channels, cond_dim)
+        self.conv_low = conv(in_channels, out_channels, 3, sn)
+        self.norm_high = ConditionalGroupNorm(out_channels, cond_dim)
+        self.conv_high = conv(out_channels, out_channels, 3, sn)
         self.skip = conv(in_channels, out_channels, 1, sn)
 
     def forward(self, x: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
-        h = _upsample(self.conv1(F.relu(self.norm1(x, w))))
-        h = self.conv2(F.relu(self.norm2(h, w)))
+        h = _upsample(self.conv_low(F.relu(self.norm_low(x, w))))
+        h = self.conv_high(F.relu(self.norm_high(h, w)))
         return h + _upsample(self.skip(x))
 
 
@@ -54,18 +57,18 @@ class DiscriminatorBlock(nn.Module):
     """(B, in, r, r) -> (B, out, r/2, r/2).
 
     branch: LeakyReLU -> 3x3 conv (in->in) at r -> LeakyReLU -> avg-pool -> 3x3 conv (in->out) at r/2;
-    skip: avg-pool -> 1x1 conv.
+    skip: avg-pool -> 1x1 conv. 'high' and 'low' name the convs at the higher and lower resolution.
     """
 
     def __init__(self, in_channels: int, out_channels: int, sn: bool):
         super().__init__()
-        self.conv1 = conv(in_channels, in_channels, 3, sn)
-        self.conv2 = conv(in_channels, out_channels, 3, sn)
+        self.conv_high = conv(in_channels, in_channels, 3, sn)
+        self.conv_low = conv(in_channels, out_channels, 3, sn)
         self.skip = conv(in_channels, out_channels, 1, sn)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        h = self.conv1(F.leaky_relu(x, 0.2))
-        h = self.conv2(F.avg_pool2d(F.leaky_relu(h, 0.2), 2))
+        h = self.conv_high(F.leaky_relu(x, 0.2))
+        h = self.conv_low(F.avg_pool2d(F.leaky_relu(h, 0.2), 2))
         return h + self.skip(F.avg_pool2d(x, 2))
 
 

@@ -191,7 +191,7 @@ class Trainer:
             loss = loss + (cfg.r1_gamma / 2) * cfg.penalty_every * penalty
             stats["r1"] = r1.detach()
         if cfg.gp_weight > 0:
-            gp = wgan_gp_penalty(self.discriminator, real, fake, real_labels)
+            gp = wgan_gp_penalty(self.discriminator, real, fake, real_labels, generator=rng)
             loss = loss + cfg.gp_weight * gp
             stats["gp"] = gp.detach()
         self.opt_d.zero_grad(set_to_none=True)

@@ -95,3 +95,11 @@ def test_cli_generate_by_attribute_writes_one_row_per_level(lone_checkpoint, tmp
     assert result.exit_code == 0, result.output
     width, height = Image.open(tmp_path / "grid-color.png").size
     assert "rows are blue, red" in result.output and width > height  # 5 columns x 2 rows
+
+
+def test_checkpoint_from_another_architecture_version_is_refused(lone_checkpoint, tmp_path, monkeypatch):
+    from productgan import models
+
+    monkeypatch.setitem(models.ARCHITECTURE_VERSIONS, "resnet", 99)
+    with pytest.raises(CheckpointError, match="architecture version .* this code builds version 99"):
+        load_generator(lone_checkpoint)

@@ -16,7 +16,9 @@ from productgan.errors import AttributeLevelError
 from productgan.grid import make_grid, to_uint8
 from productgan.models import create_generator
 from productgan.models.config import ModelConfig
-from productgan.train.checkpoint import load_module, load_tensors, read_meta, resolve_checkpoint
+from productgan.train.checkpoint import (
+    load_module, load_tensors, read_meta, require_architecture, resolve_checkpoint,
+)
 
 
 def truncated_normal(shape: tuple[int, ...], truncation: float | None, generator: torch.Generator) -> torch.Tensor:
@@ -129,6 +131,7 @@ def load_generator(path: str | Path, device: str | torch.device = "cpu", use_ema
     """Rebuild the (EMA) generator from a checkpoint file or run folder."""
     path = resolve_checkpoint(path)
     meta = read_meta(path)
+    require_architecture(meta, path)
     model_config = ModelConfig(**meta.config["model"])
     model_config.level_counts = tuple(model_config.level_counts)
     module = create_generator(model_config)

@@ -13,6 +13,10 @@ FAMILIES: dict[str, tuple[type[nn.Module], type[nn.Module]]] = {
     "dcgan": (DCGANGenerator, DCGANDiscriminator),
 }
 
+# Bump a family's number whenever its computation changes in a way that old weights would still
+# load into (same names and shapes, different meaning): checkpoints record it, loading checks it.
+ARCHITECTURE_VERSIONS: dict[str, int] = {"resnet": 2, "dcgan": 1}
+
 
 def _family(cfg: ModelConfig) -> tuple[type[nn.Module], type[nn.Module]]:
     if cfg.family not in FAMILIES:
@@ -30,4 +34,4 @@ def create_discriminator(cfg: ModelConfig) -> nn.Module:
     return _family(cfg)[1](cfg)
 
 
-__all__ = ["FAMILIES", "ModelConfig", "create_discriminator", "create_generator"]
+__all__ = ["ARCHITECTURE_VERSIONS", "FAMILIES", "ModelConfig", "create_discriminator", "create_generator"]

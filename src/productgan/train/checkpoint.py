@@ -105,6 +105,20 @@ def read_meta(path: str | Path) -> CheckpointMeta:
     return CheckpointMeta(**json.loads(header["meta"]))
 
 
+def require_architecture(meta: CheckpointMeta, path: str | Path) -> None:
+    """Refuse weights made by an older version of a model family's code, which would otherwise
+    load without error into a network that computes something else."""
+    from productgan.models import ARCHITECTURE_VERSIONS
+
+    family = meta.config["model"]["family"]
+    saved, current = meta.extra.get("architecture_version", 1), ARCHITECTURE_VERSIONS.get(family)
+    if saved != current:
+        raise CheckpointError(
+            f"{path} holds a {family!r} model of architecture version {saved} (code {meta.code_version}); "
+            f"this code builds version {current}: retrain, or use the productgan version that wrote it"
+        )
+
+
 def load_tensors(path: str | Path, prefix: str | None = None, device: str = "cpu") -> dict[str, torch.Tensor]:
     """Load tensors whose name starts with prefix (all when None)."""
     path = resolve_checkpoint(path)

@@ -26,10 +26,11 @@ from productgan.errors import CheckpointError, ProductGANError, TrainingDiverged
 from productgan.generate import ProductGenerator
 from productgan.grid import save_png
 from productgan.losses import discriminator_loss, generator_loss, r1_penalty, wgan_gp_penalty
-from productgan.models import create_discriminator, create_generator
+from productgan.models import ARCHITECTURE_VERSIONS, create_discriminator, create_generator
 from productgan.train import distributed as dist_utils
 from productgan.train.checkpoint import (
-    CHECKPOINT_NAME, CheckpointMeta, load_module, load_tensors, read_meta, restore_optimizers, save_checkpoint,
+    CHECKPOINT_NAME, CheckpointMeta, load_module, load_tensors, read_meta, require_architecture, restore_optimizers,
+    save_checkpoint,
 )
 from productgan.train.config import TrainConfig
 from productgan.train.ema import ema_beta, make_ema, update_ema
@@ -137,6 +138,7 @@ class Trainer:
 
     def _restore(self) -> None:
         meta = read_meta(self.checkpoint_path)
+        require_architecture(meta, self.checkpoint_path)
         if meta.levels != self.conditions.levels or meta.condition_names != self.conditions.names:
             raise CheckpointError(
                 f"cannot resume {self.checkpoint_path}: the catalog {self.config.data!r} now has attribute levels "
@@ -281,6 +283,7 @@ class Trainer:
         meta = CheckpointMeta(config=self.config.to_dict(), condition_names=self.conditions.names,
                               levels=self.conditions.levels, step=self.step, images_seen=self.images_seen,
                               elapsed_s=elapsed, extra={"label_combos": self.label_combos,
+                                                        "architecture_version": ARCHITECTURE_VERSIONS[self.config.model.family],
                                                         "augment": self.policy,
                                                         "augment_dropped": self.dropped_augment})
         return save_checkpoint(self.checkpoint_path, meta, self._modules(), {"g": self.opt_g, "d": self.opt_d})

@@ -3,22 +3,11 @@ strided convs + LeakyReLU in D, N(0, 0.02) init, labels concatenated to z."""
 
 from __future__ import annotations
 
-import pytest
 import torch
 from torch import nn
 
 from productgan.models import ModelConfig, create_discriminator, create_generator
 from productgan.models.dcgan import DCGANDiscriminator, DCGANGenerator
-
-
-@pytest.fixture(autouse=True)
-def single_thread():
-    """Tiny models gain nothing from threads, and on a shared 2-core machine a 2-thread op waits
-    for a core held by someone else: 40x slower. One thread per test, restored afterwards."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 def dcgan_config(**overrides) -> ModelConfig:

@@ -13,16 +13,6 @@ from productgan.models.layers import num_stages
 TWO_ATTRIBUTES = (3, 4)
 
 
-@pytest.fixture(autouse=True)
-def single_thread():
-    """Tiny models gain nothing from threads, and on a shared 2-core machine a 2-thread op waits
-    for a core held by someone else: 40x slower. One thread per test, restored afterwards."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 def small_config(family: str, resolution: int = 32, channels: int = 3, level_counts=TWO_ATTRIBUTES) -> ModelConfig:
     return ModelConfig(family=family, resolution=resolution, channels=channels, width=8, max_width=32,
                        latent_dim=16, embed_dim=16, level_counts=level_counts)

@@ -12,16 +12,6 @@ from productgan.models import ModelConfig, create_discriminator, create_generato
 from productgan.models.resnet import ResNetDiscriminator, ResNetGenerator
 
 
-@pytest.fixture(autouse=True)
-def single_thread():
-    """Tiny models gain nothing from threads, and on a shared 2-core machine a 2-thread op waits
-    for a core held by someone else: 40x slower. One thread per test, restored afterwards."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 def resnet_config(**overrides) -> ModelConfig:
     settings = dict(family="resnet", resolution=32, channels=3, width=8, max_width=32, latent_dim=16,
                     embed_dim=16, level_counts=(3, 4))

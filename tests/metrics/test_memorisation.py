@@ -49,6 +49,7 @@ def test_threshold_is_the_quantile_of_holdout_distances():
     assert result.threshold == pytest.approx(2.0)
     assert result.flagged.tolist() == [True, False]
     assert result.train_indices.tolist() == [[0, 1], [0, 1]]
+    assert result.distances == pytest.approx([0.5, 5.0])
     assert result.summary()["memorisation_share"] == 0.5
 
 

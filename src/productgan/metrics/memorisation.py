@@ -42,6 +42,11 @@ class MemorisationResult:
     reference: str  # "holdout" or "train leave-one-out": where the real-to-real distances came from
     quantile: float
 
+    @property
+    def distances(self) -> np.ndarray:
+        """(M,) each sample's distance to its nearest training image."""
+        return self.train_distances[:, 0]
+
     def summary(self) -> dict[str, float | int | str]:
         """The scalar results, JSON-ready (for metrics.jsonl and reports)."""
         return {

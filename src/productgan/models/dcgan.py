@@ -50,8 +50,12 @@ class DCGANGenerator(nn.Module):
         self.net = nn.Sequential(*layers)
 
     def forward(self, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-        cond = self.embed(labels)
-        x = z if cond is None else torch.cat([z, cond.to(z.dtype)], dim=1)
+        return self.synthesize(z, self.embed(labels))
+
+    def synthesize(self, z: torch.Tensor, condition: torch.Tensor | None) -> torch.Tensor:
+        """Images from latents and an already-embedded condition ((B, embed_dim), or None when
+        unconditional): lets callers blend conditions, e.g. a morph between two attribute sets."""
+        x = z if condition is None else torch.cat([z, condition.to(z.dtype)], dim=1)
         return self.net(x[:, :, None, None])
 
 

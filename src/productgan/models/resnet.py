@@ -90,8 +90,12 @@ class ResNetGenerator(nn.Module):
         self.to_image = conv(chans[-1], cfg.channels, 3, sn)
 
     def forward(self, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-        cond = self.embed(labels)
-        w = z if cond is None else torch.cat([z, cond.to(z.dtype)], dim=1)
+        return self.synthesize(z, self.embed(labels))
+
+    def synthesize(self, z: torch.Tensor, condition: torch.Tensor | None) -> torch.Tensor:
+        """Images from latents and an already-embedded condition ((B, embed_dim), or None when
+        unconditional): lets callers blend conditions, e.g. a morph between two attribute sets."""
+        w = z if condition is None else torch.cat([z, condition.to(z.dtype)], dim=1)
         x = self.stem(w).unflatten(1, self.stem_shape)
         for block in self.blocks:
             x = block(x, w)

@@ -1,0 +1,159 @@
+"""The HTTP service over the library: FastAPI app with a shopping-guide page. Docs at /docs.
+
+Endpoints
+  GET  /               the shopping-guide page (static files under serve/static; no CDN, no build)
+  GET  /healthz        alive (always open, even with an API key)
+  GET  /readyz         200 once models are loaded, with their names; 503 if none
+  GET  /metrics        Prometheus text: requests by endpoint and status, latency histogram,
+                       images generated, batch sizes, cache hits
+  GET  /api/models     every model: name, family, resolution, attributes and their levels
+  POST /api/generate   {model, attributes, n, seed, truncation} -> image/png for n=1 or
+                       `Accept: image/png` (a grid when n > 1), else JSON with base64 PNGs
+  POST /api/variants   {model, attribute, attributes, seed, truncation} -> the product that
+                       generate(n=1, seed, attributes) shows, once per level of `attribute`
+                       (JSON with levels and base64 PNGs; a PNG strip with `Accept: image/png`)
+  POST /api/morph      {model, seed_a, seed_b, attributes_a, attributes_b, frames, fps} ->
+                       animated GIF; `?format=png` gives the frames as one PNG strip
+
+Safety
+  - binds 127.0.0.1 unless told otherwise; optional API key (X-API-Key header, constant-time
+    compare) on /api/* and /metrics; the page, /healthz and /readyz stay open
+  - a model name is only ever a key in the registry loaded at start, never a path
+  - limits (serve/limits.py): n <= 64, 2 <= frames <= 64, fps <= 50, finite 0 < truncation <= 10,
+    seeds 0..2**63-1, JSON bodies <= 64 KiB; uploads (endpoints to come) <= 10 MiB, <= 16 MP,
+    PNG/JPEG/WebP only
+  - every user error is a 4xx with {"error": "..."} naming what is valid (unknown model,
+    attribute or level, out-of-range values, wrong types, unknown fields, malformed JSON);
+    an unexpected error is logged and answered with a JSON 500 without a traceback, and the
+    service keeps running
+
+Throughput: generate and variants requests for one model are batched on the device (see
+batching.py); identical generate requests are answered from a bounded LRU cache.
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from productgan.errors import AttributeLevelError, ProductGANError
+from productgan.serve.errors import RequestError
+from productgan.serve.guard import RequestGuard
+from productgan.serve.metrics import ServeMetrics
+from productgan.serve.registry import ModelRegistry
+from productgan.serve.schemas import GenerateRequest, MorphRequest, VariantsRequest
+from productgan.serve.security import require_api_key
+from productgan.serve.service import Answer, ProductService, ServeSettings
+from productgan.version import __version__
+
+STATIC = Path(__file__).parent / "static"
+IMAGE_OR_JSON = {200: {"content": {"image/png": {}, "application/json": {}}}}
+
+
+def create_app(registry: ModelRegistry, settings: ServeSettings | None = None) -> FastAPI:
+    """The app for models already loaded (see registry.load_models)."""
+    settings = settings or ServeSettings()
+    metrics = ServeMetrics()
+    service = ProductService(registry, settings, metrics)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI):
+        yield
+        await service.close()
+
+    app = FastAPI(title="productgan", version=__version__, lifespan=lifespan,
+                  description="Generate product images by attribute from trained catalog models.")
+    app.state.settings, app.state.service, app.state.metrics = settings, service, metrics
+    _add_error_handlers(app)
+    _add_routes(app, service, metrics)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(RequestGuard, metrics=metrics, limits=settings.limits)
+    return app
+
+
+def _answer(answer: Answer) -> Response:
+    return Response(answer.body, media_type=answer.media_type)
+
+
+def _wants_png(request: Request, n: int = 1) -> bool:
+    """PNG when asked for by Accept, or for one image unless the client asked for JSON."""
+    accept = request.headers.get("accept", "").lower()
+    return "image/png" in accept or (n == 1 and "application/json" not in accept)
+
+
+def _add_routes(app: FastAPI, service: ProductService, metrics: ServeMetrics) -> None:
+    protected = [Depends(require_api_key)]
+
+    @app.get("/", include_in_schema=False)
+    async def page() -> FileResponse:
+        return FileResponse(STATIC / "index.html")
+
+    @app.get("/healthz", tags=["health"])
+    async def healthz() -> dict:
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["health"])
+    async def readyz() -> JSONResponse:
+        ready = len(service.registry) > 0
+        return JSONResponse({"status": "ready" if ready else "no models", "models": service.registry.names()},
+                            status_code=200 if ready else 503)
+
+    @app.get("/metrics", dependencies=protected, tags=["health"])
+    async def prometheus_metrics() -> Response:
+        return Response(metrics.exposition(), media_type=metrics.content_type)
+
+    @app.get("/api/models", dependencies=protected, tags=["products"])
+    async def models() -> dict:
+        return {"models": [model.describe() for model in service.registry.models()]}
+
+    @app.post("/api/generate", dependencies=protected, tags=["products"], responses=IMAGE_OR_JSON)
+    async def generate(body: GenerateRequest, request: Request) -> Response:
+        return _answer(await service.generate(body, "png" if _wants_png(request, body.n) else "json"))
+
+    @app.post("/api/variants", dependencies=protected, tags=["products"], responses=IMAGE_OR_JSON)
+    async def variants(body: VariantsRequest, request: Request) -> Response:
+        accept = request.headers.get("accept", "").lower()
+        return _answer(await service.variants(body, "png" if "image/png" in accept else "json"))
+
+    @app.post("/api/morph", dependencies=protected, tags=["products"],
+              responses={200: {"content": {"image/gif": {}, "image/png": {}}}})
+    async def morph(body: MorphRequest, format: str = Query("gif", pattern="^(gif|png)$")) -> Response:
+        return _answer(await service.morph(body, format))
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    """Every user error becomes {"error": "..."} with a 4xx status."""
+
+    @app.exception_handler(RequestError)
+    async def request_error(_: Request, error: RequestError) -> JSONResponse:
+        return JSONResponse({"error": str(error)}, status_code=error.status)
+
+    @app.exception_handler(ProductGANError)
+    async def product_error(_: Request, error: ProductGANError) -> JSONResponse:
+        return JSONResponse({"error": str(error)}, status_code=422 if isinstance(error, AttributeLevelError) else 400)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, error: RequestValidationError) -> JSONResponse:
+        details = [_problem(item) for item in error.errors()]
+        summary = "; ".join(f"{d['field']}: {d['problem']}" for d in details) or "invalid request"
+        return JSONResponse({"error": summary, "details": details}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse({"error": str(error.detail)}, status_code=error.status_code, headers=error.headers)
+
+
+def _problem(item: dict) -> dict:
+    """One pydantic error as {"field": "n", "problem": "..."}; malformed JSON says where it broke."""
+    location = [str(part) for part in item.get("loc", ())]
+    if item.get("type") == "json_invalid":
+        reason = (item.get("ctx") or {}).get("error", "")
+        return {"field": "body", "problem": f"malformed JSON at character {location[-1]}: {reason}"}
+    field = ".".join(location[1:] if location[:1] == ["body"] and len(location) > 1 else location)
+    return {"field": field, "problem": str(item.get("msg", ""))}

@@ -1,0 +1,101 @@
+"""The models a server holds, loaded once at start and looked up by name only.
+
+A request's model name is a dictionary key, never part of a path: `../../etc/passwd` is just a
+name the registry does not hold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from productgan.errors import CheckpointError
+from productgan.generate import ProductGenerator, load_generator
+from productgan.serve.errors import UnknownModelError
+from productgan.train.checkpoint import CHECKPOINT_NAME, read_meta, resolve_checkpoint
+
+
+@dataclass
+class ServedModel:
+    """One loaded generator and what clients need to know to ask it for products."""
+
+    name: str
+    generator: ProductGenerator
+    family: str
+    resolution: int
+    channels: int
+
+    def describe(self) -> dict:
+        return {"name": self.name, "family": self.family, "resolution": self.resolution,
+                "channels": self.channels, "latent_dim": self.generator.latent_dim,
+                "attributes": self.generator.attributes}
+
+
+class ModelRegistry:
+    """Name -> ServedModel, fixed after start."""
+
+    def __init__(self, models: list[ServedModel]):
+        self._models = {model.name: model for model in models}
+
+    def __len__(self) -> int:
+        return len(self._models)
+
+    def names(self) -> list[str]:
+        return list(self._models)
+
+    def models(self) -> list[ServedModel]:
+        return list(self._models.values())
+
+    def get(self, name: str) -> ServedModel:
+        model = self._models.get(name)
+        if model is None:
+            raise UnknownModelError(f"unknown model {name!r}; available: {', '.join(self._models) or '(none)'}")
+        return model
+
+
+def pick_device(device: str) -> torch.device:
+    """'auto' is the GPU when there is one, else the CPU."""
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(device)
+
+
+def find_checkpoints(path: str | Path) -> dict[str, Path]:
+    """Model name -> checkpoint file, for a checkpoint, a run folder, or a folder of either one level down.
+
+    Names come from folder names (a run folder) or file stems (a loose *.safetensors file).
+    """
+    path = Path(path)
+    if path.is_file() or (path / CHECKPOINT_NAME).is_file():
+        return {_model_name(path): resolve_checkpoint(path)}
+    if not path.is_dir():
+        raise CheckpointError(f"{path} is neither a checkpoint, a run folder nor a folder of runs")
+    found: dict[str, Path] = {}
+    for child in sorted(path.iterdir()):
+        if child.name.startswith("."):
+            continue
+        if (child.is_dir() and (child / CHECKPOINT_NAME).is_file()) or (child.is_file() and child.suffix == ".safetensors"):
+            found.setdefault(_model_name(child), resolve_checkpoint(child))
+    if not found:
+        raise CheckpointError(f"no run folder or .safetensors checkpoint found in {path}")
+    return found
+
+
+def _model_name(path: Path) -> str:
+    if path.is_dir():
+        return path.resolve().name
+    return path.resolve().parent.name if path.name == CHECKPOINT_NAME else path.stem
+
+
+def load_models(path: str | Path, device: str = "auto") -> ModelRegistry:
+    """Load every checkpoint that find_checkpoints names, once, onto one device."""
+    torch_device = pick_device(device)
+    models = []
+    for name, checkpoint in find_checkpoints(path).items():
+        model_config = read_meta(checkpoint).config["model"]
+        models.append(ServedModel(name=name, generator=load_generator(checkpoint, device=torch_device),
+                                  family=model_config["family"], resolution=int(model_config["resolution"]),
+                                  channels=int(model_config["channels"])))
+    return ModelRegistry(models)

@@ -1,0 +1,53 @@
+"""The JSON bodies the API accepts. Strict types (no "3" for 3) and no unknown fields, so a typo
+such as "seeds" is refused with a message instead of being silently ignored."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+
+def name_field():
+    return Field(min_length=1, max_length=200, description="a model name from GET /api/models")
+
+Attributes = dict[str, str]
+
+
+class StrictBody(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class GenerateRequest(StrictBody):
+    """n products with the given attributes; the rest are drawn from combinations seen in the catalog."""
+
+    model: str = name_field()
+    attributes: Attributes = Field(default_factory=dict, max_length=32,
+                                   examples=[{"category": "Shoes", "color": "Red"}])
+    n: int = Field(1, description="number of images, 1..64")
+    seed: int = Field(0, description="the same seed and settings give the same images, 0..2**63-1")
+    truncation: Optional[float] = Field(None, allow_inf_nan=False, description="redraw latents beyond |z| > t; null: off")
+
+
+class VariantsRequest(StrictBody):
+    """The product `generate(n=1, seed, attributes)` draws, once per level of `attribute`."""
+
+    model: str = name_field()
+    attribute: str = Field(min_length=1, max_length=200, examples=["color"])
+    attributes: Attributes = Field(default_factory=dict, max_length=32)
+    seed: int = 0
+    truncation: Optional[float] = Field(None, allow_inf_nan=False)
+
+
+class MorphRequest(StrictBody):
+    """Product A (seed_a, attributes_a) turning into product B (seed_b, attributes_b, default attributes_a)."""
+
+    model: str = name_field()
+    seed_a: int
+    seed_b: int
+    attributes_a: Attributes = Field(default_factory=dict, max_length=32)
+    attributes_b: Optional[Attributes] = Field(None, max_length=32)
+    frames: int = Field(16, description="2..64")
+    fps: float = Field(12.0, allow_inf_nan=False, description="frames per second of the GIF, up to 50")
+    truncation: Optional[float] = Field(None, allow_inf_nan=False)

@@ -1,0 +1,149 @@
+"""What the endpoints do, apart from HTTP: validate against the limits, draw inputs, render, encode.
+
+Generate answers are cached as encoded bodies, keyed by (model, attribute ids, seed, n,
+truncation, format): the level ids, not the spelling, so "RED" and "red" share an entry.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+from productgan.data.catalog import level_ids
+from productgan.edit.morph import encode_gif, morph_frames, product_inputs
+from productgan.errors import AttributeLevelError
+from productgan.serve.batching import BatchingRenderer, DirectRenderer
+from productgan.serve.cache import LRUCache
+from productgan.serve.images import base64_list, grid_png, png_bytes, png_list, strip_png
+from productgan.serve.limits import (
+    DEFAULT_LIMITS, ServeLimits, check_count, check_frames, check_seed, check_truncation,
+)
+from productgan.serve.metrics import ServeMetrics
+from productgan.serve.registry import ModelRegistry, ServedModel
+from productgan.serve.schemas import GenerateRequest, MorphRequest, VariantsRequest
+
+PNG, GIF, JSON = "image/png", "image/gif", "application/json"
+
+
+@dataclass(frozen=True)
+class ServeSettings:
+    """How the server runs; the CLI's options map onto these one to one."""
+
+    api_key: str | None = None
+    batching: bool = True
+    max_batch_images: int = 64   # latents per forward pass of the batcher
+    max_wait_ms: float = 10.0    # how long the batcher waits for more requests to join a batch
+    render_rows: int = 8         # every forward pass runs on exactly this many latents (see batching.py)
+    cache_entries: int = 1024
+    cache_bytes: int = 64 * 1024 * 1024
+    limits: ServeLimits = field(default_factory=lambda: DEFAULT_LIMITS)
+
+
+@dataclass
+class Answer:
+    """An encoded response body and its media type."""
+
+    body: bytes
+    media_type: str
+
+
+class ProductService:
+    """One per app: the registry, a renderer per model, the cache and the metrics."""
+
+    def __init__(self, registry: ModelRegistry, settings: ServeSettings, metrics: ServeMetrics):
+        self.registry = registry
+        self.settings = settings
+        self.metrics = metrics
+        self.cache = LRUCache(settings.cache_entries, settings.cache_bytes)
+        self.renderers = {model.name: self._renderer(model) for model in registry.models()}
+
+    def _renderer(self, model: ServedModel) -> BatchingRenderer | DirectRenderer:
+        rows = self.settings.render_rows
+        if not self.settings.batching:
+            return DirectRenderer(model.generator, rows)
+        observe = self.metrics.batch_images.labels(model=model.name).observe
+        return BatchingRenderer(model.generator, rows, self.settings.max_batch_images,
+                                self.settings.max_wait_ms / 1000, on_batch=observe)
+
+    async def close(self) -> None:
+        for renderer in self.renderers.values():
+            await renderer.close()
+
+    async def render(self, model: ServedModel, z: torch.Tensor, labels: torch.Tensor, endpoint: str) -> np.ndarray:
+        images = await self.renderers[model.name].render(z, labels)
+        self.metrics.images.labels(model=model.name, endpoint=endpoint).inc(len(images))
+        return images
+
+    async def generate(self, request: GenerateRequest, image_format: str) -> Answer:
+        """image_format: 'png' (one image, or a grid when n > 1) or 'json' (every image, base64)."""
+        limits = self.settings.limits
+        model = self.registry.get(request.model)
+        n, seed = check_count(request.n, limits), check_seed(request.seed)
+        truncation = check_truncation(request.truncation, limits)
+        attributes = canonical_attributes(model, request.attributes)
+        key = (model.name, tuple(sorted(attributes.items())), seed, n, truncation, image_format)
+        cached = self.cache.get(key)
+        self.metrics.cache.labels(result="hit" if cached is not None else "miss").inc()
+        if cached is not None:
+            return Answer(cached, PNG if image_format == "png" else JSON)
+        z, labels = product_inputs(model.generator, n, seed, attributes, truncation)
+        images = await self.render(model, z, labels, "generate")
+        if image_format == "png":
+            answer = Answer(await asyncio.to_thread(png_bytes if n == 1 else grid_png, images[0] if n == 1 else images), PNG)
+        else:
+            pngs = await asyncio.to_thread(png_list, images)
+            answer = Answer(_json({"model": model.name, "n": n, "seed": seed, "truncation": truncation,
+                                   "attributes": attributes, "media_type": PNG, "images": base64_list(pngs)}), JSON)
+        self.cache.put(key, answer.body)
+        return answer
+
+    async def variants(self, request: VariantsRequest, image_format: str) -> Answer:
+        """The product generate(n=1, seed, attributes) shows, once per level of request.attribute."""
+        model = self.registry.get(request.model)
+        seed, truncation = check_seed(request.seed), check_truncation(request.truncation, self.settings.limits)
+        generator = model.generator
+        if request.attribute not in generator.names:
+            raise AttributeLevelError(f"unknown attribute {request.attribute!r}; this model is conditioned on: "
+                                      + (", ".join(generator.names) or "(nothing: it is unconditional)"))
+        attributes = canonical_attributes(model, request.attributes)
+        z, labels = product_inputs(generator, 1, seed, attributes, truncation)
+        levels = generator.levels[request.attribute]
+        labels = labels.repeat(len(levels), 1)
+        labels[:, generator.names.index(request.attribute)] = torch.arange(len(levels))
+        images = await self.render(model, z.repeat(len(levels), 1), labels, "variants")
+        if image_format == "png":
+            return Answer(await asyncio.to_thread(strip_png, images), PNG)
+        pngs = await asyncio.to_thread(png_list, images)
+        return Answer(_json({"model": model.name, "seed": seed, "attribute": request.attribute, "levels": levels,
+                             "attributes": attributes, "media_type": PNG, "images": base64_list(pngs)}), JSON)
+
+    async def morph(self, request: MorphRequest, image_format: str) -> Answer:
+        """image_format: 'gif' (animated) or 'png' (the frames side by side)."""
+        limits = self.settings.limits
+        model = self.registry.get(request.model)
+        seed_a, seed_b = check_seed(request.seed_a, "seed_a"), check_seed(request.seed_b, "seed_b")
+        check_frames(request.frames, request.fps, limits)
+        truncation = check_truncation(request.truncation, limits)
+        attributes_a = canonical_attributes(model, request.attributes_a)
+        attributes_b = attributes_a if request.attributes_b is None else canonical_attributes(model, request.attributes_b)
+        frames = await asyncio.to_thread(morph_frames, model.generator, seed_a, seed_b, request.frames,
+                                         attributes_a, attributes_b, truncation)
+        self.metrics.images.labels(model=model.name, endpoint="morph").inc(len(frames))
+        if image_format == "png":
+            return Answer(await asyncio.to_thread(strip_png, frames), PNG)
+        return Answer(await asyncio.to_thread(encode_gif, frames, request.fps), GIF)
+
+
+def canonical_attributes(model: ServedModel, attributes: dict[str, str]) -> dict[str, str]:
+    """{'color': 'RED'} -> {'color': 'Red'} as the model spells it; unknown names list the valid ones."""
+    generator = model.generator
+    ids = level_ids(generator.levels, generator.names, attributes)
+    return {name: generator.levels[name][i] for name, i in zip(generator.names, ids) if i is not None}
+
+
+def _json(payload: dict) -> bytes:
+    return json.dumps(payload, separators=(",", ":")).encode()

@@ -1,0 +1,198 @@
+// The shopping-guide page: plain JS over the JSON API, no build step, no outside requests.
+"use strict";
+
+const state = { models: [], seedBase: 1, picked: [] };
+const $ = (id) => document.getElementById(id);
+
+function headers(accept) {
+  const result = { "Content-Type": "application/json", Accept: accept };
+  const key = $("api-key-input").value.trim();
+  if (key) result["X-API-Key"] = key;
+  return result;
+}
+
+async function call(method, path, body, accept) {
+  const response = await fetch(path, { method, headers: headers(accept), body: body && JSON.stringify(body) });
+  if (!response.ok) {
+    let message = `${response.status} ${response.statusText}`;
+    try { message = (await response.json()).error || message; } catch (_) { /* not JSON */ }
+    throw new Error(message);
+  }
+  return response;
+}
+
+function showStatus(message, isError = false) {
+  $("status").textContent = message;
+  $("status").classList.toggle("error", isError);
+}
+
+function currentModel() {
+  return state.models.find((m) => m.name === $("model-select").value);
+}
+
+function chosenAttributes() {
+  const chosen = {};
+  for (const select of $("attribute-selects").querySelectorAll("select")) {
+    if (select.value) chosen[select.dataset.attribute] = select.value;
+  }
+  return chosen;
+}
+
+function option(value, text) {
+  const element = document.createElement("option");
+  element.value = value;
+  element.textContent = text;
+  return element;
+}
+
+function fillAttributeSelects() {
+  const box = $("attribute-selects");
+  box.replaceChildren();
+  const model = currentModel();
+  if (!model) return;
+  for (const [name, levels] of Object.entries(model.attributes)) {
+    const label = document.createElement("label");
+    label.append(name);
+    const select = document.createElement("select");
+    select.id = `attr-${name}`;
+    select.dataset.attribute = name;
+    select.setAttribute("data-testid", `attr-${name}`);
+    select.append(option("", "any"), ...levels.map((level) => option(level, level)));
+    label.append(select);
+    box.append(label);
+  }
+}
+
+async function loadModels() {
+  try {
+    const response = await call("GET", "/api/models", undefined, "application/json");
+    state.models = (await response.json()).models;
+    $("model-select").replaceChildren(...state.models.map((m) => option(m.name, `${m.name} (${m.resolution} px)`)));
+    fillAttributeSelects();
+    showStatus(state.models.length ? "Pick what you want, then Show products." : "The server has no models.");
+  } catch (error) {
+    showStatus(`Could not load the models: ${error.message}`, true);
+  }
+}
+
+async function imageInto(img, response) {
+  const url = URL.createObjectURL(await response.blob());
+  img.addEventListener("load", () => URL.revokeObjectURL(url), { once: true });
+  img.src = url;
+}
+
+function productCard(product) {
+  const figure = document.createElement("figure");
+  figure.dataset.seed = String(product.seed);
+  figure.setAttribute("data-testid", "product-card");
+  const img = document.createElement("img");
+  img.alt = `product ${product.seed}`;
+  img.setAttribute("data-testid", "product-image");
+  const caption = document.createElement("figcaption");
+  caption.textContent = `#${product.seed}`;
+  figure.append(img, caption);
+  figure.addEventListener("click", () => pick(product, figure));
+  return [figure, img];
+}
+
+async function showProducts() {
+  const model = currentModel();
+  if (!model) return;
+  const count = Math.max(1, Math.min(24, Number($("count-input").value) || 8));
+  const attributes = chosenAttributes();
+  state.picked = [];
+  updateMorphButton();
+  $("variants-section").hidden = true;
+  const grid = $("product-grid");
+  grid.replaceChildren();
+  showStatus("Generating…");
+  // One request per product, each with its own seed: the server batches them into one pass.
+  const jobs = [];
+  for (let i = 0; i < count; i++) {
+    const product = { model: model.name, seed: state.seedBase + i, attributes };
+    const [figure, img] = productCard(product);
+    grid.append(figure);
+    const body = { model: model.name, attributes, n: 1, seed: product.seed };
+    jobs.push(call("POST", "/api/generate", body, "image/png").then((response) => imageInto(img, response)));
+  }
+  try {
+    await Promise.all(jobs);
+    showStatus(`${count} products. Click one to see it in other colours; click two to morph.`);
+  } catch (error) {
+    showStatus(error.message, true);
+  }
+}
+
+function variedAttribute(model) {
+  const names = Object.keys(model.attributes);
+  return names.find((n) => ["color", "colour"].includes(n.toLowerCase())) || names[0];
+}
+
+async function pick(product, figure) {
+  document.querySelectorAll("#product-grid figure.selected").forEach((f) => f.classList.remove("selected"));
+  figure.classList.add("selected");
+  state.picked = [...state.picked.filter((p) => p.seed !== product.seed), product].slice(-2);
+  updateMorphButton();
+  await showVariants(product);
+}
+
+async function showVariants(product) {
+  const model = currentModel();
+  const attribute = model && variedAttribute(model);
+  if (!attribute) return;
+  const section = $("variants-section");
+  $("variants-title").textContent = `#${product.seed} in other ${attribute === "color" || attribute === "colour" ? "colours" : attribute + "s"}`;
+  const grid = $("variants-grid");
+  grid.replaceChildren();
+  section.hidden = false;
+  try {
+    const body = { model: product.model, attribute, attributes: product.attributes, seed: product.seed };
+    const answer = await (await call("POST", "/api/variants", body, "application/json")).json();
+    answer.levels.forEach((level, i) => {
+      const figure = document.createElement("figure");
+      figure.setAttribute("data-testid", "variant-card");
+      const img = document.createElement("img");
+      img.alt = `${level}`;
+      img.setAttribute("data-testid", "variant-image");
+      img.src = `data:${answer.media_type};base64,${answer.images[i]}`;
+      const caption = document.createElement("figcaption");
+      caption.textContent = level;
+      figure.append(img, caption);
+      grid.append(figure);
+    });
+  } catch (error) {
+    showStatus(error.message, true);
+  }
+}
+
+function updateMorphButton() {
+  const [a, b] = state.picked;
+  $("morph-button").disabled = state.picked.length < 2;
+  $("morph-help").textContent = b ? `From #${a.seed} to #${b.seed}.` : "Click two products, then play the morph.";
+}
+
+async function playMorph() {
+  const [a, b] = state.picked;
+  if (!b) return;
+  showStatus("Morphing…");
+  try {
+    const body = { model: a.model, seed_a: a.seed, seed_b: b.seed, attributes_a: a.attributes,
+                   attributes_b: b.attributes, frames: 16, fps: 10 };
+    const img = $("morph-image");
+    await imageInto(img, await call("POST", "/api/morph", body, "image/gif"));
+    img.hidden = false;
+    showStatus(`Morph from #${a.seed} to #${b.seed}.`);
+  } catch (error) {
+    showStatus(error.message, true);
+  }
+}
+
+$("model-select").addEventListener("change", fillAttributeSelects);
+$("show-button").addEventListener("click", showProducts);
+$("more-button").addEventListener("click", () => {
+  state.seedBase += Math.max(1, Number($("count-input").value) || 8);
+  showProducts();
+});
+$("morph-button").addEventListener("click", playMorph);
+$("api-key-input").addEventListener("change", loadModels);
+loadModels();

@@ -1,0 +1,65 @@
+"""One tiny trained checkpoint for the whole serve suite, served under two names."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "train"))
+from helpers_train import tiny_config, two_colour_catalog  # noqa: E402
+
+from productgan.serve import ModelRegistry, ServeSettings, create_app, load_models  # noqa: E402
+from productgan.train import train  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def single_torch_thread():
+    """Tiny models gain nothing from threads on a shared 2-core machine (see tests/models/conftest.py)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture(scope="session")
+def models_dir(tmp_path_factory) -> Path:
+    """models/shop/ (a run folder) and models/mirror.safetensors (a loose file): two names, one training."""
+    base = tmp_path_factory.mktemp("serve")
+    result = train(tiny_config(base / "models" / "shop", condition=["color", "size"]), progress=False,
+                   catalog=two_colour_catalog())
+    shutil.copy(result.checkpoint, base / "models" / "mirror.safetensors")
+    for extra in (base / "models" / "shop").iterdir():
+        if extra.name != "checkpoint.safetensors":
+            shutil.rmtree(extra) if extra.is_dir() else extra.unlink()
+    return base / "models"
+
+
+@pytest.fixture(scope="session")
+def registry(models_dir) -> ModelRegistry:
+    return load_models(models_dir, device="cpu")
+
+
+@pytest.fixture
+def make_client(registry):
+    """make_client(**settings) -> a started TestClient over a fresh app (fresh cache and metrics)."""
+    from fastapi.testclient import TestClient
+
+    clients = []
+
+    def make(**settings) -> TestClient:
+        client = TestClient(create_app(registry, ServeSettings(**settings)), raise_server_exceptions=False)
+        clients.append(client.__enter__())
+        return client
+
+    yield make
+    for client in clients:
+        client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def client(make_client):
+    return make_client()

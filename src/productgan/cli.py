@@ -154,5 +154,25 @@ def demo(
     console.print(f"[green]open[/] {report}")
 
 
+@app.command()
+@friendly_errors
+def serve(
+    run_or_dir: Path = typer.Argument(..., help="A run folder or checkpoint, or a folder holding several (model names come from folder names)."),
+    host: str = typer.Option("127.0.0.1", help="Address to bind. Keep 127.0.0.1 unless others must reach it; then set --api-key."),
+    port: int = typer.Option(8000),
+    api_key: Optional[str] = typer.Option(None, envvar="PRODUCTGAN_API_KEY", help="Require this key (X-API-Key header) on /api/* and /metrics."),
+    device: str = typer.Option("auto", help="auto | cpu | cuda."),
+    batching: bool = typer.Option(True, help="Batch concurrent requests per model; --no-batching runs one forward pass per request."),
+    max_wait_ms: float = typer.Option(10.0, min=0.0, help="How long a batch waits for more requests to join."),
+    render_rows: int = typer.Option(8, min=1, help="Latents per forward pass, fixed so batched and unbatched answers are byte-identical."),
+):
+    """Serve models over HTTP: the API (docs at /docs) and the shopping-guide page at /."""
+    from productgan.serve.server import run_server
+    from productgan.serve.service import ServeSettings
+
+    settings = ServeSettings(api_key=api_key or None, batching=batching, max_wait_ms=max_wait_ms, render_rows=render_rows)
+    run_server(run_or_dir, host=host, port=port, device=device, settings=settings)
+
+
 if __name__ == "__main__":
     app()

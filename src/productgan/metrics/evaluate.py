@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import numpy as np
 import torch
 
 from productgan.data import Catalog, encode_conditions
 from productgan.generate import ProductGenerator, truncated_normal
+from productgan.grid import save_png
 from productgan.metrics.conditional import conditional_accuracy
 from productgan.metrics.diversity import mean_pairwise_ms_ssim
 from productgan.metrics.feature_cache import cached_features
@@ -25,7 +27,7 @@ from productgan.metrics.frechet import fid
 from productgan.metrics.inception_score import inception_score
 from productgan.metrics.kid import kernel_inception_distance
 from productgan.metrics.manifold import density_coverage, precision_recall
-from productgan.metrics.memorisation import memorisation
+from productgan.metrics.memorisation import memorisation, memorisation_sheet
 
 MIN_IMAGES_PER_LEVEL = 10  # fewer real images than this make a per-level FID meaningless
 
@@ -146,7 +148,8 @@ class Evaluator:
     def _logits(self, images: np.ndarray) -> dict[str, np.ndarray] | None:
         return self.extractor.logits(images)
 
-    def evaluate(self, generator: ProductGenerator, min_count: int = 1) -> EvalResult:
+    def evaluate(self, generator: ProductGenerator, min_count: int = 1, sheet_path: str | Path | None = None) -> EvalResult:
+        """Score one generator; with sheet_path, also write the samples-beside-nearest-training-images PNG."""
         settings, seconds = self.settings, {}
         started = time.perf_counter()
         fake = generator.generate(settings.n, seed=settings.seed, truncation=settings.truncation)
@@ -155,7 +158,7 @@ class Evaluator:
         figures, size = _set_figures(self.real_features, fake_features, settings)
         figures.update(self._inception_scores(fake))
         result = EvalResult(self.extractor.name, len(self.catalog), len(fake), size, figures)
-        result.memorisation = self._memorisation(fake_features)
+        result.memorisation = self._memorisation(fake, fake_features, sheet_path)
         started = time.perf_counter()
         self._per_level(generator, min_count, result)
         seconds["per_level"] = time.perf_counter() - started
@@ -175,10 +178,13 @@ class Evaluator:
             figures[key] = Figure(score, floor, score_std, floor_std)
         return figures
 
-    def _memorisation(self, fake_features: np.ndarray) -> dict:
-        found = memorisation(self.real_features, fake_features[: self.settings.memorisation_samples])
+    def _memorisation(self, fake: np.ndarray, fake_features: np.ndarray, sheet_path: str | Path | None) -> dict:
+        count = self.settings.memorisation_samples
+        found = memorisation(self.real_features, fake_features[:count])
+        if sheet_path is not None:
+            save_png(memorisation_sheet(fake[:count], self.catalog.images, found), sheet_path, scale=2)
         return {"share_closer_than_real_neighbours": float(found.share), "threshold": float(found.threshold),
-                "median_distance": float(np.median(found.distances))}
+                "median_distance": float(np.median(found.distances)), "reference": found.reference}
 
     def _per_level(self, generator: ProductGenerator, min_count: int, result: EvalResult) -> None:
         """Conditional accuracy, intra-class FID and diversity for each level of each attribute."""

@@ -38,6 +38,11 @@ class TrainConfig:
     ema_rampup: float = 0.05
     d_steps: int = 1
     sample_every_kimg: float = 10.0
+    eval_every_kimg: float = 0.0  # 0 disables; else FID & co. every this many kimg, best checkpoint kept
+    eval_extractor: str = "domain"  # domain | inception
+    eval_n: int = 1000
+    inception_path: str | None = None
+    eval_classifier: str | None = None  # a domain classifier file; default: trained once per catalog, cached
     checkpoint_every_kimg: float = 10.0
     grid_per_level: int = 8
     device: str = "auto"  # auto | cpu | cuda
@@ -66,6 +71,8 @@ class TrainConfig:
             problems.append(f"channels must be 1 or 3, got {self.model.channels}")
         if self.batch < 1 or self.model.width < 1:
             problems.append("batch and width must be positive")
+        if self.eval_extractor not in ("domain", "inception"):
+            problems.append(f"eval extractor {self.eval_extractor!r} is not one of: domain, inception")
         if self.kimg is None and self.minutes is None:
             problems.append("set a budget: --kimg or --minutes")
         if problems:

@@ -34,6 +34,7 @@ from productgan.train.checkpoint import (
 )
 from productgan.train.config import TrainConfig
 from productgan.train.ema import ema_beta, make_ema, update_ema
+from productgan.train.evaluation import BEST_CHECKPOINT_NAME, PeriodicEvaluator
 from productgan.train.progress import TrainProgress
 from productgan.train.run_log import RunLog
 
@@ -85,8 +86,11 @@ class Trainer:
         self._prepare_data(catalog)
         self._build_models()
         self.step, self.images_seen, self.elapsed_before = 0, 0, 0.0
+        best_fid = None
         if saved is not None:
-            self._restore()
+            best_fid = self._restore()
+        evaluates = self.config.eval_every_kimg > 0 and self.dist.is_main
+        self.periodic_eval = PeriodicEvaluator(self.catalog, self.config, self.device, best_fid) if evaluates else None
         self.log = RunLog(self.run_dir, enabled=self.dist.is_main)
         self.log.truncate_after(self.images_seen)
 
@@ -136,7 +140,8 @@ class Trainer:
             modules["ema_generator"] = self.ema
         return modules
 
-    def _restore(self) -> None:
+    def _restore(self) -> float | None:
+        """Load weights, optimisers and counters; returns the run's best FID so far (if it evaluates)."""
         meta = read_meta(self.checkpoint_path)
         require_architecture(meta, self.checkpoint_path)
         if meta.levels != self.conditions.levels or meta.condition_names != self.conditions.names:
@@ -149,6 +154,7 @@ class Trainer:
             load_module(module, tensors, name)
         restore_optimizers({"g": self.opt_g, "d": self.opt_d}, tensors, meta)
         self.step, self.images_seen, self.elapsed_before = meta.step, meta.images_seen, meta.elapsed_s
+        return meta.extra.get("best_fid")
 
     # ----- one step -----------------------------------------------------------------------------
     def _autocast(self):
@@ -277,16 +283,27 @@ class Trainer:
         self.generator.train()  # the sampler may have put it in eval mode when there is no EMA
         return paths
 
-    def save(self, elapsed: float) -> Path:
+    def save(self, elapsed: float, path: Path | None = None) -> Path:
         if not self.dist.is_main:
             return self.checkpoint_path
+        best_fid = self.periodic_eval.best_fid if self.periodic_eval is not None else None
         meta = CheckpointMeta(config=self.config.to_dict(), condition_names=self.conditions.names,
                               levels=self.conditions.levels, step=self.step, images_seen=self.images_seen,
                               elapsed_s=elapsed, extra={"label_combos": self.label_combos,
                                                         "architecture_version": ARCHITECTURE_VERSIONS[self.config.model.family],
                                                         "augment": self.policy,
-                                                        "augment_dropped": self.dropped_augment})
-        return save_checkpoint(self.checkpoint_path, meta, self._modules(), {"g": self.opt_g, "d": self.opt_d})
+                                                        "augment_dropped": self.dropped_augment,
+                                                        "best_fid": best_fid if best_fid != math.inf else None})
+        return save_checkpoint(path or self.checkpoint_path, meta, self._modules(), {"g": self.opt_g, "d": self.opt_d})
+
+    def evaluate(self, elapsed: float) -> None:
+        """Score the sampler now; log the figures and keep best.safetensors when FID improves."""
+        record = self.periodic_eval.evaluate(self.sampler(), self.config.min_count)
+        self.generator.train()  # the sampler may have put it in eval mode when there is no EMA
+        self.log.scalars({"step": self.step, "images_seen": self.images_seen, "kimg": self.images_seen / 1000,
+                          **record.scalars})
+        if self.periodic_eval.is_best(record):
+            self.save(elapsed, self.run_dir / BEST_CHECKPOINT_NAME)
 
     def _check_finite(self, stats: dict[str, torch.Tensor]) -> None:
         bad = {k: float(v) for k, v in stats.items() if not math.isfinite(float(v))}
@@ -331,6 +348,8 @@ class Trainer:
             self._log(stats, elapsed)
         if sample_now:
             self.save_samples()
+        if self.periodic_eval is not None and crossed(self.config.eval_every_kimg):
+            self.evaluate(elapsed)
         if checkpoint_now:
             self.save(elapsed)
         return at_log_step

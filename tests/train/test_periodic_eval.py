@@ -1,0 +1,45 @@
+"""train --eval-every: figures logged on schedule, best checkpoint kept, training itself unchanged."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+
+from helpers_train import tiny_config, two_colour_catalog
+from productgan.train import train
+from productgan.train.checkpoint import load_tensors, read_meta
+
+
+@pytest.fixture(scope="module")
+def classifier_file(tmp_path_factory):
+    """A quickly trained colour classifier, shared by the tests (training one is not what they test)."""
+    from productgan.metrics.domain import train_domain_classifier
+
+    classifier = train_domain_classifier(two_colour_catalog(), ["color"], epochs=2, width=8, embedding_dim=32)
+    return str(classifier.save(tmp_path_factory.mktemp("classifier") / "colour.safetensors"))
+
+
+def test_eval_every_logs_figures_and_keeps_the_best_checkpoint(tmp_path, classifier_file):
+    config = tiny_config(tmp_path / "run", eval_every_kimg=0.032, eval_n=32, eval_classifier=classifier_file)
+    train(config, progress=False, catalog=two_colour_catalog())
+    lines = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
+    evals = [line for line in lines if "eval/fid" in line]
+    assert len(evals) == 2  # at 32 and 64 images of a 64-image budget
+    for line in evals:
+        assert line["eval/fid"] >= 0 and line["eval/fid_floor"] >= 0 and 0 <= line["eval/accuracy_color"] <= 1
+    best = read_meta(tmp_path / "run" / "best.safetensors")
+    assert best.extra["best_fid"] == pytest.approx(min(line["eval/fid"] for line in evals))
+    assert read_meta(tmp_path / "run").extra["best_fid"] == best.extra["best_fid"]
+
+
+def test_evaluation_does_not_change_what_is_trained(tmp_path, classifier_file):
+    catalog = two_colour_catalog()
+    train(tiny_config(tmp_path / "plain"), progress=False, catalog=catalog)
+    train(tiny_config(tmp_path / "evaluated", eval_every_kimg=0.032, eval_n=32, eval_classifier=classifier_file),
+          progress=False, catalog=catalog)
+    plain, evaluated = load_tensors(tmp_path / "plain"), load_tensors(tmp_path / "evaluated")
+    for name, tensor in plain.items():
+        if name.startswith("generator."):
+            assert torch.equal(tensor, evaluated[name]), name

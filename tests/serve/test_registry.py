@@ -57,3 +57,8 @@ def test_cli_serve_on_an_empty_folder_is_a_one_line_error(tmp_path):
     result = CliRunner().invoke(app, ["serve", str(tmp_path)])
     assert result.exit_code == 2
     assert "no run folder or .safetensors checkpoint" in result.output and "Traceback" not in result.output
+
+
+def test_a_symlinked_run_is_named_after_the_link(models_dir, tmp_path):
+    (tmp_path / "catalog-v2").symlink_to(models_dir / "shop", target_is_directory=True)
+    assert list(find_checkpoints(tmp_path)) == ["catalog-v2"]

@@ -84,9 +84,10 @@ def find_checkpoints(path: str | Path) -> dict[str, Path]:
 
 
 def _model_name(path: Path) -> str:
+    """The name as listed (a symlinked run keeps its link's name); '.' and '..' become the real folder's."""
     if path.is_dir():
-        return path.resolve().name
-    return path.resolve().parent.name if path.name == CHECKPOINT_NAME else path.stem
+        return path.name if path.name not in ("", ".", "..") else path.resolve().name
+    return _model_name(path.parent) if path.name == CHECKPOINT_NAME else path.stem
 
 
 def load_models(path: str | Path, device: str = "auto") -> ModelRegistry:

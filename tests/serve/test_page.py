@@ -1,0 +1,102 @@
+"""The shopping-guide page in a real headless Chromium against a live server: pick attributes, show
+products, see one in other colours, play a morph; nothing is fetched from outside the server.
+
+Uses Debian's chromium (`apt-get install chromium`) through Playwright's executable_path; never
+`playwright install`. Skips only when no chromium is installed. PRODUCTGAN_UPDATE_SCREENSHOT=1
+also writes the screenshot to docs/serve-page.png.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from productgan.serve import ServeSettings, create_app
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+DOCS_SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "serve-page.png"
+
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium on PATH (apt-get install -y chromium); browser test skipped")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def live_server(registry):
+    """A real uvicorn server on 127.0.0.1 in a background thread; yields its base URL."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(registry, ServeSettings()), host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+LOADED = "els => els.length > 0 && els.every(img => img.complete && img.naturalWidth > 0)"
+
+
+def wait_images_loaded(page, selector: str, count: int) -> None:
+    page.wait_for_function(f"() => {{ const els = [...document.querySelectorAll('{selector}')];"
+                           f" return els.length === {count} && ({LOADED})(els); }}", timeout=20_000)
+
+
+def test_shopping_page_shows_products_variants_and_a_morph(live_server, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    outside = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 900, "height": 820})
+            page.on("request", lambda request: outside.append(request.url)
+                    if not request.url.startswith((live_server, "data:", "blob:")) else None)
+            page.goto(live_server + "/")
+            page.wait_for_selector("[data-testid=attr-color] option[value=red]", state="attached")
+            page.select_option("[data-testid=model-select]", "shop")
+            page.select_option("[data-testid=attr-color]", "red")
+            page.select_option("[data-testid=attr-size]", "small")
+            page.fill("[data-testid=count-input]", "6")
+            page.click("[data-testid=show-button]")
+            wait_images_loaded(page, "[data-testid=product-image]", 6)
+            assert page.eval_on_selector("[data-testid=product-image]", "img => img.naturalWidth") == 32
+
+            page.click("[data-testid=product-card] >> nth=0")
+            wait_images_loaded(page, "[data-testid=variant-image]", 2)
+            captions = page.locator("[data-testid=variant-card] figcaption").all_text_contents()
+            assert captions == ["blue", "red"]
+            assert "in other colours" in page.text_content("[data-testid=variants-title]")
+
+            assert page.is_disabled("[data-testid=morph-button]")
+            page.click("[data-testid=product-card] >> nth=3")
+            page.click("[data-testid=morph-button]")
+            page.wait_for_function("() => { const img = document.querySelector('[data-testid=morph-image]');"
+                                   " return !img.hidden && img.complete && img.naturalWidth > 0; }", timeout=20_000)
+            assert "Morph from #1 to #4" in page.text_content("[data-testid=status]")
+            screenshot = page.screenshot(full_page=True)
+        finally:
+            browser.close()
+    assert outside == []  # no CDN, no fonts, nothing but the server itself
+    assert screenshot.startswith(b"\x89PNG")
+    (tmp_path / "serve-page.png").write_bytes(screenshot)
+    if os.environ.get("PRODUCTGAN_UPDATE_SCREENSHOT") == "1":
+        DOCS_SCREENSHOT.write_bytes(screenshot)

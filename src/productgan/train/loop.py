@@ -298,7 +298,7 @@ class Trainer:
 
     def evaluate(self, elapsed: float) -> None:
         """Score the sampler now; log the figures and keep best.safetensors when FID improves."""
-        record = self.periodic_eval.evaluate(self.sampler(), self.config.min_count)
+        record = self.periodic_eval.evaluate(self.sampler())
         self.generator.train()  # the sampler may have put it in eval mode when there is no EMA
         self.log.scalars({"step": self.step, "images_seen": self.images_seen, "kimg": self.images_seen / 1000,
                           **record.scalars})

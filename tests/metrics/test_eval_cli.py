@@ -1,0 +1,72 @@
+"""`productgan eval` end to end on a tiny run whose catalog lives on disk, as a user's would."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from typer.testing import CliRunner
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "train"))
+from helpers_train import tiny_config, two_colour_catalog  # noqa: E402
+
+from productgan.cli import app  # noqa: E402
+from productgan.train import train  # noqa: E402
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("PRODUCTGAN_CACHE", str(tmp_path / "cache" / "catalogs"))
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """(run folder, catalog folder, classifier file): a tiny run trained from a folder + attributes.csv."""
+    base = tmp_path_factory.mktemp("evalcli")
+    catalog, folder = two_colour_catalog(), base / "catalog"
+    folder.mkdir()
+    rows = ["file,color,size"]
+    for i, image in enumerate(catalog.images):
+        Image.fromarray(image).save(folder / f"{i:03d}.png")
+        rows.append(f"{i:03d}.png,{catalog.table['color'][i]},{catalog.table['size'][i]}")
+    (folder / "attributes.csv").write_text("\n".join(rows) + "\n")
+    train(tiny_config(base / "run", data=str(folder)), progress=False)
+    classifier = base / "colour.safetensors"
+    result = runner.invoke(app, ["eval", "train-features", "--data", str(folder), "--out", str(classifier),
+                                 "--condition", "color", "--resolution", "32", "--epochs", "2", "--device", "cpu"])
+    assert result.exit_code == 0, result.output
+    assert "color: held-out accuracy" in result.output
+    return base / "run", folder, classifier
+
+
+def test_eval_prints_figures_with_floors_and_writes_json(trained, tmp_path):
+    run, _, classifier = trained
+    out = tmp_path / "result.json"
+    result = runner.invoke(app, ["eval", str(run), "--extractor", "domain", "--classifier", str(classifier),
+                                 "--n", "32", "--per-level", "10", "--json", str(out), "--device", "cpu"])
+    assert result.exit_code == 0, result.output
+    assert "floor (real vs real)" in result.output and "conditional accuracy" in result.output
+    record = json.loads(out.read_text())
+    assert record["extractor"].startswith("domain:") and record["sample_size"] == 32
+    assert record["figures"]["fid"]["value"] >= 0 and record["figures"]["fid"]["floor"] >= 0
+    assert 0 <= record["conditional"]["color"]["accuracy"] <= 1
+    assert (run / "eval" / "eval.json").exists() and (run / "eval" / "nearest-training.png").exists()
+
+
+def test_a_missing_inception_file_is_a_clear_error_not_a_traceback(trained, tmp_path):
+    run, _, _ = trained
+    missing = tmp_path / "nowhere" / "default_1.pt"
+    result = runner.invoke(app, ["eval", str(run), "--inception", str(missing), "--device", "cpu"])
+    assert result.exit_code == 2
+    assert "no such file" in result.output and "Traceback" not in result.output
+
+
+def test_train_features_without_attributes_is_a_clear_error(trained, tmp_path):
+    _, folder, _ = trained
+    result = runner.invoke(app, ["eval", "train-features", "--data", str(folder), "--out", str(tmp_path / "x")])
+    assert result.exit_code == 2 and "--condition" in result.output

@@ -105,6 +105,7 @@ def test_health_ready_and_docs(client):
 def test_page_and_its_files_are_served(client):
     page = client.get("/")
     assert page.status_code == 200 and 'data-testid="show-button"' in page.text
+    assert page.headers["content-security-policy"].startswith("default-src 'self'")
     assert client.get("/static/app.js").status_code == 200
 
 

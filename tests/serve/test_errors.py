@@ -97,6 +97,17 @@ def test_oversized_body_is_413_before_parsing(client):
     assert_json_error(response, 413, "exceeds the limit of 65536 bytes")
 
 
+def test_a_chunked_body_without_length_is_counted_and_refused(client):
+    def chunks():
+        yield b'{"model": "shop", "attributes": {"color": "'
+        for _ in range(20):
+            yield b"x" * 4096
+        yield b'"}}'
+
+    response = client.post("/api/generate", content=chunks(), headers={"Content-Type": "application/json"})
+    assert_json_error(response, 413, "exceeds the limit of 65536 bytes")
+
+
 def test_api_key_is_required_everywhere_but_health_and_the_page(make_client):
     client = make_client(api_key="s3cret")
     body = {"model": "shop"}

@@ -53,6 +53,9 @@ from productgan.serve.service import Answer, ProductService, ServeSettings
 from productgan.version import __version__
 
 STATIC = Path(__file__).parent / "static"
+# The page loads nothing from elsewhere; the browser enforces that, and images come as data:/blob: URLs.
+PAGE_HEADERS = {"Content-Security-Policy": "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; "
+                                           "frame-ancestors 'none'", "X-Content-Type-Options": "nosniff"}
 IMAGE_OR_JSON = {200: {"content": {"image/png": {}, "application/json": {}}}}
 
 
@@ -92,7 +95,7 @@ def _add_routes(app: FastAPI, service: ProductService, metrics: ServeMetrics) ->
 
     @app.get("/", include_in_schema=False)
     async def page() -> FileResponse:
-        return FileResponse(STATIC / "index.html")
+        return FileResponse(STATIC / "index.html", headers=PAGE_HEADERS)
 
     @app.get("/healthz", tags=["health"])
     async def healthz() -> dict:

@@ -93,7 +93,7 @@ class ProductService:
         z, labels = product_inputs(model.generator, n, seed, attributes, truncation)
         images = await self.render(model, z, labels, "generate")
         if image_format == "png":
-            answer = Answer(await asyncio.to_thread(png_bytes if n == 1 else grid_png, images[0] if n == 1 else images), PNG)
+            answer = Answer(await asyncio.to_thread(_one_png, images), PNG)
         else:
             pngs = await asyncio.to_thread(png_list, images)
             answer = Answer(_json({"model": model.name, "n": n, "seed": seed, "truncation": truncation,
@@ -143,6 +143,11 @@ def canonical_attributes(model: ServedModel, attributes: dict[str, str]) -> dict
     generator = model.generator
     ids = level_ids(generator.levels, generator.names, attributes)
     return {name: generator.levels[name][i] for name, i in zip(generator.names, ids) if i is not None}
+
+
+def _one_png(images: np.ndarray) -> bytes:
+    """The image itself for one, a grid for several."""
+    return png_bytes(images[0]) if len(images) == 1 else grid_png(images)
 
 
 def _json(payload: dict) -> bytes:

@@ -20,3 +20,5 @@ def test_demo_writes_report_with_grids_for_every_category_and_colour(tmp_path):
     for level in ["tee", "trousers", "shoe", "bag", "ring", "watch", "red", "blue"]:
         assert f">{level}<" in html, level
     assert "Colour control" in html and "<svg" in html and "Settings" in html
+    assert "Quality beside its floor" in html and "(floor " in html and "ceiling on held-out real" in html
+    assert (out / "eval.json").exists() and (out / "nearest-training.png").exists()

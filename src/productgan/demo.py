@@ -5,6 +5,7 @@ Sized for a 2-core CPU in about five minutes; the same code runs on a GPU.
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -14,11 +15,16 @@ from productgan.data import load_catalog
 from productgan.data.builtin import BUILTIN_COLORS
 from productgan.generate import ProductGenerator
 from productgan.grid import make_grid, save_png
+from productgan.metrics.evaluate import EvalResult, EvalSettings, Evaluator
+from productgan.metrics.prepare import classifier_for
+from productgan.metrics.summary import headline_text
 from productgan.models.config import ModelConfig
 from productgan.report import GridSection, write_report
 from productgan.train import TrainConfig, train
 
 DEMO_CONDITION = ["category", "color"]
+DEMO_CLASSIFIER_EPOCHS = 3.0  # 95-100% held-out accuracy on both attributes in seconds (docs/BENCHMARKS.md)
+DEMO_EVAL_N = 500
 
 
 def demo_config(out: Path, minutes: float, seed: int, resolution: int = 32, kimg: float | None = None) -> TrainConfig:
@@ -107,6 +113,9 @@ def run_demo(out: str | Path, minutes: float = 4.0, seed: int = 0, resolution: i
     real = make_grid(catalog.images[:40], ncols=10)
     sections.append(GridSection("Real catalog images", save_png(real, out / "real.png", scale=3)))
     accuracy = colour_accuracy(generator)
+    measured = measure(catalog, generator, out, seed, progress)
+    sections.append(GridSection("Memorisation check: generated samples (left) beside their nearest catalog images",
+                                out / "nearest-training.png"))
     summary = {
         "catalog": f"builtin:catalog, {len(catalog)} images at {resolution} px",
         "model": "resnet (default), conditioned on " + ", ".join(DEMO_CONDITION),
@@ -115,6 +124,29 @@ def run_demo(out: str | Path, minutes: float = 4.0, seed: int = 0, resolution: i
         "colour control (mean over colours)": f"{np.mean(list(accuracy.values())):.0%}",
         "total demo time": f"{time.perf_counter() - started:.0f} s",
     }
-    tables = {"Colour control: share of samples whose product colour is nearest the one asked for":
+    tables = {f"Quality beside its floor (features: {measured.extractor}; {measured.sample_size} images per side)":
+              quality_rows(measured),
+              "Colour control: share of samples whose product colour is nearest the one asked for":
               {k: f"{v:.0%}" for k, v in accuracy.items()}}
+    (out / "eval.json").write_text(json.dumps(measured.to_dict(), indent=2))
     return write_report(out, "productgan demo", sections, summary, tables)
+
+
+def measure(catalog, generator: ProductGenerator, out: Path, seed: int, progress: bool) -> EvalResult:
+    """The headline metrics at demo scale, with a small domain classifier (Inception at 299 px would
+    take most of the demo's budget on a CPU); `productgan eval` runs the full set."""
+    classifier = classifier_for(catalog, DEMO_CONDITION, epochs=DEMO_CLASSIFIER_EPOCHS, width=16, seed=seed,
+                                progress=progress)
+    settings = EvalSettings(n=DEMO_EVAL_N, per_level=40, seed=seed, diversity_pairs=50)
+    return Evaluator(catalog, classifier, classifier, settings).evaluate(generator, sheet_path=out / "nearest-training.png")
+
+
+def quality_rows(result: EvalResult) -> dict[str, str]:
+    """Report rows: each figure beside its real-vs-real floor, then accuracy beside its ceiling."""
+    rows = {name: headline_text(figure) for name, figure in result.headline().items()}
+    for attribute, scores in result.conditional.items():
+        rows[f"{attribute} accuracy (classifier)"] = (f"{scores['accuracy']:.0%} (ceiling on held-out real "
+                                                      f"images {scores['ceiling']:.0%})")
+    share = result.memorisation["share_closer_than_real_neighbours"]
+    rows["memorisation"] = f"{share:.1%} of samples closer to a catalog image than real neighbours usually are"
+    return rows

@@ -26,9 +26,10 @@ def classifiers_dir() -> Path:
     return features_dir().parent / "classifiers"
 
 
-def classifier_key(catalog: Catalog, attributes: list[str], epochs: float, seed: int, min_count: int) -> str:
+def classifier_key(catalog: Catalog, attributes: list[str], epochs: float, seed: int, min_count: int,
+                   width: int) -> str:
     text = (f"{images_fingerprint(catalog.images)}\0{','.join(attributes)}\0{epochs}\0{seed}\0{min_count}"
-            f"\0v{ARCHITECTURE_VERSION}")
+            f"\0{width}\0v{ARCHITECTURE_VERSION}")
     digest = hashlib.sha256(text.encode())
     for name in attributes:
         digest.update(("\0".join(catalog.table[name])).encode())
@@ -36,7 +37,7 @@ def classifier_key(catalog: Catalog, attributes: list[str], epochs: float, seed:
 
 
 def classifier_for(catalog: Catalog, attributes: list[str], path: str | Path | None = None, *,
-                   epochs: float = DEFAULT_CLASSIFIER_EPOCHS, seed: int = 0, min_count: int = 1,
+                   epochs: float = DEFAULT_CLASSIFIER_EPOCHS, seed: int = 0, min_count: int = 1, width: int = 32,
                    device: str | torch.device = "cpu", progress: bool = False) -> DomainClassifier:
     """The domain classifier for these attributes: from `path`, else the cache, else trained and cached.
 
@@ -47,14 +48,14 @@ def classifier_for(catalog: Catalog, attributes: list[str], path: str | Path | N
     if not attributes:
         raise ProductGANError("a domain classifier needs attributes to learn: this model is unconditional, so pass "
                               "--classifier FILE (made by `productgan eval train-features`) or use --extractor inception")
-    cached = classifiers_dir() / f"{classifier_key(catalog, attributes, epochs, seed, min_count)}.safetensors"
+    cached = classifiers_dir() / f"{classifier_key(catalog, attributes, epochs, seed, min_count, width)}.safetensors"
     if cached.is_file():
         try:
             return load_domain_classifier(cached, device)
         except ProductGANError:
             pass  # damaged or from older code: retrain below
     classifier = train_domain_classifier(catalog, attributes, epochs=epochs, seed=seed, min_count=min_count,
-                                         device=device, progress=progress)
+                                         width=width, device=device, progress=progress)
     try:
         classifier.save(cached)
     except OSError:

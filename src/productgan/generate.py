@@ -91,14 +91,23 @@ class ProductGenerator:
             out.append(to_uint8(images))
         return np.concatenate(out) if out else np.zeros((0,), np.uint8)
 
-    def generate(self, n: int, seed: int = 0, truncation: float | None = None, **attributes: str) -> np.ndarray:
-        """n images with the given attribute levels, e.g. generate(8, color='Red', category='Shoes')."""
+    def inputs(self, n: int, seed: int = 0, truncation: float | None = None,
+               **attributes: str) -> tuple[torch.Tensor, torch.Tensor]:
+        """The (n, latent_dim) latents and (n, A) labels that generate(n, seed, ...) renders.
+
+        Drawing them apart from rendering lets a caller render many requests' inputs together (the
+        server's batching) or change them first (a morph, a colour swap) and still start from the
+        very products `generate` shows.
+        """
         if n < 1:
             raise ValueError(f"n must be >= 1, got {n}")
         generator = torch.Generator().manual_seed(seed)
         z = truncated_normal((n, self.latent_dim), truncation, generator)
-        labels = self.labels_for(n, attributes, generator)
-        return self.render(z, labels)
+        return z, self.labels_for(n, attributes, generator)
+
+    def generate(self, n: int, seed: int = 0, truncation: float | None = None, **attributes: str) -> np.ndarray:
+        """n images with the given attribute levels, e.g. generate(8, color='Red', category='Shoes')."""
+        return self.render(*self.inputs(n, seed, truncation, **attributes))
 
     def level_grid(self, attribute: str, per_level: int = 8, seed: int = 0, truncation: float | None = None,
                    fixed: dict[str, str] | None = None) -> tuple[np.ndarray, list[str]]:

@@ -20,14 +20,6 @@ from productgan.train.checkpoint import CheckpointMeta, read_meta, save_checkpoi
 ATTRIBUTES = ["category", "color"]
 
 
-@pytest.fixture(autouse=True)
-def single_thread():
-    """Small CNNs gain nothing from threads on a shared 2-core machine; restored afterwards."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
 
 @pytest.fixture(scope="module")
 def catalog() -> Catalog:
@@ -37,12 +29,7 @@ def catalog() -> Catalog:
 
 @pytest.fixture(scope="module")
 def classifier(catalog):
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        return train_domain_classifier(catalog, ATTRIBUTES, epochs=4, width=16, batch_size=32, seed=0)
-    finally:
-        torch.set_num_threads(threads)
+    return train_domain_classifier(catalog, ATTRIBUTES, epochs=4, width=16, batch_size=32, seed=0)
 
 
 def test_holdout_accuracy_well_above_chance(classifier):

@@ -77,9 +77,12 @@ class StubGenerator:
         picks = [rng.choice(np.flatnonzero(self.colour_ids == int(label))) for label in labels[:, 0]]
         return self.catalog.images[picks]
 
-    def generate(self, n, seed=0, truncation=None, **attributes):
+    def inputs(self, n, seed=0, truncation=None, **attributes):
         rng = torch.Generator().manual_seed(seed)
-        return self.render(torch.randn(n, self.latent_dim, generator=rng), self.labels_for(n, attributes, rng))
+        return torch.randn(n, self.latent_dim, generator=rng), self.labels_for(n, attributes, rng)
+
+    def generate(self, n, seed=0, truncation=None, **attributes):
+        return self.render(*self.inputs(n, seed, truncation, **attributes))
 
 
 @pytest.fixture(scope="module")

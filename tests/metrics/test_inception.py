@@ -19,14 +19,6 @@ from productgan.metrics.inception import (
 )
 
 
-@pytest.fixture(autouse=True)
-def single_thread():
-    """Inception on a shared 2-core machine: one thread per test, restored afterwards."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
 
 def test_package_absent_names_both_fixes(monkeypatch):
     monkeypatch.setattr(inception, "find_spec", lambda name: None)

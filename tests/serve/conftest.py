@@ -7,22 +7,12 @@ import sys
 from pathlib import Path
 
 import pytest
-import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "train"))
 from helpers_train import tiny_config, two_colour_catalog  # noqa: E402
 
 from productgan.serve import ModelRegistry, ServeSettings, create_app, load_models  # noqa: E402
 from productgan.train import train  # noqa: E402
-
-
-@pytest.fixture(scope="session", autouse=True)
-def single_torch_thread():
-    """Tiny models gain nothing from threads on a shared 2-core machine (see tests/models/conftest.py)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,6 @@ import numpy as np
 import torch
 from PIL import Image
 
-from productgan.edit import product_inputs
 from productgan.serve import ServeSettings, create_app
 from productgan.serve.batching import BatchingRenderer, render_fixed
 from productgan.serve.cache import LRUCache
@@ -49,7 +48,7 @@ def test_server_images_are_the_library_images_up_to_rounding(registry, client):
 
 def test_render_fixed_pixels_do_not_depend_on_the_batch(registry):
     generator = registry.get("shop").generator
-    z, labels = product_inputs(generator, 11, 0, {}, None)
+    z, labels = generator.inputs(11, 0, None)
     together = render_fixed(generator, z, labels, rows=8)
     assert together.shape == (11, 32, 32, 3)
     for i in (0, 5, 10):

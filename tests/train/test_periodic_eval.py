@@ -27,6 +27,7 @@ def test_eval_every_logs_figures_and_keeps_the_best_checkpoint(tmp_path, classif
     lines = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
     evals = [line for line in lines if "eval/fid" in line]
     assert len(evals) == 2  # at 32 and 64 images of a 64-image budget
+    assert 0 < evals[0]["elapsed_s"] <= evals[1]["elapsed_s"]  # training time, for FID-against-minutes curves
     for line in evals:
         assert line["eval/fid"] >= 0 and line["eval/fid_floor"] >= 0 and 0 <= line["eval/accuracy_color"] <= 1
     best = read_meta(tmp_path / "run" / "best.safetensors")

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-from productgan.generate import ProductGenerator, truncated_normal
+from productgan.generate import ProductGenerator
 from productgan.grid import to_uint8
 
 PARALLEL_EPS = 1e-6  # below this sin(angle), slerp and lerp agree to float precision
@@ -37,19 +37,6 @@ def slerp(a: torch.Tensor, b: torch.Tensor, t: float | torch.Tensor) -> torch.Te
     return weight_a * a + weight_b * b
 
 
-def product_inputs(generator: ProductGenerator, n: int, seed: int, attributes: dict[str, str],
-                   truncation: float | None) -> tuple[torch.Tensor, torch.Tensor]:
-    """The (n, latent_dim) latents and (n, A) labels that generator.generate(n, seed, ...) renders.
-
-    Drawing them apart from rendering lets a caller render many requests' inputs together (the
-    server's batching) or change them first (a morph, a colour swap) and still start from the
-    very products `generate` shows.
-    """
-    torch_generator = torch.Generator().manual_seed(seed)
-    z = truncated_normal((n, generator.latent_dim), truncation, torch_generator)
-    return z, generator.labels_for(n, attributes, torch_generator)
-
-
 @torch.no_grad()
 def morph_frames(generator: ProductGenerator, seed_a: int, seed_b: int, frames: int,
                  attributes_a: dict[str, str] | None = None, attributes_b: dict[str, str] | None = None,
@@ -63,8 +50,8 @@ def morph_frames(generator: ProductGenerator, seed_a: int, seed_b: int, frames: 
         raise ValueError(f"a morph needs at least 2 frames, got {frames}")
     attributes_a = dict(attributes_a or {})
     attributes_b = dict(attributes_a if attributes_b is None else attributes_b)
-    z_a, labels_a = product_inputs(generator, 1, seed_a, attributes_a, truncation)
-    z_b, labels_b = product_inputs(generator, 1, seed_b, attributes_b, truncation)
+    z_a, labels_a = generator.inputs(1, seed_a, truncation, **attributes_a)
+    z_b, labels_b = generator.inputs(1, seed_b, truncation, **attributes_b)
     module, device = generator.module, generator.device
     condition_a, condition_b = module.embed(labels_a.to(device)), module.embed(labels_b.to(device))
     steps = torch.linspace(0.0, 1.0, frames)[:, None]

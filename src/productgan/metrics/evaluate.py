@@ -14,10 +14,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
-import torch
 
 from productgan.data import Catalog, encode_conditions
-from productgan.generate import ProductGenerator, truncated_normal
+from productgan.generate import ProductGenerator
 from productgan.grid import save_png
 from productgan.metrics.conditional import conditional_accuracy
 from productgan.metrics.diversity import mean_pairwise_ms_ssim
@@ -96,10 +95,8 @@ def _real_labels(catalog: Catalog, generator: ProductGenerator, min_count: int) 
 def _generate_with_level(generator: ProductGenerator, k: int, level: int, n: int, seed: int,
                          truncation: float | None) -> np.ndarray:
     """n images with attribute k fixed to `level`, the other attributes drawn as the catalog has them."""
-    rng = torch.Generator().manual_seed(seed)
-    z = truncated_normal((n, generator.latent_dim), truncation, rng)
-    labels = generator.labels_for(n, {generator.names[k]: generator.levels[generator.names[k]][level]}, rng)
-    return generator.render(z, labels)
+    name = generator.names[k]
+    return generator.render(*generator.inputs(n, seed, truncation, **{name: generator.levels[name][level]}))
 
 
 def _set_figures(real: np.ndarray, fake: np.ndarray, settings: EvalSettings) -> tuple[dict[str, Figure], int]:

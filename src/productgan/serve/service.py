@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from productgan.data.catalog import level_ids
-from productgan.edit.morph import encode_gif, morph_frames, product_inputs
+from productgan.edit.morph import encode_gif, morph_frames
 from productgan.errors import AttributeLevelError
 from productgan.serve.batching import BatchingRenderer, DirectRenderer
 from productgan.serve.cache import LRUCache
@@ -90,7 +90,7 @@ class ProductService:
         self.metrics.cache.labels(result="hit" if cached is not None else "miss").inc()
         if cached is not None:
             return Answer(cached, PNG if image_format == "png" else JSON)
-        z, labels = product_inputs(model.generator, n, seed, attributes, truncation)
+        z, labels = model.generator.inputs(n, seed, truncation, **attributes)
         images = await self.render(model, z, labels, "generate")
         if image_format == "png":
             answer = Answer(await asyncio.to_thread(_one_png, images), PNG)
@@ -110,7 +110,7 @@ class ProductService:
             raise AttributeLevelError(f"unknown attribute {request.attribute!r}; this model is conditioned on: "
                                       + (", ".join(generator.names) or "(nothing: it is unconditional)"))
         attributes = canonical_attributes(model, request.attributes)
-        z, labels = product_inputs(generator, 1, seed, attributes, truncation)
+        z, labels = generator.inputs(1, seed, truncation, **attributes)
         levels = generator.levels[request.attribute]
         labels = labels.repeat(len(levels), 1)
         labels[:, generator.names.index(request.attribute)] = torch.arange(len(levels))

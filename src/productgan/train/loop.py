@@ -86,6 +86,7 @@ class Trainer:
         self._prepare_data(catalog)
         self._build_models()
         self.step, self.images_seen, self.elapsed_before = 0, 0, 0.0
+        self.paused_s = 0.0  # time spent evaluating, left out of the training clock
         best_fid = None
         if saved is not None:
             best_fid = self._restore()
@@ -297,13 +298,19 @@ class Trainer:
         return save_checkpoint(path or self.checkpoint_path, meta, self._modules(), {"g": self.opt_g, "d": self.opt_d})
 
     def evaluate(self, elapsed: float) -> None:
-        """Score the sampler now; log the figures and keep best.safetensors when FID improves."""
+        """Score the sampler now; log the figures and keep best.safetensors when FID improves.
+
+        The time spent here is not training time: it is left out of the run's clock, so a minutes
+        budget buys the same training with or without --eval-every.
+        """
+        started = time.perf_counter()
         record = self.periodic_eval.evaluate(self.sampler())
         self.generator.train()  # the sampler may have put it in eval mode when there is no EMA
         self.log.scalars({"step": self.step, "images_seen": self.images_seen, "kimg": self.images_seen / 1000,
-                          **record.scalars})
+                          "elapsed_s": round(elapsed, 3), **record.scalars})
         if self.periodic_eval.is_best(record):
             self.save(elapsed, self.run_dir / BEST_CHECKPOINT_NAME)
+        self.paused_s += time.perf_counter() - started
 
     def _check_finite(self, stats: dict[str, torch.Tensor]) -> None:
         bad = {k: float(v) for k, v in stats.items() if not math.isfinite(float(v))}
@@ -365,7 +372,7 @@ class Trainer:
             while stop is None:
                 before = self.images_seen
                 stats = self.train_step()
-                elapsed = self.elapsed_before + time.perf_counter() - start
+                elapsed = self.elapsed_before + time.perf_counter() - start - self.paused_s
                 progress.update(self.images_seen, elapsed)
                 at_log_step = self._after_step(before, stats, elapsed)
                 stop = self._should_stop(elapsed, at_log_step)
@@ -374,7 +381,7 @@ class Trainer:
         finally:
             progress.close()
             _restore_sigterm(previous_handler)
-        elapsed = self.elapsed_before + time.perf_counter() - start
+        elapsed = self.elapsed_before + time.perf_counter() - start - self.paused_s
         path = self.save(elapsed)  # also after Ctrl-C, so --resume continues from here
         self.save_samples()
         self.log.close()

@@ -1,0 +1,241 @@
+"""The side-by-side: the DCGAN baseline, the default and its ablations, trained at an equal time budget
+and measured the same way. Prints one table, writes it as markdown and JSON, and plots FID against
+training minutes.
+
+Every variant of a dataset is scored with the same extractor and the same classifier (trained once
+on the real catalog), with each figure's real-vs-real floor beside it. Evaluation time is left out
+of the training clock, so each variant gets the same minutes of training.
+
+    python bench/quality.py --datasets fashion32 luma32 --minutes 2 --out runs/quality-cpu   # CPU scale
+    python bench/quality.py --datasets luma64 luma128 fashion32 --minutes 5 20 --preset gpu --extractor inception
+
+Data comes from ../shared/datasets (or --shared); it is never copied into the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw
+from rich.console import Console
+from rich.table import Table
+
+from productgan.data import load_catalog
+from productgan.generate import load_generator
+from productgan.metrics.evaluate import EvalSettings, Evaluator
+from productgan.metrics.prepare import classifier_for, extractor_for
+from productgan.models.config import ModelConfig
+from productgan.train import TrainConfig, train
+from productgan.train.run_log import read_metrics
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    folder: str
+    resolution: int
+    channels: int
+    condition: tuple[str, ...]
+    min_count: int = 1
+
+
+DATASETS = {
+    "fashion32": Dataset("fashion-mnist-900", 32, 1, ("class",)),
+    "luma32": Dataset("luma", 32, 3, ("color", "category"), 5),
+    "luma64": Dataset("luma", 64, 3, ("color", "category"), 5),
+    "luma128": Dataset("luma", 128, 3, ("color", "category"), 5),
+}
+
+# Each variant changes one thing of the default (the first two are the families themselves).
+# The default has no gradient penalty, so that axis is measured by adding R1 rather than removing it.
+VARIANTS = {
+    "dcgan (baseline)": {"family": "dcgan"},
+    "default": {},
+    "no augmentation": {"augment": []},
+    "no EMA": {"ema_kimg": 0.0},
+    "+R1 (gamma 0.1)": {"r1_gamma": 0.1},
+    "no spectral norm": {"spectral_norm": False},
+    "unconditional": {"condition": []},
+}
+
+PRESETS = {  # model size and batch: 'cpu' trains in minutes on 2 cores, 'gpu' is for an H100/H200
+    "cpu": dict(width=16, max_width=128, batch=16, ema_kimg=0.5),
+    "gpu": dict(width=64, max_width=512, batch=64, ema_kimg=2.0),
+}
+
+
+@dataclass
+class Row:
+    dataset: str
+    variant: str
+    minutes: float
+    kimg: float
+    images_per_s: float
+    figures: dict
+    conditional: dict
+    diversity: dict
+    memorisation: float
+    curve: list[tuple[float, float]] = field(default_factory=list)  # (training minutes, FID)
+
+
+def variant_config(dataset: Dataset, data: Path, out: Path, minutes: float, preset: dict, change: dict,
+                   seed: int, eval_every: float, eval_n: int, classifier: str, extractor: str) -> TrainConfig:
+    model = ModelConfig(family=change.get("family", "resnet"), resolution=dataset.resolution, channels=dataset.channels,
+                        width=preset["width"], max_width=preset["max_width"],
+                        d_spectral_norm=change.get("spectral_norm", True))
+    config = TrainConfig(data=str(data), out=str(out), condition=list(change.get("condition", dataset.condition)),
+                         min_count=dataset.min_count, model=model, batch=preset["batch"], minutes=minutes, seed=seed,
+                         ema_kimg=preset["ema_kimg"], augment=["translation", "cutout", "color"],
+                         sample_every_kimg=1e9, checkpoint_every_kimg=1e9,
+                         eval_every_kimg=eval_every, eval_n=eval_n, eval_extractor=extractor, eval_classifier=classifier)
+    overrides = {k: v for k, v in change.items() if k in ("augment", "ema_kimg", "r1_gamma")}
+    return replace(config, **overrides)
+
+
+def fid_curve(run: Path) -> list[tuple[float, float]]:
+    return [(line["elapsed_s"] / 60, line["eval/fid"]) for line in read_metrics(run) if "eval/fid" in line]
+
+
+def score(run: Path, evaluator: Evaluator, min_count: int) -> dict:
+    result = evaluator.evaluate(load_generator(run), min_count=min_count)
+    generated = [d["generated"] for d in result.diversity.values()]
+    real = [d["real"] for d in result.diversity.values()]
+    return {"figures": {k: [v.value, v.floor] for k, v in result.figures.items()},
+            "conditional": {k: [v["accuracy"], v["ceiling"]] for k, v in result.conditional.items()},
+            "diversity": [float(np.mean(generated)) if generated else None, float(np.mean(real)) if real else None],
+            "memorisation": result.memorisation["share_closer_than_real_neighbours"]}
+
+
+def run_dataset(name: str, args, console: Console) -> list[Row]:
+    dataset, data = DATASETS[name], args.shared / DATASETS[name].folder
+    if not data.is_dir():
+        console.print(f"[yellow]skipping {name}: {data} not found (the benchmark reads ../shared/datasets)")
+        return []
+    catalog = load_catalog(data, resolution=dataset.resolution, channels=dataset.channels)
+    started = time.perf_counter()
+    classifier = classifier_for(catalog, list(dataset.condition), min_count=dataset.min_count, device=args.device,
+                                progress=True)
+    classifier_path = str(args.out / name / "classifier.safetensors")
+    classifier.save(classifier_path)
+    console.print(f"{name}: classifier held-out accuracy {classifier.holdout_accuracy} "
+                  f"({time.perf_counter() - started:.0f} s)")
+    extractor = extractor_for(args.extractor, classifier, args.inception, args.device)
+    evaluator = Evaluator(catalog, extractor, classifier, EvalSettings(n=args.eval_n, per_level=args.per_level))
+    rows = []
+    for minutes in args.minutes:
+        for variant in args.variants:
+            out = args.out / name / f"{minutes:g}min" / variant.split(" ")[0].replace("+", "plus-")
+            config = variant_config(dataset, data, out, minutes, PRESETS[args.preset], VARIANTS[variant], args.seed,
+                                    args.eval_every, args.curve_n, classifier_path, args.extractor)
+            result = train(config, progress=True)
+            scores = score(out, evaluator, dataset.min_count)
+            rows.append(Row(name, variant, minutes, result.images_seen / 1000, result.images_per_s,
+                            scores["figures"], scores["conditional"], scores["diversity"], scores["memorisation"],
+                            fid_curve(out)))
+            console.print(f"{name} {minutes:g} min {variant}: FID {scores['figures']['fid'][0]:.2f} "
+                          f"(floor {scores['figures']['fid'][1]:.2f}), {result.images_per_s:.0f} img/s")
+    return rows
+
+
+def fmt(value, digits: int = 3) -> str:
+    return "-" if value is None else f"{value:.{digits}g}"
+
+
+def table_rows(rows: list[Row]) -> list[list[str]]:
+    out = []
+    for row in rows:
+        f = row.figures
+        accuracy = "; ".join(f"{k} {fmt(v[0], 2)}/{fmt(v[1], 2)}" for k, v in row.conditional.items()) or "-"
+        out.append([row.dataset, f"{row.minutes:g}", row.variant, f"{fmt(f['fid'][0])} ({fmt(f['fid'][1])})",
+                    f"{fmt(f['kid'][0], 2)} ({fmt(f['kid'][1], 2)})", f"{fmt(f['precision'][0], 2)} ({fmt(f['precision'][1], 2)})",
+                    f"{fmt(f['recall'][0], 2)} ({fmt(f['recall'][1], 2)})", accuracy,
+                    f"{fmt(row.diversity[0], 2)} ({fmt(row.diversity[1], 2)})", f"{row.memorisation:.1%}",
+                    f"{row.kimg:.1f}", f"{row.images_per_s:.0f}"])
+    return out
+
+
+HEADER = ["dataset", "min", "variant", "FID (floor)", "KID (floor)", "precision (floor)", "recall (floor)",
+          "cond. accuracy / ceiling", "MS-SSIM (real)", "memorised", "kimg", "img/s"]
+
+
+def markdown(rows: list[Row]) -> str:
+    lines = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
+    lines += ["| " + " | ".join(cells) + " |" for cells in table_rows(rows)]
+    return "\n".join(lines) + "\n"
+
+
+def plot_curves(rows: list[Row], path: Path, size=(900, 520)) -> None:
+    """FID against training minutes, one line per (dataset, variant); a plain PIL chart, no matplotlib."""
+    points = [p for row in rows for p in row.curve]
+    if not points:
+        return
+    image = Image.new("RGB", size, "white")
+    draw, pad = ImageDraw.Draw(image), 50
+    x1, y1 = max(p[0] for p in points) or 1.0, max(p[1] for p in points) or 1.0
+    to_xy = lambda m, f: (pad + m / x1 * (size[0] - 2 * pad - 200), size[1] - pad - f / y1 * (size[1] - 2 * pad))  # noqa: E731
+    draw.line([(pad, pad), (pad, size[1] - pad), (size[0] - pad - 200, size[1] - pad)], fill="black")
+    draw.text((pad, size[1] - pad + 8), "0", fill="black")
+    draw.text((size[0] - pad - 230, size[1] - pad + 8), f"{x1:.1f} training min", fill="black")
+    draw.text((4, pad - 16), f"FID {y1:.1f}", fill="black")
+    palette = ["#c0392b", "#2471a3", "#27ae60", "#8e44ad", "#d35400", "#16a085", "#7f8c8d", "#2c3e50"]
+    for i, row in enumerate(r for r in rows if r.curve):
+        colour = palette[i % len(palette)]
+        xy = [to_xy(m, f) for m, f in [(0.0, row.curve[0][1])] + row.curve][1:]
+        if len(xy) > 1:
+            draw.line(xy, fill=colour, width=2)
+        for x, y in xy:
+            draw.ellipse([x - 2, y - 2, x + 2, y + 2], fill=colour)
+        draw.text((size[0] - pad - 190, pad + 14 * i), f"{row.dataset} {row.variant}", fill=colour)
+    image.save(path)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--datasets", nargs="+", default=["fashion32", "luma32"], choices=list(DATASETS))
+    parser.add_argument("--minutes", nargs="+", type=float, default=[2.0])
+    parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=list(VARIANTS))
+    parser.add_argument("--preset", default="cpu", choices=list(PRESETS))
+    parser.add_argument("--extractor", default="domain", choices=["domain", "inception"])
+    parser.add_argument("--inception", default=None, help="local Inception-v3 FID TorchScript file")
+    parser.add_argument("--eval-n", type=int, default=1000, help="generated images for the final figures")
+    parser.add_argument("--per-level", type=int, default=50)
+    parser.add_argument("--eval-every", type=float, default=4.0, help="kimg between points of the FID curve")
+    parser.add_argument("--curve-n", type=int, default=300, help="generated images per curve point")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "datasets")
+    parser.add_argument("--out", type=Path, default=ROOT / "runs" / "quality")
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    console = Console(width=200)
+    rows = [row for name in args.datasets for row in run_dataset(name, args, console)]
+    if not rows:
+        console.print("[red]nothing measured: no dataset found")
+        return 1
+    table = Table(title=f"quality at equal training time ({args.preset} preset, {args.extractor} features, "
+                        f"device {args.device}); floors in brackets")
+    for column in HEADER:
+        table.add_column(column)
+    for cells in table_rows(rows):
+        table.add_row(*cells)
+    console.print(table)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "quality.md").write_text(markdown(rows))
+    (args.out / "quality.json").write_text(json.dumps([row.__dict__ for row in rows], indent=2))
+    plot_curves(rows, args.out / "fid-vs-minutes.png")
+    console.print(f"wrote {args.out / 'quality.md'}, quality.json, fid-vs-minutes.png")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

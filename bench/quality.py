@@ -54,14 +54,15 @@ DATASETS = {
 }
 
 # Each variant changes one thing of the default (the first two are the families themselves).
-# The default has no gradient penalty, so that axis is measured by adding R1 rather than removing it.
+# The default has no gradient penalty and (since the CPU side-by-side) no spectral norm in D, so those
+# axes are measured by adding R1 / spectral norm rather than removing them.
 VARIANTS = {
     "dcgan (baseline)": {"family": "dcgan"},
     "default": {},
     "no augmentation": {"augment": []},
     "no EMA": {"ema_kimg": 0.0},
     "+R1 (gamma 0.1)": {"r1_gamma": 0.1},
-    "no spectral norm": {"spectral_norm": False},
+    "+spectral norm": {"spectral_norm": True},
     "unconditional": {"condition": []},
 }
 
@@ -89,7 +90,7 @@ def variant_config(dataset: Dataset, data: Path, out: Path, minutes: float, pres
                    seed: int, eval_every: float, eval_n: int, classifier: str, extractor: str) -> TrainConfig:
     model = ModelConfig(family=change.get("family", "resnet"), resolution=dataset.resolution, channels=dataset.channels,
                         width=preset["width"], max_width=preset["max_width"],
-                        d_spectral_norm=change.get("spectral_norm", True))
+                        d_spectral_norm=change.get("spectral_norm"))
     config = TrainConfig(data=str(data), out=str(out), condition=list(change.get("condition", dataset.condition)),
                          min_count=dataset.min_count, model=model, batch=preset["batch"], minutes=minutes, seed=seed,
                          ema_kimg=preset["ema_kimg"], augment=["translation", "cutout", "color"],
@@ -171,29 +172,48 @@ def markdown(rows: list[Row]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def plot_curves(rows: list[Row], path: Path, size=(900, 520)) -> None:
-    """FID against training minutes, one line per (dataset, variant); a plain PIL chart, no matplotlib."""
-    points = [p for row in rows for p in row.curve]
-    if not points:
+PALETTE = ["#c0392b", "#2471a3", "#27ae60", "#8e44ad", "#d35400", "#16a085", "#7f8c8d", "#2c3e50"]
+
+
+def plot_curves(rows: list[Row], path: Path, panel=(560, 420)) -> None:
+    """FID against training minutes: one panel per dataset, one line per variant (PIL, no matplotlib).
+
+    Curve points use --curve-n samples, so they sit above the final figures (FID falls with sample size).
+    """
+    datasets = list(dict.fromkeys(row.dataset for row in rows if row.curve))
+    if not datasets:
         return
-    image = Image.new("RGB", size, "white")
-    draw, pad = ImageDraw.Draw(image), 50
-    x1, y1 = max(p[0] for p in points) or 1.0, max(p[1] for p in points) or 1.0
-    to_xy = lambda m, f: (pad + m / x1 * (size[0] - 2 * pad - 200), size[1] - pad - f / y1 * (size[1] - 2 * pad))  # noqa: E731
-    draw.line([(pad, pad), (pad, size[1] - pad), (size[0] - pad - 200, size[1] - pad)], fill="black")
-    draw.text((pad, size[1] - pad + 8), "0", fill="black")
-    draw.text((size[0] - pad - 230, size[1] - pad + 8), f"{x1:.1f} training min", fill="black")
-    draw.text((4, pad - 16), f"FID {y1:.1f}", fill="black")
-    palette = ["#c0392b", "#2471a3", "#27ae60", "#8e44ad", "#d35400", "#16a085", "#7f8c8d", "#2c3e50"]
-    for i, row in enumerate(r for r in rows if r.curve):
-        colour = palette[i % len(palette)]
-        xy = [to_xy(m, f) for m, f in [(0.0, row.curve[0][1])] + row.curve][1:]
+    image = Image.new("RGB", (panel[0] * len(datasets), panel[1]), "white")
+    draw = ImageDraw.Draw(image)
+    for column, dataset in enumerate(datasets):
+        chosen = [row for row in rows if row.dataset == dataset and row.curve]
+        _panel(draw, chosen, column * panel[0], panel, dataset)
+    image.save(path)
+
+
+def _panel(draw: ImageDraw.ImageDraw, rows: list[Row], left: int, size, title: str) -> None:
+    pad, legend = 46, 170
+    points = [p for row in rows for p in row.curve]
+    x1 = max(p[0] for p in points) or 1.0
+    y1 = float(np.percentile([p[1] for p in points], 90)) * 1.1 or 1.0  # early outliers would flatten the rest
+    width, bottom = size[0] - 2 * pad - legend, size[1] - pad
+
+    def to_xy(minutes: float, value: float) -> tuple[float, float]:
+        return left + pad + minutes / x1 * width, bottom - min(value, y1) / y1 * (size[1] - 2 * pad)
+
+    draw.line([(left + pad, pad), (left + pad, bottom), (left + pad + width, bottom)], fill="black")
+    draw.text((left + pad, 12), f"{title}: FID (domain features) vs training minutes", fill="black")
+    draw.text((left + pad - 4, bottom + 8), "0", fill="black")
+    draw.text((left + pad + width - 40, bottom + 8), f"{x1:.1f} min", fill="black")
+    draw.text((left + 4, pad - 14), f"{y1:.0f}", fill="black")
+    for i, row in enumerate(rows):
+        colour = PALETTE[i % len(PALETTE)]
+        xy = [to_xy(m, f) for m, f in row.curve]
         if len(xy) > 1:
             draw.line(xy, fill=colour, width=2)
         for x, y in xy:
             draw.ellipse([x - 2, y - 2, x + 2, y + 2], fill=colour)
-        draw.text((size[0] - pad - 190, pad + 14 * i), f"{row.dataset} {row.variant}", fill=colour)
-    image.save(path)
+        draw.text((left + size[0] - legend - 10, pad + 16 * i), row.variant, fill=colour)
 
 
 def parse_args(argv=None):
@@ -212,12 +232,17 @@ def parse_args(argv=None):
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "datasets")
     parser.add_argument("--out", type=Path, default=ROOT / "runs" / "quality")
+    parser.add_argument("--replot", action="store_true", help="only redraw --out's plot from its quality.json")
     return parser.parse_args(argv)
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
     console = Console(width=200)
+    if args.replot:
+        rows = [Row(**record) for record in json.loads((args.out / "quality.json").read_text())]
+        plot_curves(rows, args.out / "fid-vs-minutes.png")
+        return 0
     rows = [row for name in args.datasets for row in run_dataset(name, args, console)]
     if not rows:
         console.print("[red]nothing measured: no dataset found")

@@ -82,7 +82,7 @@ def train(
     loss: str = typer.Option("hinge", help="hinge | nsgan | rpgan | wgan."),
     r1_gamma: float = typer.Option(0.0, help="R1 gradient penalty weight (0: off)."),
     gp_weight: float = typer.Option(0.0, help="WGAN-GP weight (with --loss wgan)."),
-    spectral_norm: bool = typer.Option(True, help="Spectral norm in the discriminator."),
+    spectral_norm: Optional[bool] = typer.Option(None, "--spectral-norm/--no-spectral-norm", help="Spectral norm in the discriminator (default: the family's measured default, resnet off, dcgan on)."),
     augment: str = typer.Option("translation,cutout,color", help="DiffAugment ops; those that would change a conditioned attribute are dropped. 'none' for no augmentation."),
     ema_kimg: float = typer.Option(2.0, help="EMA half-life of the generator in kimg (0: no EMA)."),
     lr: float = typer.Option(2e-4, help="Adam learning rate for G and D."),

@@ -35,8 +35,8 @@ def test_spectral_norm_follows_the_config():
     def normalised(module):
         return any("parametrizations" in name for name, _ in module.named_parameters())
 
-    assert normalised(create_discriminator(resnet_config())) and not normalised(create_generator(resnet_config()))
-    assert not normalised(create_discriminator(resnet_config(d_spectral_norm=False)))
+    assert not normalised(create_discriminator(resnet_config())) and not normalised(create_generator(resnet_config()))
+    assert normalised(create_discriminator(resnet_config(d_spectral_norm=True)))
     assert normalised(create_generator(resnet_config(g_spectral_norm=True)))
 
 

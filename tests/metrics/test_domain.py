@@ -161,3 +161,13 @@ def test_time_budget_stops_training():
 def test_a_budget_is_required(catalog):
     with pytest.raises(ValueError, match="epochs or minutes"):
         train_domain_classifier(catalog, ATTRIBUTES, epochs=None, minutes=None)
+
+
+def test_features_and_logits_in_one_pass_equal_the_separate_calls(classifier, catalog):
+    images = catalog.images[:20]
+    features, logits = classifier.features_and_logits(images, batch_size=8)
+    np.testing.assert_allclose(features, classifier.features(images), rtol=1e-5, atol=1e-6)
+    separate = classifier.logits(images)
+    assert set(logits) == set(separate) == set(ATTRIBUTES)
+    for name in ATTRIBUTES:
+        np.testing.assert_allclose(logits[name], separate[name], rtol=1e-5, atol=1e-6)

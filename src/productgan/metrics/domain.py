@@ -196,6 +196,17 @@ class DomainClassifier(FeatureExtractor):
         images = self._check(images)
         joined = run_batched(lambda b: self.network(to_network_input(b))[1], images, batch_size, self.device,
                              sum(self.config.level_counts))
+        return self._split_heads(joined)
+
+    def features_and_logits(self, images: np.ndarray, batch_size: int = DEFAULT_BATCH_SIZE
+                            ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Embedding and per-attribute logits from one forward pass."""
+        images = self._check(images)
+        joined = run_batched(lambda b: torch.cat(self.network(to_network_input(b)), dim=1), images, batch_size,
+                             self.device, self.dim + sum(self.config.level_counts))
+        return joined[:, : self.dim], self._split_heads(joined[:, self.dim:])
+
+    def _split_heads(self, joined: np.ndarray) -> dict[str, np.ndarray]:
         bounds = np.cumsum(self.config.level_counts)[:-1]
         return dict(zip(self.config.attribute_names, np.split(joined, bounds, axis=1)))
 

@@ -136,24 +136,21 @@ class Evaluator:
         self.catalog, self.extractor, self.classifier = catalog, extractor, classifier
         self.settings = settings or EvalSettings()
         self.real_features = self._features(catalog.images, cache=True)
-        self.real_logits = self._logits(catalog.images)
+        self.real_logits = extractor.logits(catalog.images)  # once per Evaluator; the features may come from the cache
 
     def _features(self, images: np.ndarray, cache: bool = False) -> np.ndarray:
         return cached_features(self.extractor.name, images, self.extractor.features,
                                use_cache=cache and self.settings.use_cache)
-
-    def _logits(self, images: np.ndarray) -> dict[str, np.ndarray] | None:
-        return self.extractor.logits(images)
 
     def evaluate(self, generator: ProductGenerator, min_count: int = 1, sheet_path: str | Path | None = None) -> EvalResult:
         """Score one generator; with sheet_path, also write the samples-beside-nearest-training-images PNG."""
         settings, seconds = self.settings, {}
         started = time.perf_counter()
         fake = generator.generate(settings.n, seed=settings.seed, truncation=settings.truncation)
-        fake_features = self._features(fake)
+        fake_features, fake_logits = self.extractor.features_and_logits(fake)
         seconds["generate_and_features"] = time.perf_counter() - started
         figures, size = _set_figures(self.real_features, fake_features, settings)
-        figures.update(self._inception_scores(fake))
+        figures.update(self._inception_scores(fake_logits))
         result = EvalResult(self.extractor.name, len(self.catalog), len(fake), size, figures)
         result.memorisation = self._memorisation(fake, fake_features, sheet_path)
         started = time.perf_counter()
@@ -162,9 +159,8 @@ class Evaluator:
         result.seconds = {k: round(v, 2) for k, v in seconds.items()}
         return result
 
-    def _inception_scores(self, fake: np.ndarray) -> dict[str, Figure]:
+    def _inception_scores(self, fake_logits: dict[str, np.ndarray] | None) -> dict[str, Figure]:
         """IS from each classifier head of the extractor (Inception's own, or a domain head per attribute)."""
-        fake_logits = self._logits(fake)
         if not fake_logits or not self.real_logits:
             return {}
         figures = {}

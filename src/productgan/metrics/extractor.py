@@ -83,3 +83,8 @@ class FeatureExtractor(ABC):
         """Class logits per classifier head (head name -> float32 (N, classes)), or None when the
         extractor has no classifier head (then Inception Score / classifier metrics cannot use it)."""
         return None
+
+    def features_and_logits(self, images: np.ndarray, batch_size: int = DEFAULT_BATCH_SIZE
+                            ) -> tuple[np.ndarray, dict[str, np.ndarray] | None]:
+        """Both at once; extractors whose network yields both in one pass override this to run it once."""
+        return self.features(images, batch_size), self.logits(images, batch_size)

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 from typer.core import TyperGroup
-from rich.console import Console
-from rich.markup import escape
 
+import productgan.cli_edit_generated  # noqa: F401  (registers its commands on edit_app)
+import productgan.cli_enhance_train  # noqa: F401  (registers train on enhance_app)
+from productgan.cli_edit import edit_app
+from productgan.cli_enhance import enhance_app
+from productgan.cli_support import console, friendly_errors, parse_sets as _parse_sets, split as _split
 from productgan.errors import ProductGANError
 
 app = typer.Typer(help="Learn a product catalog; generate new products on demand.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
 data_app = typer.Typer(help="Inspect catalogs.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
+app.add_typer(edit_app, name="edit")
+app.add_typer(enhance_app, name="enhance")
 
 
 class DefaultCommandGroup(TyperGroup):
@@ -33,37 +37,6 @@ class DefaultCommandGroup(TyperGroup):
 eval_app = typer.Typer(cls=DefaultCommandGroup, no_args_is_help=True,
                        help="Measure a run (FID, KID, precision/recall, conditional accuracy, ...) beside its real-vs-real floor.")
 app.add_typer(eval_app, name="eval")
-console = Console()
-err_console = Console(stderr=True)
-
-
-def friendly_errors(command):
-    """Show user errors (bad files, unknown levels) as one clear line instead of a traceback."""
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except ProductGANError as error:
-            err_console.print(f"[bold red]error:[/] {escape(str(error))}", soft_wrap=True, highlight=False)
-            raise typer.Exit(code=2) from None
-    return wrapper
-
-
-def _split(values: Optional[List[str]]) -> list[str]:
-    """Accept both --condition color,category and --condition color --condition category."""
-    return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
-
-
-def _parse_sets(values: Optional[List[str]]) -> dict[str, str]:
-    pairs = {}
-    for value in values or []:
-        if "=" not in value:
-            raise ProductGANError(f"--set expects attribute=level, got {value!r}")
-        key, level = value.split("=", 1)
-        pairs[key.strip()] = level.strip()
-    return pairs
-
-
 @app.command()
 @friendly_errors
 def train(

@@ -1,0 +1,103 @@
+"""Reading a user's own photos at full size and writing edited copies beside them, never over them.
+
+Edits and enhancements work on whatever a shop hands over (a file or a folder, any mode Pillow
+reads), so decoding goes through the catalog reader's guards (decompression bombs, corrupt and
+truncated files, EXIF rotation, alpha onto white) and every output path is checked against the
+inputs: a new file, written atomically, or a clear refusal.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+from PIL import Image
+
+from productgan.atomic import write_atomic
+from productgan.data.images import MAX_IMAGE_PIXELS, ImageSkipped, decode_image, is_image_file
+from productgan.errors import ProductGANError
+
+OUTPUT_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP"}
+
+
+class PhotoError(ProductGANError):
+    """A photo that cannot be read, or an output that would overwrite an input."""
+
+
+def read_photo(path: str | Path, max_pixels: int = MAX_IMAGE_PIXELS) -> np.ndarray:
+    """uint8 (H, W, 3) RGB at the file's own size; PhotoError names the file and the problem."""
+    try:
+        image, _ = decode_image(path, channels=3, max_pixels=max_pixels)
+    except ImageSkipped as skip:
+        raise PhotoError(f"{path}: {skip.reason}") from None
+    return np.asarray(image, dtype=np.uint8).reshape(image.height, image.width, 3)
+
+
+def decode_photo_bytes(data: bytes, name: str = "upload", max_pixels: int = MAX_IMAGE_PIXELS) -> np.ndarray:
+    """read_photo for bytes that arrived over HTTP (written nowhere)."""
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=Path(name).suffix or ".img") as handle:
+        handle.write(data)
+        handle.flush()
+        try:
+            return read_photo(handle.name, max_pixels=max_pixels)
+        except PhotoError as error:
+            raise PhotoError(str(error).replace(handle.name, name)) from None
+
+
+def encode_png(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(array).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def write_photo(array: np.ndarray, path: str | Path, quality: int = 95) -> Path:
+    """Write uint8 (H, W, 3) atomically in the format the suffix names (PNG, JPEG, WebP)."""
+    path = Path(path)
+    fmt = OUTPUT_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise PhotoError(f"{path}: unsupported output format {path.suffix!r}; use one of {', '.join(OUTPUT_FORMATS)}")
+    image = Image.fromarray(np.ascontiguousarray(array))
+    options = {"quality": quality} if fmt in ("JPEG", "WEBP") else {}
+    return write_atomic(path, lambda handle: image.save(handle, format=fmt, **options))
+
+
+@dataclass(frozen=True)
+class PhotoJob:
+    """One input photo and the new file its result goes to."""
+
+    source: Path
+    target: Path
+
+
+def plan_outputs(source: str | Path, out: str | Path, suffix: str, fmt: str = ".png") -> list[PhotoJob]:
+    """Pair each photo in `source` (a file or a folder) with a new file in `out` named STEM-SUFFIX.FMT.
+
+    Refuses, before anything is written, when a target would be one of the inputs (never overwrite
+    what the user handed over) or when a folder holds no image.
+    """
+    source, out = Path(source), Path(out)
+    if not source.exists():
+        raise PhotoError(f"{source}: no such file or folder")
+    photos = [source] if source.is_file() else sorted(p for p in source.iterdir() if p.is_file() and is_image_file(p))
+    if not photos:
+        raise PhotoError(f"{source}: no image files found (looked for {', '.join(sorted(OUTPUT_FORMATS))}, ...)")
+    jobs = [PhotoJob(p, out / f"{p.stem}-{suffix}{fmt}") for p in photos]
+    inputs = {p.resolve() for p in photos}
+    for job in jobs:
+        if job.target.resolve() in inputs:
+            raise PhotoError(f"{job.target}: would overwrite an input photo; choose another --out or suffix")
+    return jobs
+
+
+def iter_readable(jobs: list[PhotoJob], skipped: list[tuple[Path, str]]) -> Iterator[tuple[PhotoJob, np.ndarray]]:
+    """Decode each job's photo, recording unreadable ones in `skipped` instead of stopping the batch."""
+    for job in jobs:
+        try:
+            yield job, read_photo(job.source)
+        except PhotoError as error:
+            skipped.append((job.source, str(error)))

@@ -2,7 +2,36 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Optional
+
 import typer
+
+from productgan.cli_support import console, err_console, friendly_errors
 
 enhance_app = typer.Typer(no_args_is_help=True,
                           help="Enhance product photos: a classical chain, learned x2/x4 super-resolution, learned restoration.")
+
+
+@enhance_app.command("apply")
+@friendly_errors
+def apply(
+    source: Path = typer.Argument(..., help="A photo or a folder of photos (never modified)."),
+    task: str = typer.Option("classic", help="classic | sr2 | sr4 | restore."),
+    out: Path = typer.Option(Path("enhanced"), help="Folder for the new files (STEM-TASK.png)."),
+    checkpoint: Optional[Path] = typer.Option(None, help="Model from `productgan enhance train` (sr2/sr4/restore)."),
+    chain: Optional[str] = typer.Option(None, help="Classical steps, e.g. white_balance,contrast_stretch,clahe:clip=2,denoise,unsharp,whiten."),
+    format: str = typer.Option("png", help="png | jpg | webp."),
+    device: str = typer.Option("cpu"),
+):
+    """Enhance photos into new files; unreadable ones are listed and skipped."""
+    from productgan.enhance.apply import build_enhancer
+    from productgan.photo_io import map_photos
+
+    enhancer = build_enhancer(task, checkpoint, chain, device)
+    report = map_photos(enhancer, source, out, suffix=task, fmt="." + format.lower().lstrip("."))
+    for path, reason in report.skipped:
+        err_console.print(f"[yellow]skipped[/] {reason}", soft_wrap=True, highlight=False)
+    console.print(f"wrote {len(report.written)} file(s) to {out}" + (f"; skipped {len(report.skipped)}" if report.skipped else ""))
+    if not report.written:
+        raise typer.Exit(code=1)

@@ -9,12 +9,13 @@ inputs: a new file, written atomically, or a clear refusal.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import numpy as np
 from PIL import Image
+from rich.progress import Progress
 
 from productgan.atomic import write_atomic
 from productgan.data.images import MAX_IMAGE_PIXELS, ImageSkipped, decode_image, is_image_file
@@ -101,3 +102,24 @@ def iter_readable(jobs: list[PhotoJob], skipped: list[tuple[Path, str]]) -> Iter
             yield job, read_photo(job.source)
         except PhotoError as error:
             skipped.append((job.source, str(error)))
+
+
+@dataclass
+class MapReport:
+    """The files written and the photos skipped, with why."""
+
+    written: list[Path] = field(default_factory=list)
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
+
+
+def map_photos(edit: Callable[[np.ndarray], np.ndarray], source: str | Path, out: str | Path, suffix: str,
+               fmt: str = ".png", progress: bool = True) -> MapReport:
+    """Apply `edit` to every photo in `source`, writing `out`/STEM-SUFFIX.FMT; unreadable photos are reported, not fatal."""
+    jobs = plan_outputs(source, out, suffix, fmt)
+    report = MapReport()
+    with Progress(disable=not progress, transient=True) as bar:
+        task = bar.add_task(suffix, total=len(jobs))
+        for job, image in iter_readable(jobs, report.skipped):
+            report.written.append(write_photo(edit(image), job.target))
+            bar.advance(task)
+    return report

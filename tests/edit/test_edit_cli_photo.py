@@ -1,0 +1,80 @@
+"""`productgan edit recolour|mask|scale|rotate|flip|whiten` and `productgan enhance apply --task classic`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from typer.testing import CliRunner
+
+from productgan.cli import app
+from productgan.photo_io import read_photo
+
+sys.path.insert(0, str(Path(__file__).parent))
+from helpers_photo import studio_photo  # noqa: E402
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def photos(tmp_path: Path) -> Path:
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    photo, _ = studio_photo()
+    Image.fromarray(photo).save(folder / "tee.png")
+    Image.fromarray(np.fliplr(photo)).save(folder / "tee2.jpg", quality=95)
+    (folder / "notes.txt").write_text("not an image")
+    return folder
+
+
+@pytest.mark.parametrize("args, suffix", [
+    (["edit", "recolour", "--to", "red"], "recolour-red"),
+    (["edit", "recolour", "--to", "#00FF00", "--region", "whole"], "recolour-00ff00"),
+    (["edit", "mask"], "mask"),
+    (["edit", "scale", "--factor", "0.8"], "scale0.8"),
+    (["edit", "rotate", "--degrees", "15"], "rotate15"),
+    (["edit", "flip"], "flip-horizontal"),
+    (["edit", "whiten"], "whiten"),
+    (["enhance", "apply", "--task", "classic"], "classic"),
+])
+def test_each_command_writes_new_files_and_leaves_the_inputs(photos, tmp_path, args, suffix):
+    before = {p.name: p.read_bytes() for p in photos.iterdir()}
+    out = tmp_path / "out"
+    result = runner.invoke(app, [*args, str(photos), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == [f"tee-{suffix}.png", f"tee2-{suffix}.png"]
+    assert {p.name: p.read_bytes() for p in photos.iterdir()} == before
+    edited = read_photo(out / f"tee-{suffix}.png")
+    assert edited.shape[0] == 120 and edited.shape[1] in (96, 120)  # whiten squares the canvas
+
+
+def test_recolour_to_red_makes_the_product_red(photos, tmp_path):
+    result = runner.invoke(app, ["edit", "recolour", "--to", "red", str(photos / "tee.png"), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    edited = read_photo(tmp_path / "tee-recolour-red.png")
+    red, green, blue = edited[60, 48].astype(int)
+    assert red > 150 and green < 90 and blue < 90
+
+
+@pytest.mark.parametrize("args, message", [
+    (["edit", "recolour", "--to", "reddish"], "unknown colour 'reddish'"),
+    (["edit", "flip", "--direction", "diagonal"], "horizontal or vertical"),
+    (["enhance", "apply", "--task", "sr4"], "needs --checkpoint"),
+    (["enhance", "apply", "--task", "magic"], "unknown task 'magic'"),
+    (["enhance", "apply", "--chain", "sharpen"], "unknown enhancement step"),
+])
+def test_bad_options_are_one_clear_line(photos, tmp_path, args, message):
+    result = runner.invoke(app, [*args, str(photos), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert message in result.output and "Traceback" not in result.output
+
+
+def test_an_unreadable_photo_is_named(tmp_path):
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n garbage")
+    result = runner.invoke(app, ["edit", "whiten", str(broken), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert "broken.png" in result.output and "wrote 0 file(s)" in result.output

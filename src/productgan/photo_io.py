@@ -18,7 +18,7 @@ from PIL import Image
 from rich.progress import Progress
 
 from productgan.atomic import write_atomic
-from productgan.data.images import MAX_IMAGE_PIXELS, ImageSkipped, decode_image, is_image_file
+from productgan.data.images import MAX_IMAGE_PIXELS, ImageSkipped, _to_rgb_or_l, _upright, decode_image, is_image_file
 from productgan.errors import ProductGANError
 
 OUTPUT_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP"}
@@ -37,17 +37,10 @@ def read_photo(path: str | Path, max_pixels: int = MAX_IMAGE_PIXELS) -> np.ndarr
     return np.asarray(image, dtype=np.uint8).reshape(image.height, image.width, 3)
 
 
-def decode_photo_bytes(data: bytes, name: str = "upload", max_pixels: int = MAX_IMAGE_PIXELS) -> np.ndarray:
-    """read_photo for bytes that arrived over HTTP (written nowhere)."""
-    import tempfile
-
-    with tempfile.NamedTemporaryFile(suffix=Path(name).suffix or ".img") as handle:
-        handle.write(data)
-        handle.flush()
-        try:
-            return read_photo(handle.name, max_pixels=max_pixels)
-        except PhotoError as error:
-            raise PhotoError(str(error).replace(handle.name, name)) from None
+def photo_from_image(image: Image.Image) -> np.ndarray:
+    """uint8 (H, W, 3) RGB from an already opened and checked Pillow image (an HTTP upload):
+    upright per EXIF, alpha onto white, any mode to RGB, as read_photo does for files."""
+    return np.asarray(_to_rgb_or_l(_upright(image)).convert("RGB"), dtype=np.uint8)
 
 
 def encode_png(array: np.ndarray) -> bytes:

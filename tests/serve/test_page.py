@@ -11,14 +11,19 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
 import uvicorn
+from PIL import Image
 
 from productgan.serve import ServeSettings, create_app
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "edit"))
+from helpers_photo import studio_photo  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -92,6 +97,14 @@ def test_shopping_page_shows_products_variants_and_a_morph(live_server, tmp_path
             page.wait_for_function("() => { const img = document.querySelector('[data-testid=morph-image]');"
                                    " return !img.hidden && img.complete && img.naturalWidth > 0; }", timeout=20_000)
             assert "Morph from #1 to #4" in page.text_content("[data-testid=status]")
+
+            Image.fromarray(studio_photo()[0]).save(tmp_path / "shirt.png")
+            page.set_input_files("[data-testid=photo-file]", str(tmp_path / "shirt.png"))
+            page.click("[data-testid=photo-button]")
+            page.wait_for_function("() => { const img = document.querySelector('[data-testid=photo-result]');"
+                                   " return !img.hidden && img.complete && img.naturalWidth > 0; }", timeout=20_000)
+            assert page.eval_on_selector("[data-testid=photo-result]", "img => img.naturalWidth") == 96
+            assert page.text_content("[data-testid=status]") == "Photo ready."
             screenshot = page.screenshot(full_page=True)
         finally:
             browser.close()

@@ -14,14 +14,17 @@ Endpoints
                        (JSON with levels and base64 PNGs; a PNG strip with `Accept: image/png`)
   POST /api/morph      {model, seed_a, seed_b, attributes_a, attributes_b, frames, fps} ->
                        animated GIF; `?format=png` gives the frames as one PNG strip
+  POST /api/photo/edit     multipart: file + operation (recolour|whiten|scale|rotate|flip|mask)
+                       and its option (colour, factor, degrees, direction) -> image/png
+  POST /api/photo/enhance  multipart: file [+ chain] -> image/png, the classical chain
 
 Safety
   - binds 127.0.0.1 unless told otherwise; optional API key (X-API-Key header, constant-time
     compare) on /api/* and /metrics; the page, /healthz and /readyz stay open
   - a model name is only ever a key in the registry loaded at start, never a path
   - limits (serve/limits.py): n <= 64, 2 <= frames <= 64, fps <= 50, finite 0 < truncation <= 10,
-    seeds 0..2**63-1, JSON bodies <= 64 KiB; uploads (endpoints to come) <= 10 MiB, <= 16 MP,
-    PNG/JPEG/WebP only
+    seeds 0..2**63-1, JSON bodies <= 64 KiB; uploads <= 10 MiB, <= 16 MP (checked from the
+    header before decoding), PNG/JPEG/WebP only; an uploaded photo is never written to disk
   - every user error is a 4xx with {"error": "..."} naming what is valid (unknown model,
     attribute or level, out-of-range values, wrong types, unknown fields, malformed JSON);
     an unexpected error is logged and answered with a JSON 500 without a traceback, and the
@@ -36,8 +39,9 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -45,6 +49,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from productgan.errors import AttributeLevelError, ProductGANError
 from productgan.serve.errors import RequestError
 from productgan.serve.guard import RequestGuard
+from productgan.serve.limits import check_upload
 from productgan.serve.metrics import ServeMetrics
 from productgan.serve.registry import ModelRegistry
 from productgan.serve.schemas import GenerateRequest, MorphRequest, VariantsRequest
@@ -128,6 +133,37 @@ def _add_routes(app: FastAPI, service: ProductService, metrics: ServeMetrics) ->
               responses={200: {"content": {"image/gif": {}, "image/png": {}}}})
     async def morph(body: MorphRequest, format: str = Query("gif", pattern="^(gif|png)$")) -> Response:
         return _answer(await service.morph(body, format))
+
+    _add_photo_routes(app, protected)
+
+
+def _add_photo_routes(app: FastAPI, protected: list) -> None:
+    """Edit or enhance a shop's own photo: checked before decoding, processed in a worker thread."""
+    from productgan.edit.photo import apply_photo_edit
+    from productgan.enhance.classic import DEFAULT_CHAIN, ClassicChain
+    from productgan.photo_io import encode_png, photo_from_image
+
+    async def read_upload(file: UploadFile, request: Request):
+        return photo_from_image(check_upload(await file.read(), request.app.state.settings.limits))
+
+    @app.post("/api/photo/edit", dependencies=protected, tags=["photos"],
+              responses={200: {"content": {"image/png": {}}}})
+    async def edit_photo(request: Request, file: UploadFile = File(...), operation: str = Form(...),
+                         colour: str | None = Form(None), factor: float | None = Form(None),
+                         degrees: float | None = Form(None), direction: str = Form("horizontal"),
+                         region: str = Form("dominant")) -> Response:
+        image = await read_upload(file, request)
+        edited = await run_in_threadpool(apply_photo_edit, image, operation, colour=colour, factor=factor,
+                                         degrees=degrees, direction=direction, region=region)
+        return Response(encode_png(edited), media_type="image/png")
+
+    @app.post("/api/photo/enhance", dependencies=protected, tags=["photos"],
+              responses={200: {"content": {"image/png": {}}}})
+    async def enhance_photo(request: Request, file: UploadFile = File(...),
+                            chain: str = Form(DEFAULT_CHAIN)) -> Response:
+        enhancer = ClassicChain.parse(chain)  # a bad chain is refused before the upload is decoded
+        image = await read_upload(file, request)
+        return Response(encode_png(await run_in_threadpool(enhancer, image)), media_type="image/png")
 
 
 def _add_error_handlers(app: FastAPI) -> None:

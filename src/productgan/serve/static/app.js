@@ -194,5 +194,35 @@ $("more-button").addEventListener("click", () => {
   showProducts();
 });
 $("morph-button").addEventListener("click", playMorph);
+async function submitPhoto(event) {
+  event.preventDefault();
+  const file = $("photo-file").files[0];
+  if (!file) return;
+  const operation = $("photo-operation").value;
+  const form = new FormData();
+  form.append("file", file);
+  if (operation !== "enhance") form.append("operation", operation);
+  if (operation === "recolour") form.append("colour", $("photo-colour").value);
+  if (operation === "rotate") form.append("degrees", $("photo-amount").value);
+  if (operation === "scale") form.append("factor", $("photo-amount").value);
+  const key = $("api-key-input").value.trim();
+  try {
+    showStatus("Processing photo...");
+    const path = operation === "enhance" ? "/api/photo/enhance" : "/api/photo/edit";
+    const response = await fetch(path, { method: "POST", body: form, headers: key ? { "X-API-Key": key } : {} });
+    if (!response.ok) {
+      let message = `${response.status} ${response.statusText}`;
+      try { message = (await response.json()).error || message; } catch (_) { /* not JSON */ }
+      throw new Error(message);
+    }
+    await imageInto($("photo-result"), response);
+    $("photo-result").hidden = false;
+    showStatus("Photo ready.");
+  } catch (error) {
+    showStatus(error.message, true);
+  }
+}
+
 $("api-key-input").addEventListener("change", loadModels);
+$("photo-form").addEventListener("submit", submitPhoto);
 loadModels();

@@ -1,0 +1,89 @@
+"""The photo endpoints: a shop's own photo edited or enhanced, checked before it is decoded."""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from productgan.serve.limits import ServeLimits
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "edit"))
+from helpers_photo import studio_photo  # noqa: E402
+
+
+def png_upload(array: np.ndarray, fmt: str = "PNG") -> dict:
+    buffer = io.BytesIO()
+    Image.fromarray(array).save(buffer, format=fmt)
+    return {"file": ("photo." + fmt.lower(), buffer.getvalue(), f"image/{fmt.lower()}")}
+
+
+def decode(content: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(content)).convert("RGB"))
+
+
+def test_recolour_upload_returns_the_product_in_red_and_the_background_untouched(client):
+    photo, truth = studio_photo()
+    response = client.post("/api/photo/edit", files=png_upload(photo), data={"operation": "recolour", "colour": "red"})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "image/png"
+    edited = decode(response.content)
+    assert edited.shape == photo.shape
+    red, green, blue = edited[truth].mean(axis=0)
+    assert red > 150 and green < 90 and blue < 90
+    assert np.array_equal(edited[~truth][:100], photo[~truth][:100])
+
+
+@pytest.mark.parametrize("fields, size", [({"operation": "rotate", "degrees": "20"}, (120, 96)),
+                                          ({"operation": "whiten"}, (120, 120)),
+                                          ({"operation": "flip", "direction": "vertical"}, (120, 96))])
+def test_geometry_edits_over_http(client, fields, size):
+    photo, _ = studio_photo()
+    response = client.post("/api/photo/edit", files=png_upload(photo, "JPEG"), data=fields)
+    assert response.status_code == 200, response.text
+    assert decode(response.content).shape[:2] == size
+
+
+def test_enhance_upload_applies_the_classical_chain(client):
+    photo, _ = studio_photo()
+    low = np.rint(90 + photo * (80 / 255)).astype(np.uint8)
+    response = client.post("/api/photo/enhance", files=png_upload(low), data={"chain": "contrast_stretch"})
+    assert response.status_code == 200, response.text
+    assert np.ptp(decode(response.content).astype(int)) > 1.5 * np.ptp(low.astype(int))
+
+
+@pytest.mark.parametrize("url, files, data, status, message", [
+    ("/api/photo/edit", None, {"operation": "recolour", "colour": "reddish"}, 400, "unknown colour"),
+    ("/api/photo/edit", None, {"operation": "melt"}, 400, "unknown operation"),
+    ("/api/photo/edit", None, {"operation": "scale"}, 400, "scale needs a factor"),
+    ("/api/photo/enhance", None, {"chain": "sharpen"}, 400, "unknown enhancement step"),
+    ("/api/photo/edit", {"file": ("notes.txt", b"hello", "text/plain")}, {"operation": "flip"}, 415, "not an image"),
+    ("/api/photo/edit", "gif", {"operation": "flip"}, 415, "GIF is not accepted"),
+])
+def test_bad_uploads_are_clear_4xx(client, url, files, data, status, message):
+    photo, _ = studio_photo()
+    if files is None:
+        files = png_upload(photo)
+    elif files == "gif":
+        files = png_upload(photo, "GIF")
+    response = client.post(url, files=files, data=data)
+    assert response.status_code == status, response.text
+    assert message in response.json()["error"]
+
+
+def test_a_header_claiming_too_many_pixels_is_refused_before_decoding(make_client):
+    client = make_client(limits=ServeLimits(max_upload_pixels=1000))
+    photo, _ = studio_photo()
+    response = client.post("/api/photo/edit", files=png_upload(photo), data={"operation": "flip"})
+    assert response.status_code == 413 and "exceeds the limit" in response.json()["error"]
+
+
+def test_photo_endpoints_need_the_api_key_when_one_is_set(make_client):
+    client = make_client(api_key="secret")
+    photo, _ = studio_photo()
+    response = client.post("/api/photo/enhance", files=png_upload(photo))
+    assert response.status_code == 401

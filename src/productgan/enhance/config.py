@@ -1,0 +1,127 @@
+"""Every setting of a learned enhancer in one place: what rebuilds the networks, and how they train.
+
+Both dataclasses are stored as JSON in the checkpoint header, so a checkpoint alone rebuilds the
+model (nanoGPT's habit) and a run can be resumed or audited from its file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+
+from productgan.enhance.degrade import RestoreDegradation, SRDegradation
+
+TASK_SCALES = {"sr2": 2, "sr4": 4, "restore": 1}
+# The U-Net works at full resolution, the RRDB trunk at LR: at equal width the U-Net costs ~6x more
+# per crop, so it gets half the width (measured: ~0.2 s per fwd+bwd of 8 64-px crops on one core each).
+DEFAULT_WIDTHS = {"sr": 32, "restore": 16}
+
+
+def check_task(task: str) -> str:
+    if task not in TASK_SCALES:
+        raise ValueError(f"unknown enhancement task {task!r}; choose one of {', '.join(TASK_SCALES)}")
+    return task
+
+
+@dataclass
+class EnhanceModelConfig:
+    """Network sizes. The defaults train on a CPU in minutes; tests shrink them further.
+
+    sr tasks: an RRDB-lite generator (`blocks` residual-in-residual dense blocks of `width`
+    channels, `growth` channels per dense layer) and a U-Net discriminator with spectral norm.
+    restore: a pix2pix U-Net generator `depth` levels deep and a PatchGAN discriminator.
+    """
+
+    task: str = "sr4"
+    channels: int = 3
+    width: int | None = None  # None: the task's default, DEFAULT_WIDTHS
+    growth: int = 16
+    blocks: int = 1
+    dense_layers: int = 4
+    depth: int = 3
+    disc_width: int = 16
+
+    def __post_init__(self) -> None:
+        check_task(self.task)
+        if self.width is None:
+            self.width = DEFAULT_WIDTHS["restore" if self.task == "restore" else "sr"]
+
+    @property
+    def scale(self) -> int:
+        return TASK_SCALES[self.task]
+
+
+@dataclass
+class LossWeights:
+    """Generator loss = pixel * L1 + feature * feature distance + adversarial * GAN loss.
+
+    The ratio follows ESRGAN/pix2pix: L1 dominates, the GAN term is small and only switched on after
+    an L1-only warm-up, so the adversary sharpens a net that already reconstructs.
+    """
+
+    pixel: float = 1.0
+    feature: float = 0.05
+    adversarial: float = 0.005
+
+
+@dataclass
+class EnhanceTrainConfig:
+    """A training run. Budget: `steps`, `minutes`, or both (whichever ends first).
+
+    crop is the HR (sr) or clean (restore) crop side in pixels; for sr it must divide by the scale.
+    warmup_steps of L1 only come before the discriminator starts. classifier: a domain classifier
+    file (productgan.metrics.domain) whose frozen convolutional features give the feature loss;
+    without one the feature loss is discriminator feature matching.
+    """
+
+    data: str
+    out: str
+    model: EnhanceModelConfig = field(default_factory=EnhanceModelConfig)
+    crop: int = 64
+    batch: int = 8
+    steps: int | None = None
+    minutes: float | None = 8.0
+    lr: float = 2e-4
+    lr_discriminator: float = 2e-4
+    warmup_steps: int = 300
+    weights: LossWeights = field(default_factory=LossWeights)
+    seed: int = 0
+    holdout_fraction: float = 0.2
+    device: str = "auto"
+    classifier: str | None = None
+    sr_degradation: SRDegradation = field(default_factory=SRDegradation)
+    restore_degradation: RestoreDegradation = field(default_factory=RestoreDegradation)
+    checkpoint_every: int = 200
+    sample_every: int = 200
+    log_every: int = 20
+    validation_crops: int = 16
+
+    def __post_init__(self) -> None:
+        if self.steps is None and self.minutes is None:
+            raise ValueError("set steps or minutes (or both): the training budget")
+        if self.crop % max(self.model.scale, 1) or self.crop < 8 * self.model.scale:
+            raise ValueError(f"crop {self.crop} must be a multiple of the scale {self.model.scale} and at least {8 * self.model.scale}")
+        if not 0.0 < self.holdout_fraction < 1.0:
+            raise ValueError(f"holdout_fraction must be in (0, 1), got {self.holdout_fraction}")
+
+    @property
+    def task(self) -> str:
+        return self.model.task
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict) -> "EnhanceTrainConfig":
+        """Rebuild from to_dict()'s output (JSON turns tuples into lists; dataclasses are rebuilt)."""
+        nested = {"model": EnhanceModelConfig, "weights": LossWeights,
+                  "sr_degradation": SRDegradation, "restore_degradation": RestoreDegradation}
+        known = {f.name for f in fields(cls)}
+        kwargs = {key: value for key, value in values.items() if key in known}
+        for key, kind in nested.items():
+            if key in kwargs:
+                kwargs[key] = _rebuild(kind, kwargs[key])
+        return cls(**kwargs)
+
+
+def _rebuild(kind: type, values: dict):
+    return kind(**{key: tuple(value) if isinstance(value, list) else value for key, value in values.items()})

@@ -1,0 +1,199 @@
+"""The networks of learned enhancement: ESRGAN-style super-resolution and pix2pix-style restoration.
+
+- `RRDBNet`: ESRGAN's generator (Wang et al. 2018) made small: residual-in-residual dense blocks at
+  LR resolution, then x2 stages of nearest upsampling + conv (no checkerboard, unlike transposed
+  convs), narrower at each stage. It predicts a residual over the bicubic upsample, and its last conv starts at zero, so
+  an untrained net *is* bicubic and training only has to learn what bicubic misses.
+- `UNetDiscriminator`: Real-ESRGAN's U-Net discriminator with spectral norm: a real/fake logit per
+  pixel, which judges local texture and global structure at once.
+- `UNetGenerator`: pix2pix's U-Net (Isola et al. 2017) for same-size restoration, also residual
+  over its input and zero-initialised at the output, so it starts as the identity.
+- `PatchDiscriminator`: pix2pix's PatchGAN, conditioned on the degraded input, with spectral norm.
+
+No batch norm in the generators: an image's output must not depend on its batch, nor a tile's
+on its neighbours', or tiled inference would differ from whole-image inference.
+Images are float NCHW in [-1, 1]. Discriminators return (logits, intermediate features); the
+features serve the feature-matching loss.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+from torch.nn.utils import spectral_norm
+
+from productgan.enhance.config import EnhanceModelConfig
+
+ARCHITECTURE_VERSION = 1  # bump when a change makes old weights compute something else
+SLOPE = 0.2
+MIN_HR_WIDTH = 16
+
+
+def _act(tensor: torch.Tensor) -> torch.Tensor:
+    return F.leaky_relu(tensor, SLOPE)
+
+
+def _zero(conv: nn.Conv2d) -> nn.Conv2d:
+    nn.init.zeros_(conv.weight)
+    nn.init.zeros_(conv.bias)
+    return conv
+
+
+# ---------------------------------------------------------------------------------- super-resolution
+class DenseBlock(nn.Module):
+    """ESRGAN's residual dense block: each conv sees all earlier features; output scaled by 0.2."""
+
+    def __init__(self, width: int, growth: int, layers: int):
+        super().__init__()
+        self.convs = nn.ModuleList(
+            nn.Conv2d(width + i * growth, width if i == layers - 1 else growth, 3, padding=1) for i in range(layers)
+        )
+
+    def forward(self, features: torch.Tensor) -> torch.Tensor:
+        seen = [features]
+        for conv in self.convs[:-1]:
+            seen.append(_act(conv(torch.cat(seen, 1))))
+        return features + 0.2 * self.convs[-1](torch.cat(seen, 1))
+
+
+class RRDB(nn.Module):
+    """Three dense blocks inside one more residual (the 'residual in residual')."""
+
+    def __init__(self, width: int, growth: int, layers: int):
+        super().__init__()
+        self.body = nn.Sequential(*(DenseBlock(width, growth, layers) for _ in range(3)))
+
+    def forward(self, features: torch.Tensor) -> torch.Tensor:
+        return features + 0.2 * self.body(features)
+
+
+class RRDBNet(nn.Module):
+    """LR (B, C, h, w) -> SR (B, C, h*scale, w*scale); scale a power of two."""
+
+    def __init__(self, config: EnhanceModelConfig):
+        super().__init__()
+        if config.scale < 2 or config.scale & (config.scale - 1):
+            raise ValueError(f"RRDBNet upsamples by a power of two >= 2, not {config.scale}")
+        width, self.scale = config.width, config.scale
+        self.head = nn.Conv2d(config.channels, width, 3, padding=1)
+        self.trunk = nn.Sequential(*(RRDB(width, config.growth, config.dense_layers) for _ in range(config.blocks)))
+        self.trunk_out = nn.Conv2d(width, width, 3, padding=1)
+        # Channels halve at each x2 stage (down to MIN_HR_WIDTH): full-width convs at HR size cost
+        # 4x and 16x the LR trunk's per-layer work, and on a CPU they dominated the step time.
+        widths = [width] + [max(width // 2 ** (i + 1), MIN_HR_WIDTH) for i in range(int(math.log2(self.scale)))]
+        self.upsample = nn.ModuleList(nn.Conv2d(widths[i], widths[i + 1], 3, padding=1) for i in range(len(widths) - 1))
+        self.hr_conv = nn.Conv2d(widths[-1], widths[-1], 3, padding=1)
+        self.last = _zero(nn.Conv2d(widths[-1], config.channels, 3, padding=1))
+
+    def forward(self, low_res: torch.Tensor) -> torch.Tensor:
+        features = self.head(low_res)
+        features = features + self.trunk_out(self.trunk(features))
+        for conv in self.upsample:
+            features = _act(conv(F.interpolate(features, scale_factor=2, mode="nearest")))
+        residual = self.last(_act(self.hr_conv(features)))
+        return residual + F.interpolate(low_res, scale_factor=self.scale, mode="bicubic", align_corners=False)
+
+
+class UNetDiscriminator(nn.Module):
+    """Real-ESRGAN's U-Net discriminator with spectral norm: (B, C, H, W) -> per-pixel logits (B, 1, H, W).
+
+    H and W must be multiples of 8 (three stride-2 levels).
+    """
+
+    def __init__(self, channels: int, width: int):
+        super().__init__()
+        norm = spectral_norm
+        self.conv0 = nn.Conv2d(channels, width, 3, padding=1)
+        self.down = nn.ModuleList([norm(nn.Conv2d(width, width * 2, 4, 2, 1, bias=False)),
+                                   norm(nn.Conv2d(width * 2, width * 4, 4, 2, 1, bias=False)),
+                                   norm(nn.Conv2d(width * 4, width * 8, 4, 2, 1, bias=False))])
+        self.up = nn.ModuleList([norm(nn.Conv2d(width * 8, width * 4, 3, padding=1, bias=False)),
+                                 norm(nn.Conv2d(width * 4, width * 2, 3, padding=1, bias=False)),
+                                 norm(nn.Conv2d(width * 2, width, 3, padding=1, bias=False))])
+        self.refine = nn.Sequential(norm(nn.Conv2d(width, width, 3, padding=1, bias=False)), nn.LeakyReLU(SLOPE),
+                                    norm(nn.Conv2d(width, width, 3, padding=1, bias=False)), nn.LeakyReLU(SLOPE))
+        self.out = nn.Conv2d(width, 1, 3, padding=1)
+
+    def forward(self, images: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor]]:
+        skips = [_act(self.conv0(images))]
+        for conv in self.down:
+            skips.append(_act(conv(skips[-1])))
+        features, seen = skips.pop(), []
+        for conv in self.up:
+            features = F.interpolate(features, scale_factor=2, mode="bilinear", align_corners=False)
+            features = _act(conv(features)) + skips.pop()
+            seen.append(features)
+        return self.out(self.refine(features)), seen
+
+
+# --------------------------------------------------------------------------------------- restoration
+class UNetGenerator(nn.Module):
+    """pix2pix-style U-Net, (B, C, H, W) -> (B, C, H, W), any H and W (padded to a multiple of 2**depth)."""
+
+    def __init__(self, config: EnhanceModelConfig):
+        super().__init__()
+        widths = [config.width * 2 ** min(level, 3) for level in range(config.depth + 1)]
+        self.multiple = 2 ** config.depth
+        self.head = nn.Sequential(nn.Conv2d(config.channels, widths[0], 3, padding=1), nn.LeakyReLU(SLOPE),
+                                  nn.Conv2d(widths[0], widths[0], 3, padding=1), nn.LeakyReLU(SLOPE))
+        self.down = nn.ModuleList(
+            nn.Sequential(nn.Conv2d(widths[i], widths[i + 1], 4, 2, 1), nn.LeakyReLU(SLOPE),
+                          nn.Conv2d(widths[i + 1], widths[i + 1], 3, padding=1), nn.LeakyReLU(SLOPE))
+            for i in range(config.depth)
+        )
+        self.up = nn.ModuleList(nn.Conv2d(widths[i + 1], widths[i], 3, padding=1) for i in range(config.depth))
+        self.merge = nn.ModuleList(nn.Conv2d(2 * widths[i], widths[i], 3, padding=1) for i in range(config.depth))
+        self.last = _zero(nn.Conv2d(widths[0], config.channels, 3, padding=1))
+
+    def forward(self, damaged: torch.Tensor) -> torch.Tensor:
+        height, width = damaged.shape[-2:]
+        pad_h, pad_w = -height % self.multiple, -width % self.multiple
+        padded = F.pad(damaged, [0, pad_w, 0, pad_h], mode="replicate") if pad_h or pad_w else damaged
+        skips = [self.head(padded)]
+        for block in self.down:
+            skips.append(block(skips[-1]))
+        features = skips.pop()
+        for level in reversed(range(len(self.up))):
+            features = _act(self.up[level](F.interpolate(features, scale_factor=2, mode="nearest")))
+            features = _act(self.merge[level](torch.cat([features, skips.pop()], 1)))
+        return (padded + self.last(features))[..., :height, :width]
+
+
+class PatchDiscriminator(nn.Module):
+    """pix2pix's 70x70 PatchGAN with spectral norm: (B, in_channels, H, W) -> logits (B, 1, H/8-2, W/8-2)."""
+
+    def __init__(self, in_channels: int, width: int):
+        super().__init__()
+        widths = [in_channels, width, width * 2, width * 4, width * 8]
+        strides = [2, 2, 2, 1]
+        self.blocks = nn.ModuleList(
+            spectral_norm(nn.Conv2d(widths[i], widths[i + 1], 4, strides[i], 1)) for i in range(4)
+        )
+        self.out = nn.Conv2d(widths[-1], 1, 4, 1, 1)
+
+    def forward(self, images: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor]]:
+        features, seen = images, []
+        for block in self.blocks:
+            features = _act(block(features))
+            seen.append(features)
+        return self.out(features), seen
+
+
+# ------------------------------------------------------------------------------------------- factory
+def build_generator(config: EnhanceModelConfig) -> nn.Module:
+    return UNetGenerator(config) if config.task == "restore" else RRDBNet(config)
+
+
+def build_discriminator(config: EnhanceModelConfig) -> nn.Module:
+    """sr: unconditional U-Net D on the HR image; restore: PatchGAN on (damaged input, image) pairs."""
+    if config.task == "restore":
+        return PatchDiscriminator(2 * config.channels, config.disc_width)
+    return UNetDiscriminator(config.channels, config.disc_width)
+
+
+def discriminator_input(task: str, images: torch.Tensor, inputs: torch.Tensor) -> torch.Tensor:
+    """What the task's discriminator judges: the image alone (sr) or the pair it was made from (restore)."""
+    return torch.cat([inputs, images], 1) if task == "restore" else images

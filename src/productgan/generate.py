@@ -109,27 +109,39 @@ class ProductGenerator:
         """n images with the given attribute levels, e.g. generate(8, color='Red', category='Shoes')."""
         return self.render(*self.inputs(n, seed, truncation, **attributes))
 
+    def attribute_index(self, attribute: str) -> int:
+        """Column of `attribute` in the label rows; AttributeLevelError names the model's attributes."""
+        if attribute not in self.levels:
+            raise AttributeLevelError(f"unknown attribute {attribute!r}; this model is conditioned on: "
+                                      + (", ".join(self.names) or "(nothing)"))
+        return self.names.index(attribute)
+
+    def every_level(self, labels: torch.Tensor, attribute: str) -> torch.Tensor:
+        """(L * n, A) labels: `labels` (n, A) repeated once per level of `attribute`, level-major,
+        with that column set to the level and every other column kept."""
+        k = self.attribute_index(attribute)
+        rows = labels.repeat(len(self.levels[attribute]), 1)
+        rows[:, k] = torch.arange(len(self.levels[attribute])).repeat_interleave(len(labels))
+        return rows
+
+    def level_images(self, attribute: str, per_level: int = 8, seed: int = 0, truncation: float | None = None,
+                     fixed: dict[str, str] | None = None) -> tuple[np.ndarray, list[str]]:
+        """uint8 (levels, per_level, H, W, C): the products generate(per_level, seed, **fixed) draws,
+        each rendered once per level of `attribute` with its other attributes kept. Returns (images, levels)."""
+        self.attribute_index(attribute)  # validate before any sampling
+        z, labels = self.inputs(per_level, seed, truncation, **(fixed or {}))
+        count = len(self.levels[attribute])
+        images = self.render(z.repeat(count, 1), self.every_level(labels, attribute))
+        return images.reshape(count, per_level, *images.shape[1:]), list(self.levels[attribute])
+
     def level_grid(self, attribute: str, per_level: int = 8, seed: int = 0, truncation: float | None = None,
                    fixed: dict[str, str] | None = None) -> tuple[np.ndarray, list[str]]:
         """One row per level of `attribute`, the same latents (and other attributes) in each column.
 
         That makes the effect of the attribute alone visible. Returns (grid image, row labels).
         """
-        if attribute not in self.levels:
-            raise AttributeLevelError(f"unknown attribute {attribute!r}; this model is conditioned on: "
-                                      + (", ".join(self.names) or "(nothing)"))
-        generator = torch.Generator().manual_seed(seed)
-        z = truncated_normal((per_level, self.latent_dim), truncation, generator)
-        base = self.labels_for(per_level, fixed or {}, generator)
-        k = self.names.index(attribute)
-        zs, labels = [], []
-        for level in range(len(self.levels[attribute])):
-            row = base.clone()
-            row[:, k] = level
-            zs.append(z)
-            labels.append(row)
-        images = self.render(torch.cat(zs), torch.cat(labels))
-        return make_grid(images, ncols=per_level), list(self.levels[attribute])
+        images, levels = self.level_images(attribute, per_level, seed, truncation, fixed)
+        return make_grid(images.reshape(-1, *images.shape[2:]), ncols=per_level), levels
 
     def sample_grid(self, n: int = 64, seed: int = 0, truncation: float | None = None) -> np.ndarray:
         images = self.generate(n, seed=seed, truncation=truncation)

@@ -1,0 +1,125 @@
+"""A latent encoder: a small CNN that guesses z from an image, so inversion starts near the answer.
+
+Trained on the generator's own images, where the true z is known (regress z from G(z, labels);
+the condition embedding is an input, since the same z draws different pictures under different
+levels). A guess costs one forward pass; the optimiser in inversion.py then only refines it.
+Saved like every productgan network: safetensors with the config in the header, never pickle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Callable
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from productgan.errors import CheckpointError
+from productgan.edit.inversion import frozen
+from productgan.generate import ProductGenerator
+from productgan.train.checkpoint import CheckpointMeta, load_module, load_tensors, read_meta, save_checkpoint
+
+KIND = "latent-encoder"
+ARCHITECTURE_VERSION = 1
+
+
+@dataclass
+class EncoderConfig:
+    """Everything that rebuilds the network (stored in the file's header)."""
+
+    resolution: int
+    channels: int
+    latent_dim: int
+    condition_dim: int  # 0 for an unconditional generator
+    width: int = 32
+    max_width: int = 256
+
+
+class LatentEncoder(nn.Module):
+    """encode(images float NCHW in [-1, 1], condition (B, condition_dim) or None) -> z (B, latent_dim).
+
+    Stride-2 convs halve the image down to 4x4; the flattened map and the condition feed an MLP.
+    """
+
+    def __init__(self, config: EncoderConfig):
+        super().__init__()
+        self.config = config
+        layers, channels, size = [], config.channels, config.resolution
+        while size > 4:
+            out = min(config.width * (config.resolution // size), config.max_width)
+            layers += [nn.Conv2d(channels, out, 4, stride=2, padding=1), nn.LeakyReLU(0.2)]
+            channels, size = out, size // 2
+        self.body = nn.Sequential(*layers)
+        self.head = nn.Sequential(nn.Linear(channels * size * size + config.condition_dim, 512), nn.LeakyReLU(0.2),
+                                  nn.Linear(512, config.latent_dim))
+
+    def encode(self, images: torch.Tensor, condition: torch.Tensor | None) -> torch.Tensor:
+        features = self.body(images).flatten(1)
+        if self.config.condition_dim:
+            features = torch.cat([features, condition.to(features.dtype)], dim=1)
+        return self.head(features)
+
+    def save(self, path: str | Path, levels: dict[str, list[str]], extra: dict | None = None) -> Path:
+        """One safetensors file; levels name the generator vocabulary it was trained against."""
+        meta = CheckpointMeta(config=asdict(self.config), condition_names=list(levels), levels=levels,
+                              extra={"kind": KIND, "architecture_version": ARCHITECTURE_VERSION, **(extra or {})})
+        return save_checkpoint(path, meta, {"encoder": self})
+
+
+def load_encoder(path: str | Path, generator: ProductGenerator | None = None) -> LatentEncoder:
+    """Rebuild an encoder; with a generator, refuse one trained for another latent size or vocabulary."""
+    meta = read_meta(path)
+    if meta.extra.get("kind") != KIND or meta.extra.get("architecture_version") != ARCHITECTURE_VERSION:
+        raise CheckpointError(f"{path} is not a latent encoder of version {ARCHITECTURE_VERSION} "
+                              f"(kind {meta.extra.get('kind', 'generator')!r}); train one with `productgan edit train-encoder`")
+    encoder = LatentEncoder(EncoderConfig(**meta.config))
+    load_module(encoder, load_tensors(path, "encoder."), "encoder")
+    if generator is not None and (encoder.config.latent_dim != generator.latent_dim or meta.levels != generator.levels):
+        raise CheckpointError(f"{path} was trained for another generator (latent size {encoder.config.latent_dim}, "
+                              f"attributes {sorted(meta.levels)}); this one has latent size {generator.latent_dim}, "
+                              f"attributes {generator.names}")
+    return encoder.to(generator.device if generator is not None else "cpu").eval()
+
+
+def train_encoder(generator: ProductGenerator, steps: int = 2000, batch: int = 32, learning_rate: float = 1e-3,
+                  seed: int = 0, width: int = 32, reconstruction_weight: float = 1.0,
+                  progress: Callable[[int, int, float], None] | None = None) -> LatentEncoder:
+    """Regress z from G(z, labels) for `steps` Adam steps; labels drawn as the catalog combines them.
+
+    Where the generator ignores part of z (a collapsed combination) z cannot be read back from the
+    image, so the loss adds reconstruction_weight x L1(G(guess), image): a guess that redraws the
+    image is as good a start as the true z.
+
+    progress(step, steps, loss) after each step. Seeded: the same generator and seed give the same encoder on CPU.
+    """
+    sample = generator.render(*generator.inputs(1, 0))[0]
+    module, device = generator.module, generator.device
+    with torch.no_grad():
+        condition = module.embed(generator.labels_for(1, {}, torch.Generator()).to(device))
+    config = EncoderConfig(sample.shape[0], sample.shape[2], generator.latent_dim,
+                           0 if condition is None else condition.shape[1], width=width)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        encoder = LatentEncoder(config).to(device)
+    optimizer = torch.optim.Adam(encoder.parameters(), lr=learning_rate)
+    draw = torch.Generator().manual_seed(seed)
+    encoder.train()
+    with frozen(module):
+        for step in range(steps):
+            z, labels = torch.randn(batch, generator.latent_dim, generator=draw), generator.labels_for(batch, {}, draw)
+            with torch.no_grad():
+                condition = module.embed(labels.to(device))
+                images = module.synthesize(z.to(device), condition)
+            guess = encoder.encode(images, condition)
+            loss = F.mse_loss(guess, z.to(device))
+            if reconstruction_weight:
+                loss = loss + reconstruction_weight * (module.synthesize(guess, condition) - images).abs().mean()
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            if progress is not None:
+                progress(step + 1, steps, loss.item())
+    return encoder.eval()
+

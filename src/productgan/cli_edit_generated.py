@@ -1,5 +1,211 @@
-"""`productgan edit variants|clip|turntable|invert`: edits that go through a trained generator."""
+"""`productgan edit variants|clip|turntable|invert|train-encoder`: edits that go through a trained generator."""
 
 from __future__ import annotations
 
-from productgan.cli_edit import edit_app  # noqa: F401  (commands register on it)
+import json
+import re
+from contextlib import contextmanager
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+from productgan.cli_edit import edit_app
+from productgan.cli_support import console, friendly_errors, parse_sets
+from productgan.errors import ProductGANError
+
+RUN_HELP = "Run folder or checkpoint file."
+SET_HELP = "attribute=level held fixed, repeatable (e.g. --set category=Shoes)."
+
+
+def slug(text: str) -> str:
+    """A level name as a file-name part: 'Bras & Tanks' -> 'Bras-Tanks'."""
+    return re.sub(r"[^A-Za-z0-9._]+", "-", text).strip("-") or "level"
+
+
+@contextmanager
+def step_bar(label: str):
+    """A rich progress bar; yields progress(step, total, loss) for the library's callbacks."""
+    columns = (TextColumn(f"[bold]{label}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+               TextColumn("loss {task.fields[loss]:.4f}"), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=False) as progress:
+        task = progress.add_task(label, total=None, loss=float("nan"))
+        yield lambda step, total, loss: progress.update(task, completed=step, total=total, loss=loss)
+
+
+@edit_app.command("variants")
+@friendly_errors
+def variants_command(
+    run: Path = typer.Argument(..., help=RUN_HELP),
+    attribute: str = typer.Option(..., help="Attribute whose every level is drawn (rows), e.g. color."),
+    by: Optional[str] = typer.Option(None, help="A second attribute for the columns: one product, every attribute x by level."),
+    set_: Optional[List[str]] = typer.Option(None, "--set", help=SET_HELP),
+    n: int = typer.Option(4, min=1, max=64, help="Products (columns) when --by is not given."),
+    seed: int = typer.Option(0),
+    truncation: Optional[float] = typer.Option(None, min=0.01, help="Redraw latents beyond this |z|."),
+    out: Path = typer.Option(..., help="Output folder."),
+    device: str = typer.Option("cpu"),
+):
+    """The same product(s) in every level of an attribute: grid.png, one PNG per image, variants.json."""
+    from productgan.edit.variants import variant_sheet, variants
+    from productgan.generate import load_generator
+    from productgan.grid import save_png
+
+    generator = load_generator(run, device=device)
+    fixed = parse_sets(set_)
+    table = (variants(generator, attribute, n, seed, truncation, fixed) if by is None
+             else variant_sheet(generator, attribute, by, seed, truncation, fixed))
+    save_png(table.grid(), out / "grid.png", scale=2)
+    for i, level in enumerate(table.row_levels):
+        for j, column in enumerate(table.column_levels):
+            save_png(table.images[i, j], out / f"{slug(level)}-{slug(column)}.png")
+    summary = {"attribute": attribute, "levels": table.row_levels, "by": by, "columns": table.column_levels,
+               "held": table.held, "seed": seed, "fixed": fixed}
+    (out / "variants.json").write_text(json.dumps(summary, indent=2))
+    console.print(f"wrote {out / 'grid.png'}: rows are {attribute} = {', '.join(table.row_levels)}")
+
+
+@edit_app.command("clip")
+@friendly_errors
+def clip_command(
+    run: Path = typer.Argument(..., help=RUN_HELP),
+    from_seed: int = typer.Option(0, help="Seed of the first product."),
+    to_seed: Optional[int] = typer.Option(None, help="Seed of the last product (default: --from-seed, to morph levels only)."),
+    from_set: Optional[List[str]] = typer.Option(None, help="attribute=level of the first product, repeatable."),
+    to_set: Optional[List[str]] = typer.Option(None, help="attribute=level of the last product (default: --from-set)."),
+    frames: int = typer.Option(24, help="Number of frames in the clip."),
+    fps: float = typer.Option(12.0, min=1.0, max=60.0),
+    fmt: Optional[str] = typer.Option(None, "--format", help="png (a strip) | gif | mp4; default: --out's suffix."),
+    truncation: Optional[float] = typer.Option(None, min=0.01),
+    out: Path = typer.Option(..., help="Output file."),
+    device: str = typer.Option("cpu"),
+):
+    """A morph between two products or two attribute levels (slerped latents, blended embeddings)."""
+    from productgan.edit.clips import clip_format, morph_clip, write_clip
+    from productgan.generate import load_generator
+
+    fmt = clip_format(out, fmt)
+    generator = load_generator(run, device=device)
+    start = parse_sets(from_set)
+    end = parse_sets(to_set) if to_set else start
+    clip = morph_clip(generator, from_seed, from_seed if to_seed is None else to_seed, frames, start, end, truncation)
+    console.print(f"wrote {write_clip(clip, out, fmt, fps)}: {len(clip)} frames ({fmt})")
+
+
+@edit_app.command("turntable")
+@friendly_errors
+def turntable_command(
+    run: Path = typer.Argument(..., help=RUN_HELP),
+    seed: int = typer.Option(0),
+    set_: Optional[List[str]] = typer.Option(None, "--set", help=SET_HELP),
+    attribute: str = typer.Option("view", help="The attribute to turn through (luma: view = main, back, alt1)."),
+    frames: int = typer.Option(36, help="Number of frames in the loop."),
+    fps: float = typer.Option(12.0, min=1.0, max=60.0),
+    fmt: Optional[str] = typer.Option(None, "--format", help="png (a strip) | gif | mp4; default: --out's suffix."),
+    truncation: Optional[float] = typer.Option(None, min=0.01),
+    out: Path = typer.Option(..., help="Output file."),
+    device: str = typer.Option("cpu"),
+):
+    """One product turning through every view level and back to the first (a looping clip)."""
+    from productgan.edit.clips import clip_format, turntable_frames, write_clip
+    from productgan.generate import load_generator
+
+    fmt = clip_format(out, fmt)
+    generator = load_generator(run, device=device)
+    clip = turntable_frames(generator, frames, seed, truncation, parse_sets(set_), attribute)
+    console.print(f"wrote {write_clip(clip, out, fmt, fps)}: {len(clip)} frames over {attribute} "
+                  f"= {', '.join(generator.levels[attribute])}")
+
+
+def parse_edits(values: Optional[List[str]], levels: dict[str, list[str]]) -> list[dict[str, str]]:
+    """Each --set is one edited image; --set color=* means one image per colour."""
+    from productgan.data.catalog import level_ids
+
+    edits = []
+    for attribute, level in (next(iter(parse_sets([value]).items())) for value in values or []):
+        if level == "*":
+            if attribute not in levels:
+                raise ProductGANError(f"unknown attribute {attribute!r}; this model is conditioned on: "
+                                      + (", ".join(levels) or "(nothing)"))
+            edits += [{attribute: each} for each in levels[attribute]]
+        else:
+            edits.append({attribute: level})
+    for change in edits:
+        level_ids(levels, list(levels), change)  # an unknown attribute or level fails before the inversion
+    return edits
+
+
+def refuse_overwrite(photo: Path, out: Path, names: list[str]) -> None:
+    """Never write over the photo the user handed over."""
+    if photo.resolve() in {(out / name).resolve() for name in names}:
+        raise ProductGANError(f"{photo}: --out {out} would overwrite the input photo; choose another folder")
+
+
+@edit_app.command("invert")
+@friendly_errors
+def invert_command(
+    run: Path = typer.Argument(..., help=RUN_HELP),
+    photo: Path = typer.Argument(..., help="A product photo (PNG, JPEG, WebP, ...): any size, brought to the model's."),
+    set_: Optional[List[str]] = typer.Option(None, "--set", help="An edit: attribute=level, one image each, repeatable; attribute=* for every level."),
+    levels: Optional[List[str]] = typer.Option(None, "--levels", help="What the photo is (attribute=level), repeatable; others read by --classifier, else the closest catalog combination."),
+    steps: int = typer.Option(300, min=1, max=100000, help="Adam steps."),
+    restarts: int = typer.Option(4, min=1, max=64, help="Random starts optimised side by side; the best is kept."),
+    tune_condition: bool = typer.Option(False, help="Optimise the condition embedding too (closer fit, edits keep the tuned part)."),
+    classifier: Optional[Path] = typer.Option(None, help="Domain classifier file: feature loss and the photo's start levels."),
+    encoder: Optional[Path] = typer.Option(None, help="Latent encoder file (edit train-encoder): its guess is one start."),
+    seed: int = typer.Option(0),
+    out: Path = typer.Option(..., help="Output folder: photo.png (at model size), reconstruction.png, edit-*.png, inversion.json."),
+    device: str = typer.Option("cpu"),
+):
+    """Invert a real photo into the generator, then redraw it with other attribute levels."""
+    from productgan.edit.encoder import load_encoder
+    from productgan.edit.inversion import MAX_PHOTO_PIXELS, InversionSettings, edit, invert
+    from productgan.generate import load_generator
+    from productgan.grid import save_png
+    from productgan.metrics.domain import load_domain_classifier
+    from productgan.photo_io import read_photo
+
+    generator = load_generator(run, device=device)
+    edits = parse_edits(set_, generator.levels)
+    names = ["photo.png", "reconstruction.png", "inversion.json"] + [edit_name(e) for e in edits]
+    refuse_overwrite(photo, out, names)
+    image = read_photo(photo, max_pixels=MAX_PHOTO_PIXELS)
+    reader = None if classifier is None else load_domain_classifier(classifier, device)
+    guesser = None if encoder is None else load_encoder(encoder, generator)
+    settings = InversionSettings(steps=steps, restarts=restarts, optimise_condition=tune_condition, seed=seed)
+    with step_bar("inverting") as progress:
+        inversion = invert(generator, image, parse_sets(levels), reader, guesser, settings, progress)
+    edited = edit(generator, inversion, edits)
+    save_png(inversion.target, out / "photo.png")
+    save_png(inversion.reconstruction, out / "reconstruction.png")
+    for change, picture in zip(edits, edited):
+        save_png(picture, out / edit_name(change))
+    report = {"photo": str(photo), "levels": inversion.levels, "psnr": inversion.psnr, "ssim": inversion.ssim,
+              "start_error": inversion.start_error, "final_error": inversion.final_error,
+              "edits": [edit_name(e) for e in edits], "steps": steps, "restarts": restarts, "seed": seed}
+    (out / "inversion.json").write_text(json.dumps(report, indent=2))
+    console.print(f"wrote {out}: PSNR {inversion.psnr:.2f} dB, SSIM {inversion.ssim:.3f}, {len(edits)} edit(s)")
+
+
+def edit_name(change: dict[str, str]) -> str:
+    return "edit-" + "-".join(f"{slug(k)}-{slug(v)}" for k, v in change.items()) + ".png"
+
+
+@edit_app.command("train-encoder")
+@friendly_errors
+def train_encoder_command(
+    run: Path = typer.Argument(..., help=RUN_HELP),
+    steps: int = typer.Option(2000, min=1, help="Adam steps (batch 32)."),
+    seed: int = typer.Option(0),
+    out: Path = typer.Option(..., help="Encoder file to write (.safetensors)."),
+    device: str = typer.Option("cpu"),
+):
+    """Train a latent encoder on the generator's own images, to start `edit invert --encoder` near the answer."""
+    from productgan.edit.encoder import train_encoder
+    from productgan.generate import load_generator
+
+    generator = load_generator(run, device=device)
+    with step_bar("encoder") as progress:
+        encoder = train_encoder(generator, steps, seed=seed, progress=progress)
+    console.print(f"wrote {encoder.save(out, generator.levels)}")

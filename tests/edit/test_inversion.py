@@ -70,6 +70,11 @@ def test_the_classifier_reads_the_start_levels_and_adds_a_feature_loss(model, ph
     assert with_features.final_error < with_features.start_error
 
 
+def test_without_levels_or_classifier_the_closest_combination_starts(model, photo):
+    assert start_levels(model.generator, prepare_photo(photo, 16, 3), None) == {"color": "red", "backdrop": "grey"}
+    assert start_levels(model.generator, prepare_photo(photo, 16, 3), {"color": "blue"})["color"] == "blue"
+
+
 def test_same_seed_same_inversion(model, photo, inverted):
     again = invert(model.generator, photo, {"color": "red", "backdrop": "grey"}, settings=QUICK)
     np.testing.assert_array_equal(again.reconstruction, inverted.reconstruction)

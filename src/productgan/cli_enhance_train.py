@@ -2,4 +2,62 @@
 
 from __future__ import annotations
 
-from productgan.cli_enhance import enhance_app  # noqa: F401  (commands register on it)
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from productgan.cli_enhance import enhance_app
+from productgan.cli_support import console, friendly_errors
+
+
+@enhance_app.command("train")
+@friendly_errors
+def train(
+    data: str = typer.Option(..., help="Catalog folder of photos (optionally with attributes.csv; a 'product' column makes the held-out split by product)."),
+    task: str = typer.Option("sr4", help="sr4 | sr2 (super-resolution x4 / x2) | restore (JPEG blocks, noise, low light, blemishes, holes)."),
+    out: Path = typer.Option(..., help="Run folder: checkpoint.safetensors, config.json, metrics.jsonl, samples/."),
+    minutes: Optional[float] = typer.Option(None, help="Wall-clock budget (default 8 when --steps is not given)."),
+    steps: Optional[int] = typer.Option(None, help="Budget in optimiser steps."),
+    crop: int = typer.Option(64, help="Side of the clean/HR training crops in pixels (a multiple of the scale)."),
+    batch: int = typer.Option(8, help="Crops per step."),
+    width: Optional[int] = typer.Option(None, help="Generator channels (default 32 for sr, 16 for restore)."),
+    blocks: int = typer.Option(1, help="RRDB blocks (sr)."),
+    depth: int = typer.Option(3, help="U-Net levels (restore)."),
+    lr: float = typer.Option(2e-4, help="Adam learning rate of the generator and the discriminator."),
+    warmup_steps: int = typer.Option(300, help="L1-only steps before the discriminator joins (ESRGAN's warm-up)."),
+    pixel_weight: float = typer.Option(1.0, help="Weight of the L1 pixel loss."),
+    feature_weight: float = typer.Option(0.05, help="Weight of the feature loss (discriminator feature matching, or --classifier features)."),
+    adversarial_weight: float = typer.Option(0.005, help="Weight of the adversarial loss (0: a pure L1 model)."),
+    classifier: Optional[Path] = typer.Option(None, help="Domain classifier file whose frozen features give the feature loss."),
+    holdout: float = typer.Option(0.2, help="Fraction of images (whole products) held out of training."),
+    seed: int = typer.Option(0, help="Seed of initialisation, crops, degradations and the held-out split."),
+    checkpoint_every: int = typer.Option(200, help="Checkpoint (and validation PSNR) every this many steps."),
+    device: str = typer.Option("auto", help="auto | cpu | cuda."),
+    resume: bool = typer.Option(False, help="Continue the run in --out from its last checkpoint (data, model and seed come from it)."),
+):
+    """Train a learned enhancer on a catalog's photos, holding out whole products for measurement."""
+    from productgan.enhance.config import EnhanceModelConfig, EnhanceTrainConfig, LossWeights
+    from productgan.enhance.train import train_enhancer
+
+    try:
+        config = EnhanceTrainConfig(
+            data=data, out=str(out), crop=crop, batch=batch, steps=steps,
+            minutes=minutes if minutes is not None or steps is not None else 8.0,
+            model=EnhanceModelConfig(task=task, width=width, blocks=blocks, depth=depth),
+            lr=lr, lr_discriminator=lr, warmup_steps=warmup_steps,
+            weights=LossWeights(pixel=pixel_weight, feature=feature_weight, adversarial=adversarial_weight),
+            classifier=str(classifier) if classifier else None, holdout_fraction=holdout, seed=seed,
+            checkpoint_every=checkpoint_every, sample_every=checkpoint_every, device=device,
+        )
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+    result = train_enhancer(config, resume=resume)
+    for skipped in result.skipped:
+        console.print(f"[yellow]skipped[/] {skipped.path}: {skipped.reason}", highlight=False)
+    losses = ", ".join(f"{name} {value:.4f}" for name, value in result.losses.items())
+    console.print(f"{result.step} steps, {result.images_seen} crops in {result.elapsed_s / 60:.1f} min "
+                  f"({result.images_per_s:.1f} crops/s); {result.train_photos} training photos, "
+                  f"{result.holdout_photos} held out; last losses: {losses}", highlight=False)
+    console.print(f"held-out PSNR {result.validation['val_psnr']:.2f} dB vs baseline "
+                  f"{result.validation['val_psnr_baseline']:.2f} dB; checkpoint: {result.checkpoint}", highlight=False)

@@ -1,0 +1,93 @@
+"""An enhancer's checkpoint: one safetensors file holding the networks, optimiser states and, in its
+header, the training config, code version and the held-out products.
+
+It reuses the project's checkpoint format (productgan.train.checkpoint), tagged with kind
+'enhancer' so a GAN or classifier checkpoint handed to `enhance apply` is refused by name. The
+held-out side of the split travels in the header, so a benchmark measures on exactly the products
+the model never saw, from the checkpoint alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from productgan.enhance.config import EnhanceTrainConfig
+from productgan.enhance.networks import ARCHITECTURE_VERSION
+from productgan.errors import CheckpointError
+from productgan.train.checkpoint import CHECKPOINT_NAME, CheckpointMeta, read_meta, save_checkpoint
+
+KIND = "enhancer"
+
+
+class EnhancerCheckpointError(CheckpointError):
+    """The file is missing, not an enhancer, or written by incompatible code; the message names it."""
+
+
+@dataclass(frozen=True)
+class HeldOut:
+    """The products a model never trained on. keys: product ids (kind 'product') or files (kind 'file');
+    files: the held-out photos, relative to data."""
+
+    data: str
+    kind: str
+    seed: int
+    fraction: float
+    keys: list[str]
+    files: list[str]
+
+    def paths(self, data: str | Path | None = None) -> list[Path]:
+        """The held-out photos as paths, below `data` (default: where training read them)."""
+        root = Path(data if data is not None else self.data)
+        return [root / name for name in self.files]
+
+
+def save_enhancer(path: str | Path, config: EnhanceTrainConfig, modules: dict[str, torch.nn.Module],
+                  optimizers: dict[str, torch.optim.Optimizer], progress: dict, held_out: HeldOut) -> Path:
+    """progress: step, images_seen, elapsed_s. Atomic: a kill mid-write keeps the previous file."""
+    meta = CheckpointMeta(
+        config=config.to_dict(), condition_names=[], levels={}, step=progress["step"],
+        images_seen=progress["images_seen"], elapsed_s=progress["elapsed_s"],
+        extra={"kind": KIND, "architecture_version": ARCHITECTURE_VERSION, "task": config.task,
+               "scale": config.model.scale, "held_out": held_out.__dict__},
+    )
+    return save_checkpoint(path, meta, modules, optimizers)
+
+
+def resolve(path: str | Path) -> Path:
+    """A checkpoint file, or a run folder holding checkpoint.safetensors."""
+    path = Path(path)
+    candidate = path / CHECKPOINT_NAME if path.is_dir() else path
+    if not candidate.is_file():
+        where = f"run folder {path} has no {CHECKPOINT_NAME}" if path.is_dir() else f"enhancer checkpoint {path} does not exist"
+        raise EnhancerCheckpointError(where)
+    return candidate
+
+
+def read_enhancer_meta(path: str | Path) -> tuple[Path, CheckpointMeta, EnhanceTrainConfig]:
+    """Header of an enhancer checkpoint, checked: (file, meta, training config)."""
+    path = resolve(path)
+    try:
+        meta = read_meta(path)
+    except CheckpointError as error:
+        raise EnhancerCheckpointError(f"{error}; expected an enhancer trained by `productgan enhance train`") from None
+    if meta.extra.get("kind") != KIND:
+        raise EnhancerCheckpointError(f"{path} is a productgan checkpoint but not an enhancer "
+                                      f"(kind {meta.extra.get('kind', 'generator')!r}); train one with `productgan enhance train`")
+    version = meta.extra.get("architecture_version")
+    if version != ARCHITECTURE_VERSION:
+        raise EnhancerCheckpointError(f"{path} holds enhancer architecture version {version} (code {meta.code_version}); "
+                                      f"this code builds version {ARCHITECTURE_VERSION}: retrain, or use the productgan version that wrote it")
+    try:
+        config = EnhanceTrainConfig.from_dict(meta.config)
+    except (TypeError, ValueError) as error:
+        raise EnhancerCheckpointError(f"{path}: its training config cannot be read by this code ({error})") from None
+    return path, meta, config
+
+
+def held_out(checkpoint: str | Path) -> HeldOut:
+    """The held-out products and photos of the run that wrote `checkpoint` (file or run folder)."""
+    _, meta, _ = read_enhancer_meta(checkpoint)
+    return HeldOut(**meta.extra["held_out"])

@@ -1,0 +1,102 @@
+"""Applying a trained enhancer to a photo of any size: `load_enhancer(checkpoint)(image)`.
+
+The checkpoint alone rebuilds the generator (its config is in the header). Large photos are cut
+into tiles that overlap by `overlap` input pixels; each tile's output keeps only its core, so the
+seams fall where every kept pixel saw the same neighbourhood as in a whole-image pass (exactly so
+when the overlap exceeds the network's receptive field, within a few grey levels otherwise) and
+memory stays bounded by the tile size, not the photo's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from productgan.enhance.checkpoint import EnhancerCheckpointError, HeldOut, held_out, read_enhancer_meta
+from productgan.enhance.config import EnhanceTrainConfig
+from productgan.enhance.networks import build_generator
+from productgan.errors import ProductGANError
+from productgan.train.checkpoint import load_module, load_tensors
+
+__all__ = ["EnhancerCheckpointError", "EnhanceInputError", "HeldOut", "LearnedEnhancer", "held_out", "load_enhancer"]
+
+DEFAULT_TILE = 192  # input pixels per tile side: an x4 tile is then 768 px, ~40 MB of activations per layer
+DEFAULT_OVERLAP = 16
+
+
+class EnhanceInputError(ProductGANError, ValueError):
+    """The image handed to an enhancer is not uint8 (H, W, 3)."""
+
+
+@dataclass
+class LearnedEnhancer:
+    """A trained generator ready to apply: uint8 (H, W, 3) -> uint8 (H*scale, W*scale, 3)."""
+
+    generator: torch.nn.Module
+    config: EnhanceTrainConfig
+    path: Path
+    code_version: str
+    device: torch.device
+    tile: int = DEFAULT_TILE
+    overlap: int = DEFAULT_OVERLAP
+
+    @property
+    def task(self) -> str:
+        return self.config.task
+
+    @property
+    def scale(self) -> int:
+        return self.config.model.scale
+
+    @torch.inference_mode()
+    def __call__(self, image: np.ndarray) -> np.ndarray:
+        _check_image(image)
+        tensor = torch.from_numpy(np.ascontiguousarray(image)).to(self.device)
+        tensor = tensor.permute(2, 0, 1)[None].float() / 127.5 - 1.0
+        output = self._tiled(tensor)
+        return ((output[0].clamp(-1, 1) + 1) * 127.5).round().byte().permute(1, 2, 0).cpu().numpy()
+
+    def _tiled(self, tensor: torch.Tensor) -> torch.Tensor:
+        height, width, scale = tensor.shape[2], tensor.shape[3], self.scale
+        output = torch.empty(1, tensor.shape[1], height * scale, width * scale, device=self.device)
+        for top in range(0, height, self.tile):
+            for left in range(0, width, self.tile):
+                bottom, right = min(top + self.tile, height), min(left + self.tile, width)
+                # The tile plus its margin, clipped to the image; only the core is kept.
+                y0, x0 = max(top - self.overlap, 0), max(left - self.overlap, 0)
+                y1, x1 = min(bottom + self.overlap, height), min(right + self.overlap, width)
+                result = self.generator(tensor[:, :, y0:y1, x0:x1])
+                core = result[:, :, (top - y0) * scale:(bottom - y0) * scale, (left - x0) * scale:(right - x0) * scale]
+                output[:, :, top * scale:bottom * scale, left * scale:right * scale] = core
+        return output
+
+
+def _check_image(image: np.ndarray) -> None:
+    if not isinstance(image, np.ndarray) or image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] != 3:
+        shape = getattr(image, "shape", None)
+        dtype = getattr(image, "dtype", type(image).__name__)
+        raise EnhanceInputError(f"an enhancer takes a uint8 (H, W, 3) RGB image, got {dtype} of shape {shape}")
+    if min(image.shape[:2]) < 1:
+        raise EnhanceInputError(f"cannot enhance an empty image of shape {image.shape}")
+
+
+def load_enhancer(checkpoint: str | Path, device: str | torch.device = "cpu", tile: int = DEFAULT_TILE,
+                  overlap: int = DEFAULT_OVERLAP) -> LearnedEnhancer:
+    """Rebuild the generator of an enhancer checkpoint (a file, or a run folder holding one).
+
+    Raises EnhancerCheckpointError, naming the file, when it is missing, not an enhancer, or from
+    an incompatible code version.
+    """
+    if tile < 8 or overlap < 0:
+        raise ValueError(f"tile must be >= 8 and overlap >= 0, got tile={tile}, overlap={overlap}")
+    path, meta, config = read_enhancer_meta(checkpoint)
+    device = torch.device(device)
+    generator = build_generator(config.model)
+    try:
+        load_module(generator, load_tensors(path, "generator.", device=str(device)), "generator")
+    except (RuntimeError, ProductGANError) as error:
+        raise EnhancerCheckpointError(f"{path}: its generator weights do not fit this code's network ({error})") from None
+    return LearnedEnhancer(generator.to(device).eval(), config, path, meta.code_version, device, tile, overlap)

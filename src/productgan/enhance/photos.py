@@ -1,0 +1,95 @@
+"""Full-size catalog photos for training enhancers, and the random crops cut from them.
+
+The GAN's catalog readers shrink every image to a small square; an enhancer needs the opposite,
+the photo at its own size, because its targets are the photo's finest details. Files are found as
+the catalog readers find them (a folder, or a folder with attributes.csv) and decoded through
+read_photo's guards; an unreadable or too-small file is skipped with its reason, never fatal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from productgan.data.catalog import SkippedFile
+from productgan.data.folder import list_files
+from productgan.data.images import is_image_file
+from productgan.data.split import PRODUCT_COLUMN
+from productgan.data.table import ATTRIBUTES_CSV, read_attributes
+from productgan.errors import CatalogError
+from productgan.photo_io import PhotoError, read_photo
+
+PLAIN_STD = 4.0  # a crop whose pixel std (0-255) is below this is plain studio background
+CROP_TRIES = 10
+
+
+@dataclass
+class PhotoSet:
+    """Decoded photos (uint8 (H, W, 3), each its own size), their files relative to root, and product ids
+    (None when the catalog has no product column)."""
+
+    root: Path
+    files: list[str]
+    photos: list[np.ndarray]
+    products: list[str] | None
+    skipped: list[SkippedFile]
+
+    def grouping(self) -> dict[str, list[str]] | list[str]:
+        """What split_by_product groups by: the product column, or each file on its own."""
+        return {PRODUCT_COLUMN: self.products} if self.products is not None else list(self.files)
+
+
+def read_catalog_photos(root: str | Path, min_side: int) -> PhotoSet:
+    """Read every photo of a catalog folder at full size; photos smaller than min_side are skipped."""
+    root = Path(root)
+    if not root.is_dir():
+        raise CatalogError(f"{root} is not a folder of photos (learned enhancers train on a folder, "
+                           f"optionally with {ATTRIBUTES_CSV})")
+    paths, products, skipped = _list_photos(root)
+    kept_files, kept_photos, kept_products = [], [], []
+    for index, path in enumerate(paths):
+        try:
+            photo = read_photo(path)
+        except PhotoError as error:
+            skipped.append(SkippedFile(str(path), str(error)))
+            continue
+        if min(photo.shape[:2]) < min_side:
+            skipped.append(SkippedFile(str(path), f"{photo.shape[1]}x{photo.shape[0]} is smaller than the {min_side} px crop"))
+            continue
+        kept_files.append(path.relative_to(root).as_posix())
+        kept_photos.append(photo)
+        if products is not None:
+            kept_products.append(products[index])
+    if not kept_photos:
+        raise CatalogError(f"{root} holds no usable photo ({len(skipped)} skipped)")
+    return PhotoSet(root, kept_files, kept_photos, kept_products if products is not None else None, skipped)
+
+
+def _list_photos(root: Path) -> tuple[list[Path], list[str] | None, list[SkippedFile]]:
+    csv_path = root / ATTRIBUTES_CSV
+    if not csv_path.exists():
+        return [p for p in list_files(root) if is_image_file(p)], None, []
+    table = read_attributes(csv_path)
+    paths, products, skipped = [], [], []
+    for row in table.rows:
+        path = root / row.file.replace("\\", "/")
+        if not row.file or not path.is_file():
+            skipped.append(SkippedFile(str(path), f"listed in {ATTRIBUTES_CSV} but not found"))
+            continue
+        paths.append(path)
+        products.append(row.values.get(PRODUCT_COLUMN, ""))
+    return paths, (products if PRODUCT_COLUMN in table.columns else None), skipped
+
+
+def random_crop(photo: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
+    """A size x size crop, preferring one with content: product shots are mostly plain white, and a
+    crop of background teaches nothing. Falls back to the last try when every try is plain."""
+    height, width = photo.shape[:2]
+    for _ in range(CROP_TRIES):
+        y, x = int(rng.integers(0, height - size + 1)), int(rng.integers(0, width - size + 1))
+        crop = photo[y:y + size, x:x + size]
+        if crop.std() >= PLAIN_STD:
+            break
+    return np.ascontiguousarray(crop)

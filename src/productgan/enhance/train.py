@@ -1,0 +1,325 @@
+"""Training a learned enhancer (x2/x4 super-resolution or restoration) on a catalog's own photos.
+
+Read top to bottom: photos are read at full size and split by product; each step cuts random crops
+from training photos, degrades them (enhance/degrade.py) and teaches the generator to undo the
+damage. The generator learns from L1 alone for `warmup_steps` (ESRGAN's PSNR-oriented start), then
+a discriminator joins with a small adversarial weight and a feature loss: discriminator feature
+matching, or the frozen features of a domain classifier when one is given (no VGG: its weights
+cannot be downloaded here, and a classifier trained on the catalog knows product photos better).
+
+Reproducible: step k's crops and degradations come from numpy's Generator seeded with (seed, k), and
+the checkpoint holds every weight and optimiser state, so a run killed and resumed from its last
+checkpoint ends with the same weights as one never interrupted.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+from productgan.data.split import split_by_product
+from productgan.enhance.checkpoint import HeldOut, read_enhancer_meta, save_enhancer
+from productgan.enhance.config import EnhanceTrainConfig
+from productgan.enhance.degrade import degrade_for_restore, degrade_for_sr
+from productgan.enhance.networks import build_discriminator, build_generator, discriminator_input
+from productgan.enhance.photos import PhotoSet, random_crop, read_catalog_photos
+from productgan.errors import TrainingDiverged
+from productgan.losses import discriminator_loss, generator_loss
+from productgan.photo_io import write_photo
+from productgan.train.checkpoint import CHECKPOINT_NAME, load_module, load_tensors, restore_optimizers
+from productgan.train.loop import _install_sigterm, _restore_sigterm  # the GAN loop's kill handling, shared
+from productgan.train.run_log import RunLog
+
+GAN_LOSS = "nsgan"  # the logistic loss of ESRGAN/pix2pix, per pixel (U-Net D) or per patch (PatchGAN)
+VALIDATION_SEED = 2**31 - 1  # a stream no training step uses: step seeds are (seed, k) with k < 2**31 - 1
+
+
+@dataclass
+class EnhanceResult:
+    """What a finished (or interrupted) run reports."""
+
+    checkpoint: Path
+    step: int
+    images_seen: int
+    elapsed_s: float
+    images_per_s: float
+    losses: dict[str, float]
+    validation: dict[str, float]
+    train_photos: int
+    holdout_photos: int
+    skipped: list
+
+
+# ------------------------------------------------------------------------------------------ data
+def to_tensor(images: list[np.ndarray], device: torch.device) -> torch.Tensor:
+    """uint8 NHWC list -> float NCHW in [-1, 1]."""
+    return torch.from_numpy(np.stack(images)).to(device).permute(0, 3, 1, 2).float() / 127.5 - 1.0
+
+
+def to_uint8(images: torch.Tensor) -> np.ndarray:
+    """float NCHW in [-1, 1] -> uint8 NHWC (clamped)."""
+    return ((images.detach().clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).cpu().numpy()
+
+
+def make_pairs(config: EnhanceTrainConfig, photos: list[np.ndarray], rng: np.random.Generator,
+               count: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """count (degraded input, clean target) uint8 crop pairs from random photos."""
+    inputs, targets = [], []
+    for index in rng.integers(len(photos), size=count):
+        target = random_crop(photos[int(index)], config.crop, rng)
+        if config.task == "restore":
+            inputs.append(degrade_for_restore(target, rng, config.restore_degradation).image)
+        else:
+            inputs.append(degrade_for_sr(target, config.model.scale, rng, config.sr_degradation))
+        targets.append(target)
+    return inputs, targets
+
+
+def baseline(config: EnhanceTrainConfig, inputs: torch.Tensor) -> torch.Tensor:
+    """What the model must beat at equal input: bicubic upsampling (sr) or the damaged input (restore)."""
+    if config.model.scale == 1:
+        return inputs
+    return F.interpolate(inputs, scale_factor=config.model.scale, mode="bicubic", align_corners=False).clamp(-1, 1)
+
+
+def psnr(images: torch.Tensor, targets: torch.Tensor) -> float:
+    """Mean PSNR in dB of images in [-1, 1] (peak-to-peak 2)."""
+    mse = ((images.clamp(-1, 1) - targets) ** 2).mean(dim=(1, 2, 3)).clamp_min(1e-10)
+    return float((10 * torch.log10(4.0 / mse)).mean())
+
+
+# -------------------------------------------------------------------------------------- features
+class ClassifierFeatures:
+    """Frozen convolutional features of a domain classifier: the feature loss when --classifier is given."""
+
+    def __init__(self, path: str, device: torch.device):
+        from productgan.metrics.domain import load_domain_classifier
+
+        classifier = load_domain_classifier(path, device)
+        self.body, self.resolution = classifier.network.body.eval(), classifier.config.resolution
+        for parameter in self.body.parameters():
+            parameter.requires_grad_(False)
+
+    def distance(self, images: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        size = (self.resolution, self.resolution)
+        pair = F.interpolate(torch.cat([images, targets]), size=size, mode="bilinear", align_corners=False, antialias=True)
+        fake, real = self.body(pair).chunk(2)
+        return F.l1_loss(fake, real.detach())
+
+
+def feature_matching(fake_features: list[torch.Tensor], real_features: list[torch.Tensor]) -> torch.Tensor:
+    """Mean L1 between the discriminator's features of fakes and of reals (pix2pixHD's feature loss)."""
+    return sum(F.l1_loss(f, r.detach()) for f, r in zip(fake_features, real_features)) / len(fake_features)
+
+
+# --------------------------------------------------------------------------------------- trainer
+class EnhanceTrainer:
+    """Holds the run's state; `run()` trains until the budget ends or the process is told to stop."""
+
+    def __init__(self, config: EnhanceTrainConfig, resume: bool = False, progress: bool = True):
+        self.out = Path(config.out)
+        stored = None
+        if resume and (self.out / CHECKPOINT_NAME).exists():
+            _, stored, saved_config = read_enhancer_meta(self.out / CHECKPOINT_NAME)
+            # The model, data and seed are the checkpoint's; only the budget may change on resume.
+            config = replace(saved_config, out=config.out, steps=config.steps, minutes=config.minutes)
+        self.config, self.show_progress = config, progress
+        self.device = torch.device("cuda" if config.device == "auto" and torch.cuda.is_available() else
+                                   "cpu" if config.device == "auto" else config.device)
+        self._load_data()
+        torch.manual_seed(config.seed)
+        self.generator = build_generator(config.model).to(self.device)
+        self.discriminator = build_discriminator(config.model).to(self.device)
+        self.optimizers = {
+            "generator": torch.optim.Adam(self.generator.parameters(), config.lr, betas=(0.9, 0.99)),
+            "discriminator": torch.optim.Adam(self.discriminator.parameters(), config.lr_discriminator, betas=(0.9, 0.99)),
+        }
+        self.features = ClassifierFeatures(config.classifier, self.device) if config.classifier else None
+        self.step, self.images_seen, self.elapsed = 0, 0, 0.0
+        self.log = RunLog(self.out, tensorboard=False)
+        if stored is not None:
+            self._restore(stored)
+        self.losses: dict[str, float] = {}
+
+    def _load_data(self) -> None:
+        config = self.config
+        photos = read_catalog_photos(config.data, config.crop)
+        split = split_by_product(photos.grouping(), config.holdout_fraction, config.seed)
+        self.skipped = photos.skipped
+        self.train_photos = [photos.photos[i] for i in split.train]
+        self.held_out = HeldOut(str(photos.root), split.kind, config.seed, config.holdout_fraction,
+                                split.holdout_keys, [photos.files[i] for i in split.holdout])
+        holdout_photos = [photos.photos[i] for i in split.holdout]
+        inputs, targets = make_pairs(config, holdout_photos, np.random.default_rng([config.seed, VALIDATION_SEED]),
+                                     config.validation_crops)
+        self.validation = (to_tensor(inputs, self.device), to_tensor(targets, self.device))
+
+    def _restore(self, meta) -> None:
+        tensors = load_tensors(self.out / CHECKPOINT_NAME, device=str(self.device))
+        load_module(self.generator, tensors, "generator")
+        load_module(self.discriminator, tensors, "discriminator")
+        restore_optimizers(self.optimizers, tensors, meta)
+        self.step, self.images_seen, self.elapsed = meta.step, meta.images_seen, meta.elapsed_s
+        self.log.truncate_after(self.images_seen)
+
+    # ---------------------------------------------------------------------------------- one step
+    def train_step(self) -> dict[str, float]:
+        config = self.config
+        rng = np.random.default_rng([config.seed, self.step])
+        inputs, targets = (to_tensor(batch, self.device) for batch in make_pairs(config, self.train_photos, rng, config.batch))
+        adversarial = self.step >= config.warmup_steps
+        outputs = self.generator(inputs)
+        losses = {"pixel": F.l1_loss(outputs, targets)}
+        if adversarial:
+            # One forward of the reals serves both players: its features (detached) for the
+            # generator's feature matching, its logits for the discriminator's step.
+            real_logits, real_features = self.discriminator(discriminator_input(config.task, targets, inputs))
+            losses.update(self._generator_gan_terms(inputs, outputs, targets, real_features))
+        elif self.features is not None:
+            losses["feature"] = self.features.distance(outputs, targets)
+        total = config.weights.pixel * losses["pixel"] + config.weights.feature * losses.get("feature", 0.0) \
+            + config.weights.adversarial * losses.get("adversarial", 0.0)
+        self._optimise("generator", total)
+        if adversarial:
+            fake_logits, _ = self.discriminator(discriminator_input(config.task, outputs.detach(), inputs))
+            losses["discriminator"] = discriminator_loss(GAN_LOSS, real_logits, fake_logits)
+            self._optimise("discriminator", losses["discriminator"])
+        values = {name: float(value.detach()) for name, value in losses.items()}
+        if not all(np.isfinite(list(values.values()))):
+            raise TrainingDiverged(f"a loss became NaN/Inf at step {self.step} ({values}); "
+                                   f"the last good checkpoint in {self.out} is kept: lower --lr")
+        self.step += 1
+        self.images_seen += config.batch
+        return values
+
+    def _generator_gan_terms(self, inputs, outputs, targets, real_features) -> dict[str, torch.Tensor]:
+        """Adversarial and feature terms of the generator's loss; D's weights get no gradient from them."""
+        for parameter in self.discriminator.parameters():
+            parameter.requires_grad_(False)
+        fake_logits, fake_features = self.discriminator(discriminator_input(self.config.task, outputs, inputs))
+        for parameter in self.discriminator.parameters():
+            parameter.requires_grad_(True)
+        terms = {"adversarial": generator_loss(GAN_LOSS, None, fake_logits)}
+        if self.features is not None:
+            terms["feature"] = self.features.distance(outputs, targets)
+        else:
+            terms["feature"] = feature_matching(fake_features, real_features)
+        return terms
+
+    def _optimise(self, name: str, loss: torch.Tensor) -> None:
+        optimizer = self.optimizers[name]
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+
+    # ------------------------------------------------------------------------------- reporting
+    @torch.no_grad()
+    def validate(self) -> dict[str, float]:
+        """PSNR on fixed crops of held-out products, beside the baseline's (bicubic or the damaged input)."""
+        inputs, targets = self.validation
+        self.generator.eval()
+        outputs = torch.cat([self.generator(inputs[i:i + 4]) for i in range(0, len(inputs), 4)])
+        self.generator.train()
+        return {"val_psnr": psnr(outputs, targets), "val_psnr_baseline": psnr(baseline(self.config, inputs), targets)}
+
+    @torch.no_grad()
+    def write_samples(self) -> Path:
+        """A PNG: per held-out crop, input (nearest-enlarged) | baseline | output | target."""
+        inputs, targets = (tensor[:4] for tensor in self.validation)
+        self.generator.eval()
+        outputs = self.generator(inputs)
+        self.generator.train()
+        enlarged = F.interpolate(inputs, scale_factor=self.config.model.scale, mode="nearest")
+        columns = [enlarged, baseline(self.config, inputs), outputs, targets]
+        rows = [np.concatenate(list(to_uint8(column[i:i + 1])[0] for column in columns), axis=1) for i in range(len(inputs))]
+        return write_photo(np.concatenate(rows, axis=0), self.out / "samples" / f"step-{self.step:07d}.png")
+
+    def save(self) -> Path:
+        return save_enhancer(
+            self.out / CHECKPOINT_NAME, self.config,
+            {"generator": self.generator, "discriminator": self.discriminator}, self.optimizers,
+            {"step": self.step, "images_seen": self.images_seen, "elapsed_s": self.elapsed}, self.held_out,
+        )
+
+    # ------------------------------------------------------------------------------------- loop
+    def done(self) -> bool:
+        config = self.config
+        return (config.steps is not None and self.step >= config.steps) or \
+            (config.minutes is not None and self.elapsed >= config.minutes * 60)
+
+    def run(self) -> EnhanceResult:
+        self.out.mkdir(parents=True, exist_ok=True)
+        (self.out / "config.json").write_text(json.dumps(self.config.to_dict(), indent=2))
+        previous = _install_sigterm()
+        bar = _Bar(self.config, self.show_progress)
+        start_step, start_elapsed = self.step, self.elapsed
+        try:
+            while not self.done():
+                began = time.perf_counter()
+                self.losses = self.train_step()
+                self.elapsed += time.perf_counter() - began
+                rate = (self.step - start_step) * self.config.batch / max(self.elapsed - start_elapsed, 1e-9)
+                bar.update(self.step, self.elapsed, self.losses, rate)
+                self._periodic(rate)
+        except KeyboardInterrupt:
+            pass  # a kill (SIGTERM) or Ctrl-C: write the checkpoint below, then stop
+        finally:
+            bar.close()
+            _restore_sigterm(previous)
+        validation = self.validate()
+        rate = (self.step - start_step) * self.config.batch / max(self.elapsed - start_elapsed, 1e-9)
+        self.log.scalars({"step": self.step, "images_seen": self.images_seen, "images_per_s": rate, **self.losses, **validation})
+        self.write_samples()
+        checkpoint = self.save()
+        return EnhanceResult(checkpoint, self.step, self.images_seen, self.elapsed, rate, self.losses, validation,
+                             len(self.train_photos), len(self.held_out.files), self.skipped)
+
+    def _periodic(self, rate: float) -> None:
+        config, step = self.config, self.step
+        if step % config.log_every == 0:
+            record = {"step": step, "images_seen": self.images_seen, "elapsed_s": round(self.elapsed, 2),
+                      "images_per_s": rate, **self.losses}
+            if step % config.checkpoint_every == 0:
+                record.update(self.validate())
+            self.log.scalars(record)
+        if step % config.sample_every == 0:
+            self.write_samples()
+        if step % config.checkpoint_every == 0:
+            self.save()
+
+
+class _Bar:
+    """A rich progress bar toward the step budget (preferred) or the minutes budget."""
+
+    def __init__(self, config: EnhanceTrainConfig, enabled: bool):
+        self.by_steps = config.steps is not None
+        self.progress = None
+        if enabled:
+            total = config.steps if self.by_steps else config.minutes * 60
+            self.progress = Progress(TextColumn(f"[bold]enhance {config.task}"), BarColumn(),
+                                     TextColumn("{task.percentage:>5.1f}%"), TextColumn("step {task.fields[step]}"),
+                                     TextColumn("L1 {task.fields[pixel]:.4f}"), TextColumn("{task.fields[rate]:.1f} img/s"),
+                                     TimeRemainingColumn())
+            self.progress.start()
+            self.task = self.progress.add_task("train", total=total, step=0, pixel=0.0, rate=0.0)
+
+    def update(self, step: int, elapsed: float, losses: dict, rate: float) -> None:
+        if self.progress is not None:
+            self.progress.update(self.task, completed=step if self.by_steps else elapsed, step=step,
+                                 pixel=losses.get("pixel", 0.0), rate=rate)
+
+    def close(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+def train_enhancer(config: EnhanceTrainConfig, resume: bool = False, progress: bool = True) -> EnhanceResult:
+    """Train as configured; with resume, continue the run in config.out from its last checkpoint."""
+    return EnhanceTrainer(config, resume=resume, progress=progress).run()

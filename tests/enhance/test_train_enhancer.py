@@ -13,7 +13,7 @@ from PIL import Image
 
 from helpers_enhance import tiny_config, write_catalog
 from productgan.enhance.checkpoint import held_out, read_enhancer_meta
-from productgan.enhance.train import EnhanceTrainer, make_pairs, to_tensor, train_enhancer
+from productgan.enhance.train import EnhanceTrainer, make_batch, train_enhancer
 from productgan.errors import CatalogError
 from productgan.train.checkpoint import load_tensors
 
@@ -29,7 +29,7 @@ def test_sr2_beats_bicubic_on_held_out_products_after_short_training(catalog, tm
     before = trainer.validate()
     assert before["val_psnr"] == pytest.approx(before["val_psnr_baseline"], abs=1e-4)  # starts as bicubic
     result = trainer.run()
-    inputs, _ = trainer.validation
+    inputs = trainer.validation.inputs
     assert trainer.generator(inputs).shape[-2:] == (2 * inputs.shape[-2], 2 * inputs.shape[-1])
     assert result.validation["val_psnr"] > result.validation["val_psnr_baseline"] + 2.0, result.validation
 
@@ -37,12 +37,11 @@ def test_sr2_beats_bicubic_on_held_out_products_after_short_training(catalog, tm
 def test_restoration_lowers_its_l1_loss(catalog, tmp_path):
     config = tiny_config(catalog, tmp_path / "run", "restore", steps=60, warmup_steps=60, lr=1e-3)
     trainer = EnhanceTrainer(config, progress=False)
-    inputs, targets = (to_tensor(batch, trainer.device)
-                       for batch in make_pairs(config, trainer.train_photos, np.random.default_rng(123), 16))
+    batch = make_batch(config, trainer.train_photos, np.random.default_rng(123), 16, trainer.device)
 
     def l1() -> float:
         with torch.no_grad():
-            return float(F.l1_loss(trainer.generator(inputs), targets))
+            return float(F.l1_loss(trainer.generator(batch.inputs, batch.statistics), batch.targets))
 
     start = l1()
     trainer.run()
@@ -94,7 +93,7 @@ def test_checkpoint_records_config_code_version_and_held_out_products(catalog, t
     assert result.train_photos + result.holdout_photos == 20
     trainer = EnhanceTrainer(config, progress=False)
     held_photos = {np.asarray(Image.open(p)).tobytes() for p in held.paths()}
-    assert not any(photo.tobytes() in held_photos for photo in trainer.train_photos)
+    assert not any(photo.tobytes() in held_photos for photo in trainer.train_photos.photos)
     assert (tmp_path / "run" / "config.json").exists() and list((tmp_path / "run" / "samples").glob("*.png"))
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import torch
 
 from productgan.enhance.config import EnhanceTrainConfig
-from productgan.enhance.networks import ARCHITECTURE_VERSION
+from productgan.enhance import networks
 from productgan.errors import CheckpointError
 from productgan.train.checkpoint import CHECKPOINT_NAME, CheckpointMeta, read_meta, save_checkpoint
 
@@ -50,7 +50,8 @@ def save_enhancer(path: str | Path, config: EnhanceTrainConfig, modules: dict[st
     meta = CheckpointMeta(
         config=config.to_dict(), condition_names=[], levels={}, step=progress["step"],
         images_seen=progress["images_seen"], elapsed_s=progress["elapsed_s"],
-        extra={"kind": KIND, "architecture_version": ARCHITECTURE_VERSION, "task": config.task,
+        extra={"kind": KIND, "architecture_version": networks.ARCHITECTURE_VERSIONS[networks.architecture_family(config.task)],
+               "task": config.task,
                "scale": config.model.scale, "held_out": held_out.__dict__},
     )
     return save_checkpoint(path, meta, modules, optimizers)
@@ -76,14 +77,16 @@ def read_enhancer_meta(path: str | Path) -> tuple[Path, CheckpointMeta, EnhanceT
     if meta.extra.get("kind") != KIND:
         raise EnhancerCheckpointError(f"{path} is a productgan checkpoint but not an enhancer "
                                       f"(kind {meta.extra.get('kind', 'generator')!r}); train one with `productgan enhance train`")
-    version = meta.extra.get("architecture_version")
-    if version != ARCHITECTURE_VERSION:
-        raise EnhancerCheckpointError(f"{path} holds enhancer architecture version {version} (code {meta.code_version}); "
-                                      f"this code builds version {ARCHITECTURE_VERSION}: retrain, or use the productgan version that wrote it")
     try:
         config = EnhanceTrainConfig.from_dict(meta.config)
     except (TypeError, ValueError) as error:
         raise EnhancerCheckpointError(f"{path}: its training config cannot be read by this code ({error})") from None
+    family = networks.architecture_family(config.task)
+    version, current = meta.extra.get("architecture_version"), networks.ARCHITECTURE_VERSIONS[family]
+    if version != current:
+        raise EnhancerCheckpointError(f"{path} holds a {config.task} enhancer of architecture version {version} "
+                                      f"(code {meta.code_version}); this code builds {family} version {current}: "
+                                      f"retrain, or use the productgan version that wrote it")
     return path, meta, config
 
 

@@ -112,11 +112,17 @@ def random_resize(image: np.ndarray, rng: np.random.Generator, size: tuple[int, 
     return cv2.resize(image, size, interpolation=INTERPOLATIONS[int(rng.integers(len(INTERPOLATIONS)))])
 
 
+def low_light_table(rng: np.random.Generator, brightness: tuple[float, float] = (0.35, 0.8),
+                    gamma: tuple[float, float] = (1.2, 2.0)) -> np.ndarray:
+    """The 256-entry lookup table of one under-exposure: darken (scale) and crush the shadows (gamma > 1)."""
+    table = 255.0 * _uniform(rng, brightness) * (np.arange(256) / 255.0) ** _uniform(rng, gamma)
+    return np.clip(table, 0, 255).round().astype(np.uint8)
+
+
 def low_light(image: np.ndarray, rng: np.random.Generator, brightness: tuple[float, float] = (0.35, 0.8),
               gamma: tuple[float, float] = (1.2, 2.0)) -> np.ndarray:
-    """Darken (scale) and crush the shadows (gamma > 1), as an under-exposed shot does; via a cv2 LUT."""
-    table = 255.0 * _uniform(rng, brightness) * (np.arange(256) / 255.0) ** _uniform(rng, gamma)
-    return cv2.LUT(image, np.clip(table, 0, 255).round().astype(np.uint8))
+    """An under-exposed shot, via cv2.LUT of low_light_table."""
+    return cv2.LUT(image, low_light_table(rng, brightness, gamma))
 
 
 def add_blemishes(image: np.ndarray, rng: np.random.Generator, count: tuple[int, int] = (1, 6)) -> np.ndarray:
@@ -173,23 +179,29 @@ def degrade_for_sr(image: np.ndarray, scale: int, rng: np.random.Generator,
 
 @dataclass
 class Damaged:
-    """A degraded photo for restoration and the mask of its missing patches (255 = hole)."""
+    """A degraded photo for restoration, the mask of its missing patches (255 = hole), and the
+    context image (if one was given) under the same exposure change."""
 
     image: np.ndarray
     hole_mask: np.ndarray
+    context: np.ndarray | None = None
 
 
-def degrade_for_restore(image: np.ndarray, rng: np.random.Generator,
-                        settings: RestoreDegradation | None = None) -> Damaged:
+def degrade_for_restore(image: np.ndarray, rng: np.random.Generator, settings: RestoreDegradation | None = None,
+                        context: np.ndarray | None = None) -> Damaged:
     """Clean uint8 (H, W, 3) -> damaged photo of the same size plus its hole mask.
 
     Each kind of damage is drawn independently; holes and blemishes come before JPEG and noise,
     because a scan of a scratched print is then compressed, not the other way round.
+    context: when `image` is a crop, a thumbnail of the whole photo; it gets the same low-light
+    table, so image-level exposure statistics can be read from it as from a whole damaged photo.
     """
     settings = settings or RestoreDegradation()
     out, mask = image, np.zeros(image.shape[:2], np.uint8)
     if rng.random() < settings.low_light_probability:
-        out = low_light(out, rng, settings.brightness, settings.gamma)
+        table = low_light_table(rng, settings.brightness, settings.gamma)
+        out = cv2.LUT(out, table)
+        context = cv2.LUT(context, table) if context is not None else None
     if rng.random() < settings.blemish_probability:
         out = add_blemishes(out, rng, settings.blemishes)
     if rng.random() < settings.hole_probability:
@@ -198,4 +210,4 @@ def degrade_for_restore(image: np.ndarray, rng: np.random.Generator,
         out = add_gaussian_noise(out, rng, settings.noise_sigma)
     if rng.random() < settings.jpeg_probability:
         out = jpeg_compress(out, rng, settings.jpeg_quality)
-    return Damaged(np.ascontiguousarray(out), mask)
+    return Damaged(np.ascontiguousarray(out), mask, context)

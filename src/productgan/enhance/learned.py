@@ -17,7 +17,8 @@ import torch
 
 from productgan.enhance.checkpoint import EnhancerCheckpointError, HeldOut, held_out, read_enhancer_meta
 from productgan.enhance.config import EnhanceTrainConfig
-from productgan.enhance.networks import build_generator
+from productgan.enhance.networks import build_generator, image_statistics
+from productgan.enhance.photos import context_thumbnail
 from productgan.errors import ProductGANError
 from productgan.train.checkpoint import load_module, load_tensors
 
@@ -54,12 +55,17 @@ class LearnedEnhancer:
     @torch.inference_mode()
     def __call__(self, image: np.ndarray) -> np.ndarray:
         _check_image(image)
-        tensor = torch.from_numpy(np.ascontiguousarray(image)).to(self.device)
-        tensor = tensor.permute(2, 0, 1)[None].float() / 127.5 - 1.0
-        output = self._tiled(tensor)
+        tensor = self._to_tensor(image)
+        # Restoration reads the whole photo's exposure once, so every tile is judged alike.
+        statistics = image_statistics(self._to_tensor(context_thumbnail(image))) if self.task == "restore" else None
+        output = self._tiled(tensor, statistics)
         return ((output[0].clamp(-1, 1) + 1) * 127.5).round().byte().permute(1, 2, 0).cpu().numpy()
 
-    def _tiled(self, tensor: torch.Tensor) -> torch.Tensor:
+    def _to_tensor(self, image: np.ndarray) -> torch.Tensor:
+        tensor = torch.from_numpy(np.ascontiguousarray(image)).to(self.device)
+        return tensor.permute(2, 0, 1)[None].float() / 127.5 - 1.0
+
+    def _tiled(self, tensor: torch.Tensor, statistics: torch.Tensor | None) -> torch.Tensor:
         height, width, scale = tensor.shape[2], tensor.shape[3], self.scale
         output = torch.empty(1, tensor.shape[1], height * scale, width * scale, device=self.device)
         for top in range(0, height, self.tile):
@@ -68,7 +74,7 @@ class LearnedEnhancer:
                 # The tile plus its margin, clipped to the image; only the core is kept.
                 y0, x0 = max(top - self.overlap, 0), max(left - self.overlap, 0)
                 y1, x1 = min(bottom + self.overlap, height), min(right + self.overlap, width)
-                result = self.generator(tensor[:, :, y0:y1, x0:x1])
+                result = self.generator(tensor[:, :, y0:y1, x0:x1], statistics)
                 core = result[:, :, (top - y0) * scale:(bottom - y0) * scale, (left - x0) * scale:(right - x0) * scale]
                 output[:, :, top * scale:bottom * scale, left * scale:right * scale] = core
         return output

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from productgan.data.catalog import SkippedFile
@@ -21,6 +22,7 @@ from productgan.data.table import ATTRIBUTES_CSV, read_attributes
 from productgan.errors import CatalogError
 from productgan.photo_io import PhotoError, read_photo
 
+CONTEXT_SIDE = 128  # longest side of the thumbnail whole-photo statistics are read from
 PLAIN_STD = 4.0  # a crop whose pixel std (0-255) is below this is plain studio background
 CROP_TRIES = 10
 
@@ -93,3 +95,14 @@ def random_crop(photo: np.ndarray, size: int, rng: np.random.Generator) -> np.nd
         if crop.std() >= PLAIN_STD:
             break
     return np.ascontiguousarray(crop)
+
+
+def context_thumbnail(photo: np.ndarray) -> np.ndarray:
+    """The whole photo at most CONTEXT_SIDE px on its longest side (area-averaged): where image-level
+    statistics are read, the same way in training (per photo) and in use (per input)."""
+    height, width = photo.shape[:2]
+    factor = CONTEXT_SIDE / max(height, width)
+    if factor >= 1:
+        return photo
+    size = (max(1, round(width * factor)), max(1, round(height * factor)))
+    return cv2.resize(photo, size, interpolation=cv2.INTER_AREA)

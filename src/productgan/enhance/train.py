@@ -28,8 +28,8 @@ from productgan.data.split import split_by_product
 from productgan.enhance.checkpoint import HeldOut, read_enhancer_meta, save_enhancer
 from productgan.enhance.config import EnhanceTrainConfig
 from productgan.enhance.degrade import degrade_for_restore, degrade_for_sr
-from productgan.enhance.networks import build_discriminator, build_generator, discriminator_input
-from productgan.enhance.photos import PhotoSet, random_crop, read_catalog_photos
+from productgan.enhance.networks import build_discriminator, build_generator, discriminator_input, image_statistics
+from productgan.enhance.photos import context_thumbnail, random_crop, read_catalog_photos
 from productgan.errors import TrainingDiverged
 from productgan.losses import discriminator_loss, generator_loss
 from productgan.photo_io import write_photo
@@ -68,18 +68,42 @@ def to_uint8(images: torch.Tensor) -> np.ndarray:
     return ((images.detach().clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).cpu().numpy()
 
 
-def make_pairs(config: EnhanceTrainConfig, photos: list[np.ndarray], rng: np.random.Generator,
-               count: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """count (degraded input, clean target) uint8 crop pairs from random photos."""
-    inputs, targets = [], []
+@dataclass
+class Batch:
+    """Degraded inputs, clean targets (float NCHW in [-1, 1]) and, for restoration, the exposure
+    statistics of the whole damaged photos the crops came from (None for super-resolution)."""
+
+    inputs: torch.Tensor
+    targets: torch.Tensor
+    statistics: torch.Tensor | None
+
+
+class Photos:
+    """Training or held-out photos with the thumbnails their whole-photo statistics are read from."""
+
+    def __init__(self, photos: list[np.ndarray]):
+        self.photos = photos
+        self.thumbnails = [context_thumbnail(photo) for photo in photos]
+
+    def __len__(self) -> int:
+        return len(self.photos)
+
+
+def make_batch(config: EnhanceTrainConfig, photos: Photos, rng: np.random.Generator, count: int,
+               device: torch.device) -> Batch:
+    """count (degraded input, clean target) crop pairs from random photos."""
+    inputs, targets, contexts = [], [], []
     for index in rng.integers(len(photos), size=count):
-        target = random_crop(photos[int(index)], config.crop, rng)
+        target = random_crop(photos.photos[int(index)], config.crop, rng)
         if config.task == "restore":
-            inputs.append(degrade_for_restore(target, rng, config.restore_degradation).image)
+            damaged = degrade_for_restore(target, rng, config.restore_degradation, photos.thumbnails[int(index)])
+            inputs.append(damaged.image)
+            contexts.append(to_tensor([damaged.context], device))
         else:
             inputs.append(degrade_for_sr(target, config.model.scale, rng, config.sr_degradation))
         targets.append(target)
-    return inputs, targets
+    statistics = torch.cat([image_statistics(context) for context in contexts]) if contexts else None
+    return Batch(to_tensor(inputs, device), to_tensor(targets, device), statistics)
 
 
 def baseline(config: EnhanceTrainConfig, inputs: torch.Tensor) -> torch.Tensor:
@@ -153,13 +177,12 @@ class EnhanceTrainer:
         photos = read_catalog_photos(config.data, config.crop)
         split = split_by_product(photos.grouping(), config.holdout_fraction, config.seed)
         self.skipped = photos.skipped
-        self.train_photos = [photos.photos[i] for i in split.train]
+        self.train_photos = Photos([photos.photos[i] for i in split.train])
         self.held_out = HeldOut(str(photos.root), split.kind, config.seed, config.holdout_fraction,
                                 split.holdout_keys, [photos.files[i] for i in split.holdout])
-        holdout_photos = [photos.photos[i] for i in split.holdout]
-        inputs, targets = make_pairs(config, holdout_photos, np.random.default_rng([config.seed, VALIDATION_SEED]),
-                                     config.validation_crops)
-        self.validation = (to_tensor(inputs, self.device), to_tensor(targets, self.device))
+        holdout_photos = Photos([photos.photos[i] for i in split.holdout])
+        self.validation = make_batch(config, holdout_photos, np.random.default_rng([config.seed, VALIDATION_SEED]),
+                                     config.validation_crops, self.device)
 
     def _restore(self, meta) -> None:
         tensors = load_tensors(self.out / CHECKPOINT_NAME, device=str(self.device))
@@ -172,10 +195,10 @@ class EnhanceTrainer:
     # ---------------------------------------------------------------------------------- one step
     def train_step(self) -> dict[str, float]:
         config = self.config
-        rng = np.random.default_rng([config.seed, self.step])
-        inputs, targets = (to_tensor(batch, self.device) for batch in make_pairs(config, self.train_photos, rng, config.batch))
+        batch = make_batch(config, self.train_photos, np.random.default_rng([config.seed, self.step]), config.batch, self.device)
+        inputs, targets = batch.inputs, batch.targets
         adversarial = self.step >= config.warmup_steps
-        outputs = self.generator(inputs)
+        outputs = self.generator(inputs, batch.statistics)
         losses = {"pixel": F.l1_loss(outputs, targets)}
         if adversarial:
             # One forward of the reals serves both players: its features (detached) for the
@@ -223,18 +246,20 @@ class EnhanceTrainer:
     @torch.no_grad()
     def validate(self) -> dict[str, float]:
         """PSNR on fixed crops of held-out products, beside the baseline's (bicubic or the damaged input)."""
-        inputs, targets = self.validation
+        inputs, targets, statistics = self.validation.inputs, self.validation.targets, self.validation.statistics
         self.generator.eval()
-        outputs = torch.cat([self.generator(inputs[i:i + 4]) for i in range(0, len(inputs), 4)])
+        outputs = torch.cat([self.generator(inputs[i:i + 4], None if statistics is None else statistics[i:i + 4])
+                             for i in range(0, len(inputs), 4)])
         self.generator.train()
         return {"val_psnr": psnr(outputs, targets), "val_psnr_baseline": psnr(baseline(self.config, inputs), targets)}
 
     @torch.no_grad()
     def write_samples(self) -> Path:
         """A PNG: per held-out crop, input (nearest-enlarged) | baseline | output | target."""
-        inputs, targets = (tensor[:4] for tensor in self.validation)
+        inputs, targets = self.validation.inputs[:4], self.validation.targets[:4]
+        statistics = None if self.validation.statistics is None else self.validation.statistics[:4]
         self.generator.eval()
-        outputs = self.generator(inputs)
+        outputs = self.generator(inputs, statistics)
         self.generator.train()
         enlarged = F.interpolate(inputs, scale_factor=self.config.model.scale, mode="nearest")
         columns = [enlarged, baseline(self.config, inputs), outputs, targets]

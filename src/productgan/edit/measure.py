@@ -14,7 +14,7 @@ not know are left out of the figures rather than counted as failures.
 from __future__ import annotations
 
 import time
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
 import torch
@@ -71,11 +71,11 @@ def measure_variants(generator: ProductGenerator, classifier, attribute: str, pr
             "images": int(levels * columns)}
 
 
-def measure_inversion(generator: ProductGenerator, classifier, photos: np.ndarray,
+def measure_inversion(generator: ProductGenerator, classifier, photos: Sequence[np.ndarray],
                       photo_levels: list[dict[str, str]] | None = None, settings: InversionSettings | None = None,
                       use_classifier: bool = True, progress: Callable[[int, int], None] | None = None
                       ) -> dict[str, float]:
-    """Invert each photo (uint8 (N, H, W, C), any size), then edit it into every other level of every
+    """Invert each photo (uint8 (H, W, C), any size each), then edit it into every other level of every
     attribute; reconstruction quality and edit success averaged over photos and edits.
 
     photo_levels: what each photo is (e.g. its catalog row); None lets the classifier (or the closest
@@ -116,7 +116,7 @@ def inversion_row(generator: ProductGenerator, classifier, inversion) -> dict[st
             "held_kept": float(np.mean(kept)) if kept else float("nan")}
 
 
-def measure_edits(generator: ProductGenerator, classifier, photos: np.ndarray,
+def measure_edits(generator: ProductGenerator, classifier, photos: Sequence[np.ndarray],
                   photo_levels: list[dict[str, str]] | None = None, products: int = 16, seed: int = 0,
                   settings: InversionSettings | None = None,
                   progress: Callable[[int, int], None] | None = None) -> dict[str, dict[str, float]]:

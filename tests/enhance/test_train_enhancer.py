@@ -133,3 +133,20 @@ def test_cli_trains_and_reports(catalog, tmp_path):
     assert "held-out PSNR" in result.output and (out / "checkpoint.safetensors").exists()
     bad = CliRunner().invoke(app, ["enhance", "train", "--data", str(tmp_path / "nope"), "--out", str(out), "--steps", "1"])
     assert bad.exit_code == 2 and "not a folder" in bad.output
+
+
+def test_domain_classifier_features_give_the_feature_loss_and_stay_frozen(catalog, tmp_path):
+    from productgan.data import load_catalog
+    from productgan.metrics.domain import load_domain_classifier, train_domain_classifier
+
+    classifier = train_domain_classifier(load_catalog(str(catalog), resolution=32, use_cache=False), ["product"], epochs=1, width=8,
+                                         embedding_dim=16, batch_size=8)
+    path = classifier.save(tmp_path / "domain.safetensors")
+    before = {k: v.clone() for k, v in load_domain_classifier(path).network.state_dict().items()}
+    config = tiny_config(catalog, tmp_path / "run", "sr2", steps=3, warmup_steps=2, classifier=str(path))
+    trainer = EnhanceTrainer(config, progress=False)
+    assert "feature" in trainer.train_step()  # during the L1 warm-up too: the classifier needs no training
+    trainer.run()
+    assert trainer.losses["feature"] > 0
+    after = trainer.features.body.state_dict()
+    assert all(torch.equal(before["body." + k], v) for k, v in after.items())

@@ -62,7 +62,7 @@ class LearnedEnhancer:
         return ((output[0].clamp(-1, 1) + 1) * 127.5).round().byte().permute(1, 2, 0).cpu().numpy()
 
     def _to_tensor(self, image: np.ndarray) -> torch.Tensor:
-        tensor = torch.from_numpy(np.ascontiguousarray(image)).to(self.device)
+        tensor = torch.from_numpy(np.array(image, copy=True)).to(self.device)  # copy: inputs may be read-only
         return tensor.permute(2, 0, 1)[None].float() / 127.5 - 1.0
 
     def _tiled(self, tensor: torch.Tensor, statistics: torch.Tensor | None) -> torch.Tensor:

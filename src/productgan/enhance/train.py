@@ -24,6 +24,7 @@ import torch
 import torch.nn.functional as F
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
+from productgan.data.catalog import SkippedFile
 from productgan.data.split import split_by_product
 from productgan.enhance.checkpoint import HeldOut, read_enhancer_meta, save_enhancer
 from productgan.enhance.config import EnhanceTrainConfig
@@ -54,7 +55,7 @@ class EnhanceResult:
     validation: dict[str, float]
     train_photos: int
     holdout_photos: int
-    skipped: list
+    skipped: list[SkippedFile]
 
 
 # ------------------------------------------------------------------------------------------ data

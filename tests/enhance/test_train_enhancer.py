@@ -117,8 +117,10 @@ def test_plain_folder_without_csv_splits_per_file(tmp_path):
 def test_budget_is_required_and_crop_must_fit_the_scale(tmp_path):
     with pytest.raises(ValueError, match="budget"):
         tiny_config(tmp_path, tmp_path, "sr2", steps=None, minutes=None)
-    with pytest.raises(ValueError, match="multiple of the scale"):
-        tiny_config(tmp_path, tmp_path, "sr4", crop=34)
+    for crop in (34, 36, 24):
+        with pytest.raises(ValueError, match="multiple of 8"):
+            tiny_config(tmp_path, tmp_path, "sr4", crop=crop)
+    assert tiny_config(tmp_path, tmp_path, "restore", crop=40).crop == 40
 
 
 def test_cli_trains_and_reports(catalog, tmp_path):

@@ -98,8 +98,10 @@ class EnhanceTrainConfig:
     def __post_init__(self) -> None:
         if self.steps is None and self.minutes is None:
             raise ValueError("set steps or minutes (or both): the training budget")
-        if self.crop % max(self.model.scale, 1) or self.crop < 8 * self.model.scale:
-            raise ValueError(f"crop {self.crop} must be a multiple of the scale {self.model.scale} and at least {8 * self.model.scale}")
+        # The discriminators halve the crop three times (the U-Net D adds its skips back; the PatchGAN
+        # needs 32 px for one logit); a multiple of 8 is also a multiple of every scale (1, 2, 4).
+        if self.crop % 8 or self.crop < 32:
+            raise ValueError(f"crop {self.crop} must be a multiple of 8 (so of the scale {self.model.scale}) and at least 32")
         if not 0.0 < self.holdout_fraction < 1.0:
             raise ValueError(f"holdout_fraction must be in (0, 1), got {self.holdout_fraction}")
 

@@ -145,7 +145,7 @@ def bench_recolour(photos: list[np.ndarray], out: Path) -> list[dict]:
             start = time.perf_counter()
             mask = product_mask(photo)
             region = dominant_colour_region(photo, mask)
-            edited = recolour(photo, rgb, mask)
+            edited = recolour(photo, rgb, region, region="whole")  # the region found above, not found again
             rates.append(time.perf_counter() - start)
             before.append(mean_colour_delta_e(photo, region, rgb))
             after.append(mean_colour_delta_e(edited, region, rgb))

@@ -65,6 +65,11 @@ def variants_command(
     (out / "variants.json").write_text(json.dumps(summary, indent=2))
     console.print(f"wrote {out / 'grid.png'}: rows are {attribute} = {', '.join(table.row_levels)}")
 
+# Options the two clip commands share.
+FPS = typer.Option(12.0, min=1.0, max=60.0)
+CLIP_FORMAT = typer.Option(None, "--format", help="png (a strip) | gif | mp4; default: --out's suffix.")
+CLIP_OUT = typer.Option(..., help="Output file.")
+
 
 @edit_app.command("clip")
 @friendly_errors
@@ -75,10 +80,10 @@ def clip_command(
     from_set: Optional[List[str]] = typer.Option(None, help="attribute=level of the first product, repeatable."),
     to_set: Optional[List[str]] = typer.Option(None, help="attribute=level of the last product (default: --from-set)."),
     frames: int = typer.Option(24, help="Number of frames in the clip."),
-    fps: float = typer.Option(12.0, min=1.0, max=60.0),
-    fmt: Optional[str] = typer.Option(None, "--format", help="png (a strip) | gif | mp4; default: --out's suffix."),
+    fps: float = FPS,
+    fmt: Optional[str] = CLIP_FORMAT,
     truncation: Optional[float] = typer.Option(None, min=0.01),
-    out: Path = typer.Option(..., help="Output file."),
+    out: Path = CLIP_OUT,
     device: str = typer.Option("cpu"),
 ):
     """A morph between two products or two attribute levels (slerped latents, blended embeddings)."""
@@ -101,10 +106,10 @@ def turntable_command(
     set_: Optional[List[str]] = typer.Option(None, "--set", help=SET_HELP),
     attribute: str = typer.Option("view", help="The attribute to turn through (luma: view = main, back, alt1)."),
     frames: int = typer.Option(36, help="Number of frames in the loop."),
-    fps: float = typer.Option(12.0, min=1.0, max=60.0),
-    fmt: Optional[str] = typer.Option(None, "--format", help="png (a strip) | gif | mp4; default: --out's suffix."),
+    fps: float = FPS,
+    fmt: Optional[str] = CLIP_FORMAT,
     truncation: Optional[float] = typer.Option(None, min=0.01),
-    out: Path = typer.Option(..., help="Output file."),
+    out: Path = CLIP_OUT,
     device: str = typer.Option("cpu"),
 ):
     """One product turning through every view level and back to the first (a looping clip)."""

@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from productgan.edit.geometry import whiten_background
+from productgan.edit.mask import product_mask
 from productgan.errors import ProductGANError
 
 DEFAULT_CHAIN = "white_balance,contrast_stretch,clahe,denoise,unsharp"
@@ -81,8 +82,6 @@ def unsharp(image: np.ndarray, radius: float = 1.5, amount: float = 0.6) -> np.n
 
 def whiten(image: np.ndarray, threshold: float = 12.0) -> np.ndarray:
     """Backdrop to pure white around the product mask."""
-    from productgan.edit.mask import product_mask
-
     return whiten_background(image, product_mask(image, threshold=threshold))
 
 

@@ -23,6 +23,26 @@ OUT = typer.Option(Path("edited"), help="Folder for the new files.")
 THRESHOLD = typer.Option(12.0, help="Lab distance to the studio backdrop that counts as product.")
 
 
+# The PhotoEdit fields whose flag is not simply --field-name.
+FLAGS = {"colour": "--to", "make_square": "--square"}
+
+
+def _edit(operation: str, source: Path, out: Path, suffix: str, **options) -> None:
+    """Check the options once (edit.photo.PhotoEdit holds the checks the HTTP API uses too), then
+    apply the edit to every photo; a bad option is reported by its flag before any photo is read."""
+    from productgan.edit.photo import PhotoEdit, PhotoEditError
+    from productgan.errors import ProductGANError
+
+    try:
+        edit = PhotoEdit(operation, **options)
+    except PhotoEditError as error:
+        if error.option is None:
+            raise
+        flag = FLAGS.get(error.option, "--" + error.option.replace("_", "-"))
+        raise ProductGANError(f"{flag}: {error}") from None
+    _run(edit, source, out, suffix)
+
+
 def _run(edit: Callable[[np.ndarray], np.ndarray], source: Path, out: Path, suffix: str) -> None:
     from productgan.photo_io import map_photos
 
@@ -46,17 +66,8 @@ def recolour_command(
     out: Path = OUT,
 ):
     """Recolour the product in Lab, keeping its shading and texture; the background stays bit-exact."""
-    from productgan.edit.colours import parse_colour
-    from productgan.edit.mask import product_mask
-    from productgan.edit.recolour import recolour
-    from productgan.errors import ProductGANError
-
-    target = parse_colour(to)  # fail on a bad colour before reading any photo
-    if region not in ("dominant", "whole"):
-        raise ProductGANError(f"--region must be dominant or whole, got {region!r}")
-    suffix = "recolour-" + to.strip().lstrip("#").lower()
-    _run(lambda image: recolour(image, target, product_mask(image, threshold, grabcut), keep_lightness, region=region),
-         source, out, suffix)
+    _edit("recolour", source, out, "recolour-" + to.strip().lstrip("#").lower(), colour=to,
+          keep_lightness=keep_lightness, threshold=threshold, grabcut=grabcut, region=region)
 
 
 @edit_app.command("mask")
@@ -64,10 +75,7 @@ def recolour_command(
 def mask_command(source: Path = SOURCE, threshold: float = THRESHOLD,
                  grabcut: bool = typer.Option(False, help="Refine with GrabCut."), out: Path = OUT):
     """Write the product mask (white = product) found from the studio backdrop."""
-    from productgan.edit.mask import product_mask
-
-    _run(lambda image: np.repeat(product_mask(image, threshold, grabcut)[..., None], 3, axis=2).astype(np.uint8) * 255,
-         source, out, "mask")
+    _edit("mask", source, out, "mask", threshold=threshold, grabcut=grabcut)
 
 
 @edit_app.command("scale")
@@ -75,9 +83,7 @@ def mask_command(source: Path = SOURCE, threshold: float = THRESHOLD,
 def scale_command(source: Path = SOURCE, factor: float = typer.Option(..., min=0.05, max=10.0, help="Size factor, e.g. 0.8."),
                   out: Path = OUT):
     """Make the product larger or smaller about its centre; the canvas keeps its size."""
-    from productgan.edit.geometry import scale
-
-    _run(lambda image: scale(image, factor), source, out, f"scale{factor:g}")
+    _edit("scale", source, out, f"scale{factor:g}", factor=factor)
 
 
 @edit_app.command("rotate")
@@ -85,9 +91,7 @@ def scale_command(source: Path = SOURCE, factor: float = typer.Option(..., min=0
 def rotate_command(source: Path = SOURCE, degrees: float = typer.Option(..., help="Anticlockwise angle."),
                    out: Path = OUT):
     """Turn the product about its centre; the canvas keeps its size, corners filled with backdrop."""
-    from productgan.edit.geometry import rotate
-
-    _run(lambda image: rotate(image, degrees), source, out, f"rotate{degrees:g}")
+    _edit("rotate", source, out, f"rotate{degrees:g}", degrees=degrees)
 
 
 @edit_app.command("flip")
@@ -95,12 +99,7 @@ def rotate_command(source: Path = SOURCE, degrees: float = typer.Option(..., hel
 def flip_command(source: Path = SOURCE, direction: str = typer.Option("horizontal", help="horizontal | vertical."),
                  out: Path = OUT):
     """Mirror the photo."""
-    from productgan.edit.geometry import flip
-    from productgan.errors import ProductGANError
-
-    if direction not in ("horizontal", "vertical"):
-        raise ProductGANError(f"--direction must be horizontal or vertical, got {direction!r}")
-    _run(lambda image: flip(image, direction), source, out, f"flip-{direction}")
+    _edit("flip", source, out, f"flip-{direction}", direction=direction)
 
 
 @edit_app.command("whiten")
@@ -108,12 +107,4 @@ def flip_command(source: Path = SOURCE, direction: str = typer.Option("horizonta
 def whiten_command(source: Path = SOURCE, square: bool = typer.Option(True, help="Also pad to a square canvas."),
                    threshold: float = THRESHOLD, out: Path = OUT):
     """Pure-white background (and a square canvas): the marketplace photo format."""
-    from productgan.edit.geometry import square as make_square
-    from productgan.edit.geometry import whiten_background
-    from productgan.edit.mask import product_mask
-
-    def edit(image: np.ndarray) -> np.ndarray:
-        white = whiten_background(image, product_mask(image, threshold))
-        return make_square(white) if square else white
-
-    _run(edit, source, out, "whiten")
+    _edit("whiten", source, out, "whiten", make_square=square, threshold=threshold)

@@ -61,7 +61,8 @@ def test_recolour_to_red_makes_the_product_red(photos, tmp_path):
 
 @pytest.mark.parametrize("args, message", [
     (["edit", "recolour", "--to", "reddish"], "unknown colour 'reddish'"),
-    (["edit", "flip", "--direction", "diagonal"], "horizontal or vertical"),
+    (["edit", "flip", "--direction", "diagonal"], "--direction: flip direction must be horizontal or vertical"),
+    (["edit", "recolour", "--to", "red", "--region", "half"], "--region: region must be dominant or whole"),
     (["enhance", "apply", "--task", "sr4"], "needs --checkpoint"),
     (["enhance", "apply", "--task", "magic"], "unknown task 'magic'"),
     (["enhance", "apply", "--chain", "sharpen"], "unknown enhancement step"),
@@ -70,6 +71,18 @@ def test_bad_options_are_one_clear_line(photos, tmp_path, args, message):
     result = runner.invoke(app, [*args, str(photos), "--out", str(tmp_path / "o")])
     assert result.exit_code == 2
     assert message in result.output and "Traceback" not in result.output
+
+
+def test_the_cli_writes_what_the_shared_edit_computes(photos, tmp_path):
+    """The CLI's options reach edit.photo (the checks and edits the HTTP API uses) unchanged."""
+    from productgan.edit.photo import apply_photo_edit
+
+    args = ["edit", "recolour", "--to", "navy", "--keep-lightness", "--threshold", "20", "--region", "whole"]
+    result = runner.invoke(app, [*args, str(photos / "tee.png"), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    expected = apply_photo_edit(read_photo(photos / "tee.png"), "recolour", colour="navy", keep_lightness=True,
+                                threshold=20.0, region="whole")
+    assert np.array_equal(read_photo(tmp_path / "tee-recolour-navy.png"), expected)
 
 
 def test_an_unreadable_photo_is_named(tmp_path):

@@ -1,49 +1,131 @@
-"""One entry point for the classical photo edits by name, for callers that get the edit as data
-(the HTTP API's form fields) rather than as a command."""
+"""One entry point for the classical photo edits by name, and the one place their options are checked.
+
+Both front ends go through here: the HTTP API hands the edit over as form fields, the CLI as one
+command per edit. A `PhotoEdit` checks its options when it is made, so a batch over a folder is
+refused before its first photo is read, and then applies to any number of photos.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
 import numpy as np
 
-from productgan.edit.colours import parse_colour
+from productgan.edit.colours import UnknownColour, parse_colour
 from productgan.edit.geometry import flip, rotate, scale, square, whiten_background
-from productgan.edit.mask import product_mask
+from productgan.edit.mask import DEFAULT_THRESHOLD, product_mask
 from productgan.edit.recolour import recolour
 from productgan.errors import ProductGANError
 
 OPERATIONS = ("recolour", "whiten", "scale", "rotate", "flip", "mask")
+REGIONS = ("dominant", "whole")
+DIRECTIONS = ("horizontal", "vertical")
 MAX_SCALE = 10.0
 
 
 class PhotoEditError(ProductGANError, ValueError):
-    """An unknown operation or a missing/invalid option for one."""
+    """An unknown operation or a missing/invalid option for one.
+
+    option: the PhotoEdit field at fault (None for the operation itself), so a front end can name
+    it in its own words (a CLI flag, a form field).
+    """
+
+    def __init__(self, message: str, option: str | None = None):
+        super().__init__(message)
+        self.option = option
 
 
-def apply_photo_edit(image: np.ndarray, operation: str, *, colour: str | None = None, factor: float | None = None,
-                     degrees: float | None = None, direction: str = "horizontal", region: str = "dominant",
-                     make_square: bool = True) -> np.ndarray:
-    """uint8 RGB in, uint8 RGB out; each operation checks the options it needs."""
-    if operation == "recolour":
-        if not colour:
-            raise PhotoEditError("recolour needs a colour (a name such as red, or #RRGGBB)")
-        if region not in ("dominant", "whole"):
-            raise PhotoEditError(f"region must be dominant or whole, got {region!r}")
-        return recolour(image, parse_colour(colour), region=region)
-    if operation == "whiten":
-        white = whiten_background(image)
-        return square(white) if make_square else white
-    if operation == "scale":
-        if factor is None or not 0 < factor <= MAX_SCALE:
-            raise PhotoEditError(f"scale needs a factor in (0, {MAX_SCALE:g}], got {factor}")
-        return scale(image, factor)
-    if operation == "rotate":
-        if degrees is None or not np.isfinite(degrees):
-            raise PhotoEditError("rotate needs degrees (a finite number)")
-        return rotate(image, degrees)
-    if operation == "flip":
-        if direction not in ("horizontal", "vertical"):
-            raise PhotoEditError(f"flip direction must be horizontal or vertical, got {direction!r}")
-        return flip(image, direction)
-    if operation == "mask":
-        return np.repeat(product_mask(image)[..., None], 3, axis=2).astype(np.uint8) * 255
-    raise PhotoEditError(f"unknown operation {operation!r}; operations are: {', '.join(OPERATIONS)}")
+@dataclass(frozen=True)
+class PhotoEdit:
+    """One classical edit and its options; call it on uint8 RGB photos to get uint8 RGB photos.
+
+    colour: recolour's target (a name or #RRGGBB). factor: scale's size factor in (0, MAX_SCALE].
+    degrees: rotate's anticlockwise angle. direction: flip's 'horizontal' | 'vertical'.
+    region: recolour's 'dominant' (main colour only) | 'whole' (every product pixel).
+    make_square: whiten also pads to a square canvas. threshold, grabcut: how the product mask is
+    found (Lab distance to the backdrop; GrabCut refinement of its edge). keep_lightness:
+    recolour changes hue and chroma only. Options an operation does not use are ignored.
+    """
+
+    operation: str
+    colour: str | None = None
+    factor: float | None = None
+    degrees: float | None = None
+    direction: str = "horizontal"
+    region: str = "dominant"
+    make_square: bool = True
+    threshold: float = DEFAULT_THRESHOLD
+    grabcut: bool = False
+    keep_lightness: bool = False
+    target_rgb: tuple[int, int, int] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        check = _CHECKS.get(self.operation)
+        if check is None:
+            raise PhotoEditError(f"unknown operation {self.operation!r}; operations are: {', '.join(OPERATIONS)}")
+        check(self)
+
+    def __call__(self, image: np.ndarray) -> np.ndarray:
+        return _APPLY[self.operation](self, image)
+
+    def mask(self, image: np.ndarray) -> np.ndarray:
+        """Boolean (H, W) product mask with this edit's threshold and GrabCut setting."""
+        return product_mask(image, self.threshold, self.grabcut)
+
+
+def _check_recolour(edit: PhotoEdit) -> None:
+    if not edit.colour:
+        raise PhotoEditError("recolour needs a colour (a name such as red, or #RRGGBB)", "colour")
+    if edit.region not in REGIONS:
+        raise PhotoEditError(f"region must be {' or '.join(REGIONS)}, got {edit.region!r}", "region")
+    try:
+        object.__setattr__(edit, "target_rgb", parse_colour(edit.colour))  # parsed once, not per photo
+    except UnknownColour as error:
+        raise PhotoEditError(str(error), "colour") from None
+
+
+def _check_scale(edit: PhotoEdit) -> None:
+    if edit.factor is None or not 0 < edit.factor <= MAX_SCALE:
+        raise PhotoEditError(f"scale needs a factor in (0, {MAX_SCALE:g}], got {edit.factor}", "factor")
+
+
+def _check_rotate(edit: PhotoEdit) -> None:
+    if edit.degrees is None or not np.isfinite(edit.degrees):
+        raise PhotoEditError("rotate needs degrees (a finite number)", "degrees")
+
+
+def _check_flip(edit: PhotoEdit) -> None:
+    if edit.direction not in DIRECTIONS:
+        raise PhotoEditError(f"flip direction must be {' or '.join(DIRECTIONS)}, got {edit.direction!r}", "direction")
+
+
+def _no_options_to_check(edit: PhotoEdit) -> None:
+    """whiten and mask take only the mask settings, which any number allows."""
+
+
+def _whiten(edit: PhotoEdit, image: np.ndarray) -> np.ndarray:
+    white = whiten_background(image, edit.mask(image))
+    return square(white) if edit.make_square else white
+
+
+def _mask_image(edit: PhotoEdit, image: np.ndarray) -> np.ndarray:
+    return np.repeat(edit.mask(image)[..., None], 3, axis=2).astype(np.uint8) * 255
+
+
+_CHECKS = {"recolour": _check_recolour, "whiten": _no_options_to_check, "scale": _check_scale,
+           "rotate": _check_rotate, "flip": _check_flip, "mask": _no_options_to_check}
+_APPLY = {
+    "recolour": lambda edit, image: recolour(image, edit.target_rgb, edit.mask(image), edit.keep_lightness,
+                                             region=edit.region),
+    "whiten": _whiten,
+    "scale": lambda edit, image: scale(image, edit.factor),
+    "rotate": lambda edit, image: rotate(image, edit.degrees),
+    "flip": lambda edit, image: flip(image, edit.direction),
+    "mask": _mask_image,
+}
+
+
+def apply_photo_edit(image: np.ndarray, operation: str, **options: Any) -> np.ndarray:
+    """uint8 RGB in, uint8 RGB out; options are PhotoEdit's fields, checked for `operation`."""
+    return PhotoEdit(operation, **options)(image)

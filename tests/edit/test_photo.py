@@ -1,0 +1,48 @@
+"""edit.photo: the one place the classical edits' options are checked, for the CLI and the HTTP API."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from productgan.edit.mask import product_mask
+from productgan.edit.photo import PhotoEdit, PhotoEditError, apply_photo_edit
+from productgan.edit.recolour import recolour
+
+sys.path.insert(0, str(Path(__file__).parent))
+from helpers_photo import studio_photo  # noqa: E402
+
+
+@pytest.mark.parametrize("operation, options, option, message", [
+    ("recolour", {}, "colour", "recolour needs a colour"),
+    ("recolour", {"colour": "reddish"}, "colour", "unknown colour 'reddish'"),
+    ("recolour", {"colour": "red", "region": "half"}, "region", "dominant or whole, got 'half'"),
+    ("scale", {"factor": 0.0}, "factor", "scale needs a factor in (0, 10]"),
+    ("rotate", {"degrees": float("nan")}, "degrees", "finite"),
+    ("flip", {"direction": "diagonal"}, "direction", "horizontal or vertical, got 'diagonal'"),
+    ("melt", {}, None, "operations are: recolour, whiten"),
+])
+def test_bad_options_are_refused_when_the_edit_is_made_and_named(operation, options, option, message):
+    with pytest.raises(PhotoEditError) as caught:
+        PhotoEdit(operation, **options)
+    assert caught.value.option == option and message in str(caught.value)
+
+
+def test_the_mask_options_reach_recolour_and_mask():
+    photo, _ = studio_photo()
+    photo[100:115, 10:40] = 215  # a soft shadow: product at the default threshold, backdrop at 30
+    mask = product_mask(photo, 30.0)
+    assert not np.array_equal(mask, product_mask(photo))
+    expected = recolour(photo, (200, 30, 30), mask, keep_lightness=True)
+    edited = apply_photo_edit(photo, "recolour", colour="#C81E1E", threshold=30.0, keep_lightness=True)
+    assert np.array_equal(edited, expected)
+    assert np.array_equal(apply_photo_edit(photo, "mask", threshold=30.0)[..., 0] > 0, mask)
+
+
+def test_the_defaults_are_what_the_http_api_always_used():
+    photo, _ = studio_photo()
+    assert np.array_equal(apply_photo_edit(photo, "recolour", colour="red"), recolour(photo, "red"))
+    assert np.array_equal(apply_photo_edit(photo, "mask")[..., 0] > 0, product_mask(photo))

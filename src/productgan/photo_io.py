@@ -18,7 +18,9 @@ from PIL import Image
 from rich.progress import Progress
 
 from productgan.atomic import write_atomic
-from productgan.data.images import MAX_IMAGE_PIXELS, ImageSkipped, _to_rgb_or_l, _upright, decode_image, is_image_file
+from productgan.data.images import (
+    MAX_IMAGE_PIXELS, ImageSkipped, apply_exif_orientation, decode_image, is_image_file, to_8bit_rgb_or_grey,
+)
 from productgan.errors import ProductGANError
 
 OUTPUT_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP"}
@@ -40,7 +42,7 @@ def read_photo(path: str | Path, max_pixels: int = MAX_IMAGE_PIXELS) -> np.ndarr
 def photo_from_image(image: Image.Image) -> np.ndarray:
     """uint8 (H, W, 3) RGB from an already opened and checked Pillow image (an HTTP upload):
     upright per EXIF, alpha onto white, any mode to RGB, as read_photo does for files."""
-    return np.asarray(_to_rgb_or_l(_upright(image)).convert("RGB"), dtype=np.uint8)
+    return np.asarray(to_8bit_rgb_or_grey(apply_exif_orientation(image)).convert("RGB"), dtype=np.uint8)
 
 
 def encode_png(array: np.ndarray) -> bytes:

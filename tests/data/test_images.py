@@ -9,12 +9,14 @@ from PIL import Image
 from helpers_data import GREY, RED, bomb_png_bytes, jpeg_bytes, product_on_background, solid, write_image
 from productgan.data.images import (
     ImageSkipped,
+    apply_exif_orientation,
     estimate_background,
     load_image,
     load_image_with_size,
     pad_to_square,
     read_image_files,
     resize_square,
+    to_8bit_rgb_or_grey,
 )
 
 
@@ -157,6 +159,21 @@ def test_exif_orientation_is_applied_and_displayed_size_recorded(tmp_path):
     middle_row = image[20].astype(int)
     assert middle_row[35, 0] > 180 and middle_row[35, 2] < 80  # red went to the right
     assert middle_row[5, 2] > 180 and middle_row[5, 0] < 80  # blue to the left
+
+
+def test_an_already_opened_image_is_turned_upright_and_flattened_onto_white(tmp_path):
+    """What an HTTP upload gets (photo_io.photo_from_image): the same two steps as a file, in public."""
+    stored = np.zeros((40, 20, 4), np.uint8)
+    stored[:20] = (*RED, 255)  # red on top, the rest fully transparent
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    path = tmp_path / "rotated.png"
+    Image.fromarray(stored, mode="RGBA").save(path, exif=exif)
+    with Image.open(path) as opened:
+        upright = to_8bit_rgb_or_grey(apply_exif_orientation(opened))
+    pixels = np.asarray(upright)
+    assert upright.mode == "RGB" and pixels.shape == (20, 40, 3)
+    assert (pixels[:, 30] == RED).all() and (pixels[:, 5] == 255).all()  # red turned to the right, the rest white
 
 
 # --- bad files ---------------------------------------------------------------------------------

@@ -74,8 +74,8 @@ def decode_image(
                 if draft_size:
                     image.draft(None, (draft_size, draft_size))
                 image.load()
-                image = _upright(image)
-                return _to_mode(_to_rgb_or_l(image), "L" if channels == 1 else "RGB"), original_size
+                image = apply_exif_orientation(image)
+                return _to_mode(to_8bit_rgb_or_grey(image), "L" if channels == 1 else "RGB"), original_size
         except ImageSkipped:
             raise
         except UnidentifiedImageError:
@@ -110,14 +110,18 @@ def _displayed_size(image: Image.Image) -> tuple[int, int]:
     """(width, height) as a viewer shows it: EXIF orientations 5-8 swap the sides."""
     try:
         orientation = image.getexif().get(0x0112, 1)
-    except Exception:  # noqa: BLE001 - broken EXIF: treat as upright, as _upright does
+    except Exception:  # noqa: BLE001 - broken EXIF: treat as upright, as apply_exif_orientation does
         orientation = 1
     width, height = image.size
     return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
 
 
-def _upright(image: Image.Image) -> Image.Image:
-    """Apply EXIF orientation; a broken EXIF block leaves the pixels as stored rather than losing the photo."""
+def apply_exif_orientation(image: Image.Image) -> Image.Image:
+    """The image as a viewer shows it (EXIF orientation applied: phones store photos sideways).
+
+    Public because every reader of user photos needs it, files (decode_image) and uploads alike
+    (photo_io). A broken EXIF block leaves the pixels as stored rather than losing the photo.
+    """
     try:
         return ImageOps.exif_transpose(image)
     except Exception:  # noqa: BLE001
@@ -137,8 +141,13 @@ def _unidentified_reason(path: Path) -> str:
     return "not an image: unknown format or corrupt header"
 
 
-def _to_rgb_or_l(image: Image.Image) -> Image.Image:
-    """Bring any Pillow mode to 8-bit 'L' or 'RGB'; transparency is composited onto white (the studio background)."""
+def to_8bit_rgb_or_grey(image: Image.Image) -> Image.Image:
+    """Any Pillow mode (CMYK, palette, 16-bit, float, 1-bit, alpha) as 8-bit 'L' or 'RGB'.
+
+    Transparency is composited onto white (the studio background), so a cut-out product looks as
+    it would on a product page; high-bit-depth grey is scaled by its nominal range. Public for the
+    same reason as apply_exif_orientation: uploads need the conversion files get.
+    """
     if image.mode in SIXTEEN_BIT_MODES or image.mode in ("I", "F"):
         return Image.fromarray(_scale_to_8bit(image), mode="L")
     if image.mode == "1":

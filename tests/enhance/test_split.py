@@ -44,16 +44,28 @@ def test_blank_product_ids_are_their_own_groups():
     assert len(split.holdout) in (1, 2)
 
 
-def test_matches_the_domain_classifiers_split():
+BLANKS = {"product": ["", "", "a", "a", "b", "b", "", "c", "c", "c"], "color": ["red"] * 10}
+
+
+# Held-out indices pinned from the domain classifier's own implementation before it called
+# split_by_product: checkpoints record what they held out, so neither split may drift.
+@pytest.mark.parametrize("data, fraction, seed, holdout, kind", [
+    (table(20), 0.25, 3, [9, 10, 11, 24, 25, 26, 36, 37, 38, 48, 49, 50, 54, 55, 56], "product"),
+    (BLANKS, 0.3, 5, [1, 2, 3, 6], "product"),
+    ({"color": ["red"] * 12}, 0.25, 0, [2, 7, 9], "image"),
+])
+def test_matches_the_domain_classifiers_split(data, fraction, seed, holdout, kind):
     """One algorithm for both: the same seed holds out the same images in the classifier's split."""
     from productgan.data.catalog import Catalog
     from productgan.metrics.domain import split_holdout
 
-    data = table(20)
-    catalog = Catalog(images=np.zeros((60, 8, 8, 3), np.uint8), table=data, files=[""] * 60, skipped=[], source="t")
-    train, holdout, kind = split_holdout(catalog, 0.25, 3)
-    split = split_by_product(data, 0.25, 3)
-    assert list(holdout) == split.holdout and list(train) == split.train and kind == split.kind
+    count = len(next(iter(data.values())))
+    catalog = Catalog(images=np.zeros((count, 8, 8, 3), np.uint8), table=data, files=[""] * count, skipped=[], source="t")
+    classifier_train, classifier_holdout, classifier_kind = split_holdout(catalog, fraction, seed)
+    split = split_by_product(data, fraction, seed)
+    assert split.holdout == holdout and list(classifier_holdout) == holdout
+    assert list(classifier_train) == split.train == sorted(set(range(count)) - set(holdout))
+    assert classifier_kind == kind and split.kind == {"product": "product", "image": "file"}[kind]
 
 
 @pytest.mark.parametrize("fraction", [0.0, 1.0, -0.1])

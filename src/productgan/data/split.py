@@ -6,8 +6,8 @@ product would look like one that generalises. Splitting by product keeps every v
 on one side; without a product column each file is its own product.
 
 The order of groups is a seeded permutation, and groups are taken until the held-out side holds
-`holdout_fraction` of the images: the same algorithm as the domain classifier's split
-(productgan.metrics.domain.split_holdout), so the same seed holds out the same products.
+`holdout_fraction` of the images. The domain classifier's split (productgan.metrics.domain.split_holdout)
+calls this function too, so the same seed holds out the same products for classifiers and enhancers.
 """
 
 from __future__ import annotations

@@ -34,6 +34,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from torch import nn
 
 from productgan.data import Catalog, encode_conditions
+from productgan.data.split import PRODUCT_COLUMN, split_by_product
 from productgan.errors import CheckpointError
 from productgan.metrics.extractor import (
     DEFAULT_BATCH_SIZE, ExtractorInputError, FeatureExtractor, check_images, run_batched,
@@ -251,29 +252,17 @@ def load_domain_classifier(path: str | Path, device: str | torch.device = "cpu")
 
 # ------------------------------------------------------------------------------------------ training
 def split_holdout(catalog: Catalog, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray, str]:
-    """(train ids, holdout ids, 'product' | 'image'): by product when the catalog has a product
-    column, so views of one product never sit on both sides; else by image. Reproducible by seed."""
-    if not 0.0 < fraction < 1.0:
-        raise ValueError(f"holdout_fraction must be in (0, 1), got {fraction}")
-    products = catalog.table.get("product")
-    kind = "product" if products is not None else "image"
-    # An image without a product id is its own group.
-    keys = [p.strip() or f"\0{i}" for i, p in enumerate(products)] if products is not None else list(range(len(catalog)))
-    groups: dict[object, list[int]] = {}
-    for index, key in enumerate(keys):
-        groups.setdefault(key, []).append(index)
-    order = np.random.default_rng(seed).permutation(len(groups))
-    members = list(groups.values())
-    target, holdout = max(1, round(fraction * len(catalog))), []
-    for group in order:
-        if len(holdout) >= target:
-            break
-        holdout.extend(members[group])
-    is_holdout = np.zeros(len(catalog), bool)
-    is_holdout[holdout] = True
-    if is_holdout.all():
-        raise ValueError(f"catalog {catalog.source!r} is too small to hold out {fraction:.0%} and still train")
-    return np.flatnonzero(~is_holdout), np.flatnonzero(is_holdout), kind
+    """(train ids, holdout ids, 'product' | 'image'): data.split.split_by_product over the catalog,
+    so views of one product never sit on both sides and the enhancers, split by the same function
+    with the same seed, hold out the same products. Without a product column each image is its own
+    group; that kind is recorded as 'image' in classifier checkpoints."""
+    keys = catalog.table if PRODUCT_COLUMN in catalog.table else [str(i) for i in range(len(catalog))]
+    try:
+        split = split_by_product(keys, fraction, seed)
+    except ValueError as error:
+        raise ValueError(f"catalog {catalog.source!r}: {error}") from None
+    kind = "product" if split.kind == "product" else "image"
+    return np.asarray(split.train, dtype=np.int64), np.asarray(split.holdout, dtype=np.int64), kind
 
 
 def flips_allowed(attribute_names: list[str]) -> bool:

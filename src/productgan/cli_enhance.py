@@ -22,14 +22,22 @@ def apply(
     checkpoint: Optional[Path] = typer.Option(None, help="Model from `productgan enhance train` (sr2/sr4/restore)."),
     chain: Optional[str] = typer.Option(None, help="Classical steps, e.g. white_balance,contrast_stretch,clahe:clip=2,denoise,unsharp,whiten."),
     format: str = typer.Option("png", help="png | jpg | webp."),
+    mask: Optional[Path] = typer.Option(None, help="Damage to repair (classic, restore): a mask image (white = repair) for one photo, or a folder of masks named like the photos."),
     device: str = typer.Option("cpu"),
 ):
     """Enhance photos into new files; unreadable ones are listed and skipped."""
     from productgan.enhance.apply import build_enhancer
+    from productgan.enhance.repair import RepairMaskError, masked_file_enhancer
     from productgan.photo_io import map_photos
 
+    if mask is not None and mask.is_file() and source.is_dir():
+        raise RepairMaskError(f"{mask}: one mask file goes with one photo; for the folder {source} give a folder "
+                              "of masks named like its photos")
     enhancer = build_enhancer(task, checkpoint, chain, device)
-    report = map_photos(enhancer, source, out, suffix=task, fmt="." + format.lower().lstrip("."))
+    if mask is not None:
+        enhancer = masked_file_enhancer(enhancer, task, mask)
+    report = map_photos(enhancer, source, out, suffix=task, fmt="." + format.lower().lstrip("."),
+                        with_source=mask is not None)
     for path, reason in report.skipped:
         err_console.print(f"[yellow]skipped[/] {reason}", soft_wrap=True, highlight=False)
     console.print(f"wrote {len(report.written)} file(s) to {out}" + (f"; skipped {len(report.skipped)}" if report.skipped else ""))

@@ -107,14 +107,18 @@ class MapReport:
     skipped: list[tuple[Path, str]] = field(default_factory=list)
 
 
-def map_photos(edit: Callable[[np.ndarray], np.ndarray], source: str | Path, out: str | Path, suffix: str,
-               fmt: str = ".png", progress: bool = True) -> MapReport:
-    """Apply `edit` to every photo in `source`, writing `out`/STEM-SUFFIX.FMT; unreadable photos are reported, not fatal."""
+def map_photos(edit: Callable[..., np.ndarray], source: str | Path, out: str | Path, suffix: str,
+               fmt: str = ".png", progress: bool = True, with_source: bool = False) -> MapReport:
+    """Apply `edit` to every photo in `source`, writing `out`/STEM-SUFFIX.FMT; unreadable photos are reported, not fatal.
+
+    with_source: call edit(image, source_path), for edits that read a per-photo companion file (a mask).
+    """
     jobs = plan_outputs(source, out, suffix, fmt)
     report = MapReport()
     with Progress(disable=not progress, transient=True) as bar:
         task = bar.add_task(suffix, total=len(jobs))
         for job, image in iter_readable(jobs, report.skipped):
-            report.written.append(write_photo(edit(image), job.target))
+            result = edit(image, job.source) if with_source else edit(image)
+            report.written.append(write_photo(result, job.target))
             bar.advance(task)
     return report

@@ -35,13 +35,13 @@ def registry(models_dir) -> ModelRegistry:
 
 @pytest.fixture
 def make_client(registry):
-    """make_client(**settings) -> a started TestClient over a fresh app (fresh cache and metrics)."""
+    """make_client(photo_enhancers=None, **settings) -> a started TestClient over a fresh app (fresh cache and metrics)."""
     from fastapi.testclient import TestClient
 
     clients = []
 
-    def make(**settings) -> TestClient:
-        client = TestClient(create_app(registry, ServeSettings(**settings)), raise_server_exceptions=False)
+    def make(photo_enhancers=None, **settings) -> TestClient:
+        client = TestClient(create_app(registry, ServeSettings(**settings), photo_enhancers), raise_server_exceptions=False)
         clients.append(client.__enter__())
         return client
 

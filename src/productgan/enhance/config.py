@@ -61,6 +61,7 @@ class LossWeights:
     pixel: float = 1.0
     feature: float = 0.05
     adversarial: float = 0.005
+    repair: float = 4.0  # restore: extra L1 weight on damaged pixels, a few % of a crop yet what restoring is for
 
 
 @dataclass
@@ -68,7 +69,9 @@ class EnhanceTrainConfig:
     """A training run. Budget: `steps`, `minutes`, or both (whichever ends first).
 
     crop is the HR (sr) or clean (restore) crop side in pixels; for sr it must divide by the scale.
-    warmup_steps of L1 only come before the discriminator starts. classifier: a domain classifier
+    warmup_steps of L1 only come before the discriminator starts. repair_mask_probability: how often
+    restoration is shown where the damage is (as a user's painted mask would), so one model serves
+    both blind restoration and masked repair. classifier: a domain classifier
     file (productgan.metrics.domain) whose frozen convolutional features give the feature loss;
     without one the feature loss is discriminator feature matching.
     """
@@ -90,6 +93,7 @@ class EnhanceTrainConfig:
     classifier: str | None = None
     sr_degradation: SRDegradation = field(default_factory=SRDegradation)
     restore_degradation: RestoreDegradation = field(default_factory=RestoreDegradation)
+    repair_mask_probability: float = 0.5
     checkpoint_every: int = 200
     sample_every: int = 200
     log_every: int = 20
@@ -102,6 +106,8 @@ class EnhanceTrainConfig:
         # needs 32 px for one logit); a multiple of 8 is also a multiple of every scale (1, 2, 4).
         if self.crop % 8 or self.crop < 32:
             raise ValueError(f"crop {self.crop} must be a multiple of 8 (so of the scale {self.model.scale}) and at least 32")
+        if not 0.0 <= self.repair_mask_probability <= 1.0:
+            raise ValueError(f"repair_mask_probability must be in [0, 1], got {self.repair_mask_probability}")
         if not 0.0 < self.holdout_fraction < 1.0:
             raise ValueError(f"holdout_fraction must be in (0, 1), got {self.holdout_fraction}")
 

@@ -125,8 +125,12 @@ def low_light(image: np.ndarray, rng: np.random.Generator, brightness: tuple[flo
     return cv2.LUT(image, low_light_table(rng, brightness, gamma))
 
 
-def add_blemishes(image: np.ndarray, rng: np.random.Generator, count: tuple[int, int] = (1, 6)) -> np.ndarray:
-    """Small dust spots (filled circles) and thin scratches (lines), dark or light, drawn by cv2."""
+def add_blemishes(image: np.ndarray, rng: np.random.Generator, count: tuple[int, int] = (1, 6),
+                  mask: np.ndarray | None = None) -> np.ndarray:
+    """Small dust spots (filled circles) and thin scratches (lines), dark or light, drawn by cv2.
+
+    mask: a uint8 (H, W) array the same marks are drawn into (255), as a user would paint them.
+    """
     out = image.copy()
     height, width = image.shape[:2]
     side = min(height, width)
@@ -136,10 +140,15 @@ def add_blemishes(image: np.ndarray, rng: np.random.Generator, count: tuple[int,
         if rng.random() < 0.5:
             radius = max(1, int(side * rng.uniform(0.005, 0.02)))
             cv2.circle(out, centre, radius, colour, -1, lineType=cv2.LINE_AA)
+            if mask is not None:
+                cv2.circle(mask, centre, radius + 2, 255, -1)  # + the anti-aliased fringe
         else:
             length, angle = side * rng.uniform(0.05, 0.25), rng.uniform(0, np.pi)
             end = (int(centre[0] + length * np.cos(angle)), int(centre[1] + length * np.sin(angle)))
-            cv2.line(out, centre, end, colour, int(rng.integers(1, 3)), lineType=cv2.LINE_AA)
+            thickness = int(rng.integers(1, 3))
+            cv2.line(out, centre, end, colour, thickness, lineType=cv2.LINE_AA)
+            if mask is not None:
+                cv2.line(mask, centre, end, 255, thickness + 3)
     return out
 
 
@@ -179,12 +188,14 @@ def degrade_for_sr(image: np.ndarray, scale: int, rng: np.random.Generator,
 
 @dataclass
 class Damaged:
-    """A degraded photo for restoration, the mask of its missing patches (255 = hole), and the
-    context image (if one was given) under the same exposure change."""
+    """A degraded photo for restoration, the mask of its missing patches (255 = hole), the context
+    image (if one was given) under the same exposure change, and the repair mask: holes and
+    blemishes, what a user marking the damage would paint (255 = damaged)."""
 
     image: np.ndarray
     hole_mask: np.ndarray
     context: np.ndarray | None = None
+    repair_mask: np.ndarray | None = None
 
 
 def degrade_for_restore(image: np.ndarray, rng: np.random.Generator, settings: RestoreDegradation | None = None,
@@ -197,17 +208,17 @@ def degrade_for_restore(image: np.ndarray, rng: np.random.Generator, settings: R
     table, so image-level exposure statistics can be read from it as from a whole damaged photo.
     """
     settings = settings or RestoreDegradation()
-    out, mask = image, np.zeros(image.shape[:2], np.uint8)
+    out, mask, repair = image, np.zeros(image.shape[:2], np.uint8), np.zeros(image.shape[:2], np.uint8)
     if rng.random() < settings.low_light_probability:
         table = low_light_table(rng, settings.brightness, settings.gamma)
         out = cv2.LUT(out, table)
         context = cv2.LUT(context, table) if context is not None else None
     if rng.random() < settings.blemish_probability:
-        out = add_blemishes(out, rng, settings.blemishes)
+        out = add_blemishes(out, rng, settings.blemishes, mask=repair)
     if rng.random() < settings.hole_probability:
         out, mask = cut_holes(out, rng, settings.holes, settings.hole_size)
     if rng.random() < settings.noise_probability:
         out = add_gaussian_noise(out, rng, settings.noise_sigma)
     if rng.random() < settings.jpeg_probability:
         out = jpeg_compress(out, rng, settings.jpeg_quality)
-    return Damaged(np.ascontiguousarray(out), mask, context)
+    return Damaged(np.ascontiguousarray(out), mask, context, np.maximum(repair, mask))

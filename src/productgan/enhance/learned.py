@@ -53,19 +53,29 @@ class LearnedEnhancer:
         return self.config.model.scale
 
     @torch.inference_mode()
-    def __call__(self, image: np.ndarray) -> np.ndarray:
+    def __call__(self, image: np.ndarray, repair: np.ndarray | None = None) -> np.ndarray:
+        """repair (restore only): (H, W) mask, non-zero where the user marked damage to repair."""
         _check_image(image)
         tensor = self._to_tensor(image)
         # Restoration reads the whole photo's exposure once, so every tile is judged alike.
         statistics = image_statistics(self._to_tensor(context_thumbnail(image))) if self.task == "restore" else None
-        output = self._tiled(tensor, statistics)
+        output = self._tiled(tensor, statistics, self._repair_plane(repair, image.shape[:2]))
         return ((output[0].clamp(-1, 1) + 1) * 127.5).round().byte().permute(1, 2, 0).cpu().numpy()
+
+    def _repair_plane(self, repair: np.ndarray | None, shape: tuple[int, int]) -> torch.Tensor | None:
+        if repair is None:
+            return None
+        if self.task != "restore":
+            raise EnhanceInputError(f"a repair mask is for restoration; this is a {self.task} model")
+        if repair.shape[:2] != shape or repair.ndim != 2:
+            raise EnhanceInputError(f"the repair mask is {repair.shape}, the photo {shape}: they must match")
+        return torch.from_numpy(np.asarray(repair) > 0).to(self.device)[None, None].float()
 
     def _to_tensor(self, image: np.ndarray) -> torch.Tensor:
         tensor = torch.from_numpy(np.array(image, copy=True)).to(self.device)  # copy: inputs may be read-only
         return tensor.permute(2, 0, 1)[None].float() / 127.5 - 1.0
 
-    def _tiled(self, tensor: torch.Tensor, statistics: torch.Tensor | None) -> torch.Tensor:
+    def _tiled(self, tensor: torch.Tensor, statistics: torch.Tensor | None, repair: torch.Tensor | None) -> torch.Tensor:
         height, width, scale = tensor.shape[2], tensor.shape[3], self.scale
         output = torch.empty(1, tensor.shape[1], height * scale, width * scale, device=self.device)
         for top in range(0, height, self.tile):
@@ -74,7 +84,8 @@ class LearnedEnhancer:
                 # The tile plus its margin, clipped to the image; only the core is kept.
                 y0, x0 = max(top - self.overlap, 0), max(left - self.overlap, 0)
                 y1, x1 = min(bottom + self.overlap, height), min(right + self.overlap, width)
-                result = self.generator(tensor[:, :, y0:y1, x0:x1], statistics)
+                window = (slice(None), slice(None), slice(y0, y1), slice(x0, x1))
+                result = self.generator(tensor[window], statistics, None if repair is None else repair[window])
                 core = result[:, :, (top - y0) * scale:(bottom - y0) * scale, (left - x0) * scale:(right - x0) * scale]
                 output[:, :, top * scale:bottom * scale, left * scale:right * scale] = core
         return output

@@ -10,7 +10,9 @@
   over its input and zero-initialised at the output, so it starts as the identity. It also sees
   the whole photo's exposure (`image_statistics`) as two constant planes: without them a crop or
   tile of a dark product looks like an under-exposed one, and the net learned to brighten every
-  photo (held-out luma crops: +7 dB on low-light ones, -4 to -7 dB on all other damage).
+  photo (held-out luma crops: +7 dB on low-light ones, -4 to -7 dB on all other damage). A third
+  plane marks the pixels to repair (missing patches, blemishes) when the user knows them, as
+  OpenCV's inpainting is told; all zeros means "find the damage yourself".
 - `PatchDiscriminator`: pix2pix's PatchGAN, conditioned on the degraded input, with spectral norm.
 
 No batch norm in the generators: an image's output must not depend on its batch, nor a tile's
@@ -32,8 +34,10 @@ from productgan.enhance.config import EnhanceModelConfig
 
 # Per generator family; bump one when a change makes its old weights compute something else.
 # unet 2: exposure statistics of the whole photo enter as two constant input planes.
-ARCHITECTURE_VERSIONS = {"rrdb": 1, "unet": 2}
+# unet 3: a repair-mask plane (1 = known damage, 0 = unknown or clean).
+ARCHITECTURE_VERSIONS = {"rrdb": 1, "unet": 3}
 STATISTICS = 2  # mean and 95th-percentile luma of the whole photo
+REPAIR_PLANES = 1
 LUMA = (0.299, 0.587, 0.114)
 SLOPE = 0.2
 MIN_HR_WIDTH = 16
@@ -95,8 +99,9 @@ class RRDBNet(nn.Module):
         self.hr_conv = nn.Conv2d(widths[-1], widths[-1], 3, padding=1)
         self.last = _zero(nn.Conv2d(widths[-1], config.channels, 3, padding=1))
 
-    def forward(self, low_res: torch.Tensor, statistics: torch.Tensor | None = None) -> torch.Tensor:
-        """statistics: unused; accepted so every generator is called alike (SR keeps the exposure it gets)."""
+    def forward(self, low_res: torch.Tensor, statistics: torch.Tensor | None = None,
+                repair: torch.Tensor | None = None) -> torch.Tensor:
+        """statistics, repair: unused; accepted so every generator is called alike (SR keeps the exposure it gets)."""
         features = self.head(low_res)
         features = features + self.trunk_out(self.trunk(features))
         for conv in self.upsample:
@@ -145,7 +150,8 @@ class UNetGenerator(nn.Module):
         super().__init__()
         widths = [config.width * 2 ** min(level, 3) for level in range(config.depth + 1)]
         self.multiple = 2 ** config.depth
-        self.head = nn.Sequential(nn.Conv2d(config.channels + STATISTICS, widths[0], 3, padding=1), nn.LeakyReLU(SLOPE),
+        self.head = nn.Sequential(nn.Conv2d(config.channels + STATISTICS + REPAIR_PLANES, widths[0], 3, padding=1),
+                                  nn.LeakyReLU(SLOPE),
                                   nn.Conv2d(widths[0], widths[0], 3, padding=1), nn.LeakyReLU(SLOPE))
         self.down = nn.ModuleList(
             nn.Sequential(nn.Conv2d(widths[i], widths[i + 1], 4, 2, 1), nn.LeakyReLU(SLOPE),
@@ -156,15 +162,21 @@ class UNetGenerator(nn.Module):
         self.merge = nn.ModuleList(nn.Conv2d(2 * widths[i], widths[i], 3, padding=1) for i in range(config.depth))
         self.last = _zero(nn.Conv2d(widths[0], config.channels, 3, padding=1))
 
-    def forward(self, damaged: torch.Tensor, statistics: torch.Tensor | None = None) -> torch.Tensor:
-        """statistics: (B, STATISTICS) of the whole photos the inputs were cut from; None: of the inputs themselves."""
+    def forward(self, damaged: torch.Tensor, statistics: torch.Tensor | None = None,
+                repair: torch.Tensor | None = None) -> torch.Tensor:
+        """statistics: (B, STATISTICS) of the whole photos the inputs were cut from; None: of the inputs themselves.
+        repair: (B, 1, H, W), 1 where the damage is known; None: unknown everywhere (blind restoration)."""
         height, width = damaged.shape[-2:]
         if statistics is None:
             statistics = image_statistics(damaged)
+        if repair is None:
+            repair = damaged.new_zeros(damaged.shape[0], REPAIR_PLANES, height, width)
         pad_h, pad_w = -height % self.multiple, -width % self.multiple
-        padded = F.pad(damaged, [0, pad_w, 0, pad_h], mode="replicate") if pad_h or pad_w else damaged
+        stacked = torch.cat([damaged, repair.to(damaged.dtype)], 1)
+        stacked = F.pad(stacked, [0, pad_w, 0, pad_h], mode="replicate") if pad_h or pad_w else stacked
+        padded = stacked[:, :damaged.shape[1]]
         planes = statistics[:, :, None, None].expand(-1, -1, padded.shape[2], padded.shape[3])
-        skips = [self.head(torch.cat([padded, planes.to(padded.dtype)], 1))]
+        skips = [self.head(torch.cat([stacked, planes.to(padded.dtype)], 1))]
         for block in self.down:
             skips.append(block(skips[-1]))
         features = skips.pop()
@@ -211,7 +223,7 @@ def architecture_family(task: str) -> str:
 
 # ------------------------------------------------------------------------------------------- factory
 def build_generator(config: EnhanceModelConfig) -> nn.Module:
-    """Called as generator(images, statistics) -> enhanced images (statistics may be None)."""
+    """Called as generator(images, statistics, repair) -> enhanced images (statistics and repair may be None)."""
     return UNetGenerator(config) if architecture_family(config.task) == "unet" else RRDBNet(config)
 
 

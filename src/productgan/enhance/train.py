@@ -71,12 +71,16 @@ def to_uint8(images: torch.Tensor) -> np.ndarray:
 
 @dataclass
 class Batch:
-    """Degraded inputs, clean targets (float NCHW in [-1, 1]) and, for restoration, the exposure
-    statistics of the whole damaged photos the crops came from (None for super-resolution)."""
+    """Degraded inputs, clean targets (float NCHW in [-1, 1]) and, for restoration (None for
+    super-resolution): the exposure statistics of the whole damaged photos the crops came from,
+    the repair planes the generator is shown (the damage, or zeros when it must find it), and
+    where the damage truly is (for the loss)."""
 
     inputs: torch.Tensor
     targets: torch.Tensor
     statistics: torch.Tensor | None
+    repair: torch.Tensor | None = None
+    damage: torch.Tensor | None = None
 
 
 class Photos:
@@ -93,18 +97,32 @@ class Photos:
 def make_batch(config: EnhanceTrainConfig, photos: Photos, rng: np.random.Generator, count: int,
                device: torch.device) -> Batch:
     """count (degraded input, clean target) crop pairs from random photos."""
-    inputs, targets, contexts = [], [], []
+    inputs, targets, contexts, damage, shown = [], [], [], [], []
     for index in rng.integers(len(photos), size=count):
         target = random_crop(photos.photos[int(index)], config.crop, rng)
         if config.task == "restore":
             damaged = degrade_for_restore(target, rng, config.restore_degradation, photos.thumbnails[int(index)])
             inputs.append(damaged.image)
             contexts.append(to_tensor([damaged.context], device))
+            damage.append(damaged.repair_mask > 0)
+            shown.append(rng.random() < config.repair_mask_probability)
         else:
             inputs.append(degrade_for_sr(target, config.model.scale, rng, config.sr_degradation))
         targets.append(target)
-    statistics = torch.cat([image_statistics(context) for context in contexts]) if contexts else None
-    return Batch(to_tensor(inputs, device), to_tensor(targets, device), statistics)
+    if not contexts:
+        return Batch(to_tensor(inputs, device), to_tensor(targets, device), None)
+    statistics = torch.cat([image_statistics(context) for context in contexts])
+    truth = torch.from_numpy(np.stack(damage)[:, None]).to(device).float()
+    repair = truth * torch.tensor(shown, dtype=truth.dtype, device=device)[:, None, None, None]
+    return Batch(to_tensor(inputs, device), to_tensor(targets, device), statistics, repair, truth)
+
+
+def pixel_loss(outputs: torch.Tensor, targets: torch.Tensor, damage: torch.Tensor | None, repair_weight: float) -> torch.Tensor:
+    """L1, with the damaged pixels (when known) weighted 1 + repair_weight."""
+    error = (outputs - targets).abs()
+    if damage is None:
+        return error.mean()
+    return (error * (1.0 + repair_weight * damage)).mean()
 
 
 def baseline(config: EnhanceTrainConfig, inputs: torch.Tensor) -> torch.Tensor:
@@ -199,8 +217,8 @@ class EnhanceTrainer:
         batch = make_batch(config, self.train_photos, np.random.default_rng([config.seed, self.step]), config.batch, self.device)
         inputs, targets = batch.inputs, batch.targets
         adversarial = self.step >= config.warmup_steps
-        outputs = self.generator(inputs, batch.statistics)
-        losses = {"pixel": F.l1_loss(outputs, targets)}
+        outputs = self.generator(inputs, batch.statistics, batch.repair)
+        losses = {"pixel": pixel_loss(outputs, targets, batch.damage, config.weights.repair)}
         if adversarial:
             # One forward of the reals serves both players: its features (detached) for the
             # generator's feature matching, its logits for the discriminator's step.
@@ -247,10 +265,9 @@ class EnhanceTrainer:
     @torch.no_grad()
     def validate(self) -> dict[str, float]:
         """PSNR on fixed crops of held-out products, beside the baseline's (bicubic or the damaged input)."""
-        inputs, targets, statistics = self.validation.inputs, self.validation.targets, self.validation.statistics
+        inputs, targets = self.validation.inputs, self.validation.targets
         self.generator.eval()
-        outputs = torch.cat([self.generator(inputs[i:i + 4], None if statistics is None else statistics[i:i + 4])
-                             for i in range(0, len(inputs), 4)])
+        outputs = torch.cat([self.generator(*self._validation_slice(i, i + 4)) for i in range(0, len(inputs), 4)])
         self.generator.train()
         return {"val_psnr": psnr(outputs, targets), "val_psnr_baseline": psnr(baseline(self.config, inputs), targets)}
 
@@ -258,14 +275,18 @@ class EnhanceTrainer:
     def write_samples(self) -> Path:
         """A PNG: per held-out crop, input (nearest-enlarged) | baseline | output | target."""
         inputs, targets = self.validation.inputs[:4], self.validation.targets[:4]
-        statistics = None if self.validation.statistics is None else self.validation.statistics[:4]
         self.generator.eval()
-        outputs = self.generator(inputs, statistics)
+        outputs = self.generator(*self._validation_slice(0, 4))
         self.generator.train()
         enlarged = F.interpolate(inputs, scale_factor=self.config.model.scale, mode="nearest")
         columns = [enlarged, baseline(self.config, inputs), outputs, targets]
         rows = [np.concatenate(list(to_uint8(column[i:i + 1])[0] for column in columns), axis=1) for i in range(len(inputs))]
         return write_photo(np.concatenate(rows, axis=0), self.out / "samples" / f"step-{self.step:07d}.png")
+
+    def _validation_slice(self, start: int, stop: int) -> tuple[torch.Tensor | None, ...]:
+        """The generator's inputs for held-out crops start:stop (images, statistics, repair planes)."""
+        batch = self.validation
+        return tuple(None if part is None else part[start:stop] for part in (batch.inputs, batch.statistics, batch.repair))
 
     def save(self) -> Path:
         return save_enhancer(

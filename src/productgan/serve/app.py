@@ -16,7 +16,11 @@ Endpoints
                        animated GIF; `?format=png` gives the frames as one PNG strip
   POST /api/photo/edit     multipart: file + operation (recolour|whiten|scale|rotate|flip|mask)
                        and its option (colour, factor, degrees, direction) -> image/png
-  POST /api/photo/enhance  multipart: file [+ chain] -> image/png, the classical chain
+  GET  /api/photo/tasks    the enhancement tasks this server offers: classic always; sr2, sr4,
+                       restore when started with `--enhancer CHECKPOINT` for them
+  POST /api/photo/enhance  multipart: file [+ task] [+ chain] [+ mask] -> image/png; task classic
+                       (the chain), sr2/sr4 (learned upscaling) or restore; mask (white = damage
+                       to repair): classic inpaints it with OpenCV, restore hands it to the model
 
 Safety
   - binds 127.0.0.1 unless told otherwise; optional API key (X-API-Key header, constant-time
@@ -24,7 +28,8 @@ Safety
   - a model name is only ever a key in the registry loaded at start, never a path
   - limits (serve/limits.py): n <= 64, 2 <= frames <= 64, fps <= 50, finite 0 < truncation <= 10,
     seeds 0..2**63-1, JSON bodies <= 64 KiB; uploads <= 10 MiB, <= 16 MP (checked from the
-    header before decoding), PNG/JPEG/WebP only; an uploaded photo is never written to disk
+    header before decoding), PNG/JPEG/WebP only, upscaled results <= 16 MP; an uploaded photo
+    is never written to disk
   - every user error is a 4xx with {"error": "..."} naming what is valid (unknown model,
     attribute or level, out-of-range values, wrong types, unknown fields, malformed JSON);
     an unexpected error is logged and answered with a JSON 500 without a traceback, and the
@@ -47,6 +52,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from productgan.errors import AttributeLevelError, ProductGANError
+from productgan.serve.enhancers import PhotoEnhancers, check_enhanced_size
 from productgan.serve.errors import RequestError
 from productgan.serve.guard import RequestGuard
 from productgan.serve.limits import check_upload
@@ -64,8 +70,10 @@ PAGE_HEADERS = {"Content-Security-Policy": "default-src 'self'; img-src 'self' d
 IMAGE_OR_JSON = {200: {"content": {"image/png": {}, "application/json": {}}}}
 
 
-def create_app(registry: ModelRegistry, settings: ServeSettings | None = None) -> FastAPI:
-    """The app for models already loaded (see registry.load_models)."""
+def create_app(registry: ModelRegistry, settings: ServeSettings | None = None,
+               enhancers: PhotoEnhancers | None = None) -> FastAPI:
+    """The app for models already loaded (see registry.load_models) and, optionally, learned photo
+    enhancers (PhotoEnhancers.load); the classical chain is always offered."""
     settings = settings or ServeSettings()
     metrics = ServeMetrics()
     service = ProductService(registry, settings, metrics)
@@ -78,6 +86,7 @@ def create_app(registry: ModelRegistry, settings: ServeSettings | None = None) -
     app = FastAPI(title="productgan", version=__version__, lifespan=lifespan,
                   description="Generate product images by attribute from trained catalog models.")
     app.state.settings, app.state.service, app.state.metrics = settings, service, metrics
+    app.state.enhancers = enhancers or PhotoEnhancers()
     _add_error_handlers(app)
     _add_routes(app, service, metrics)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -140,7 +149,8 @@ def _add_routes(app: FastAPI, service: ProductService, metrics: ServeMetrics) ->
 def _add_photo_routes(app: FastAPI, protected: list) -> None:
     """Edit or enhance a shop's own photo: checked before decoding, processed in a worker thread."""
     from productgan.edit.photo import apply_photo_edit
-    from productgan.enhance.classic import DEFAULT_CHAIN, ClassicChain
+    from productgan.enhance.classic import DEFAULT_CHAIN
+    from productgan.enhance.repair import MASK_THRESHOLD
     from productgan.photo_io import encode_png, photo_from_image
 
     async def read_upload(file: UploadFile, request: Request):
@@ -157,13 +167,23 @@ def _add_photo_routes(app: FastAPI, protected: list) -> None:
                                          degrees=degrees, direction=direction, region=region)
         return Response(encode_png(edited), media_type="image/png")
 
+    @app.get("/api/photo/tasks", dependencies=protected, tags=["photos"])
+    async def enhance_tasks(request: Request) -> dict:
+        return {"tasks": request.app.state.enhancers.describe()}
+
     @app.post("/api/photo/enhance", dependencies=protected, tags=["photos"],
               responses={200: {"content": {"image/png": {}}}})
-    async def enhance_photo(request: Request, file: UploadFile = File(...),
-                            chain: str = Form(DEFAULT_CHAIN)) -> Response:
-        enhancer = ClassicChain.parse(chain)  # a bad chain is refused before the upload is decoded
+    async def enhance_photo(request: Request, file: UploadFile = File(...), task: str = Form("classic"),
+                            chain: str = Form(DEFAULT_CHAIN), mask: UploadFile | None = File(None)) -> Response:
+        # A bad task or chain is refused before the upload is decoded.
+        enhancer, scale = request.app.state.enhancers.build(task, chain)
         image = await read_upload(file, request)
-        return Response(encode_png(await run_in_threadpool(enhancer, image)), media_type="image/png")
+        check_enhanced_size(image.shape[:2], scale, request.app.state.settings.limits.max_enhanced_pixels)
+        repair = None if mask is None else (await read_upload(mask, request)).max(axis=2) > MASK_THRESHOLD
+        if repair is not None and repair.shape != image.shape[:2]:
+            raise RequestError(f"the mask is {repair.shape[1]} x {repair.shape[0]} px, the photo "
+                               f"{image.shape[1]} x {image.shape[0]}: they must match")
+        return Response(encode_png(await run_in_threadpool(enhancer, image, repair)), media_type="image/png")
 
 
 def _add_error_handlers(app: FastAPI) -> None:

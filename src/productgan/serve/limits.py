@@ -30,6 +30,7 @@ class ServeLimits:
     max_body_bytes: int = 64 * 1024               # JSON bodies: a request is a few hundred bytes
     max_upload_bytes: int = 10 * 1024 * 1024      # photo uploads (edit/enhance endpoints, later)
     max_upload_pixels: int = 4096 * 4096          # refuse decompression bombs from the header alone
+    max_enhanced_pixels: int = 4096 * 4096        # an upscaled result: x4 takes photos up to 1024 x 1024
     upload_formats: tuple[str, ...] = ("PNG", "JPEG", "WEBP")  # Pillow format names we decode
 
 

@@ -41,6 +41,7 @@ class ServeSettings:
     cache_entries: int = 1024
     cache_bytes: int = 64 * 1024 * 1024
     limits: ServeLimits = field(default_factory=lambda: DEFAULT_LIMITS)
+    enhancers: tuple[str, ...] = ()  # learned enhancer checkpoints (sr2, sr4, restore) for /api/photo/enhance
 
 
 @dataclass

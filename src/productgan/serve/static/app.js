@@ -201,14 +201,16 @@ async function submitPhoto(event) {
   const operation = $("photo-operation").value;
   const form = new FormData();
   form.append("file", file);
-  if (operation !== "enhance") form.append("operation", operation);
+  const enhancing = operation.startsWith("enhance");
+  if (enhancing) form.append("task", operation.split(":")[1] || "classic");
+  else form.append("operation", operation);
   if (operation === "recolour") form.append("colour", $("photo-colour").value);
   if (operation === "rotate") form.append("degrees", $("photo-amount").value);
   if (operation === "scale") form.append("factor", $("photo-amount").value);
   const key = $("api-key-input").value.trim();
   try {
     showStatus("Processing photo...");
-    const path = operation === "enhance" ? "/api/photo/enhance" : "/api/photo/edit";
+    const path = enhancing ? "/api/photo/enhance" : "/api/photo/edit";
     const response = await fetch(path, { method: "POST", body: form, headers: key ? { "X-API-Key": key } : {} });
     if (!response.ok) {
       let message = `${response.status} ${response.statusText}`;
@@ -223,6 +225,23 @@ async function submitPhoto(event) {
   }
 }
 
+const LEARNED_TASK_NAMES = { sr2: "Upscale x2 (learned)", sr4: "Upscale x4 (learned)", restore: "Restore (learned)" };
+
+async function loadPhotoTasks() {
+  try {
+    const response = await call("GET", "/api/photo/tasks", undefined, "application/json");
+    const learned = (await response.json()).tasks.filter((t) => t.task in LEARNED_TASK_NAMES);
+    document.querySelectorAll("#photo-operation option[data-learned]").forEach((element) => element.remove());
+    for (const t of learned) {
+      const element = option(`enhance:${t.task}`, LEARNED_TASK_NAMES[t.task]);
+      element.dataset.learned = "1";
+      $("photo-operation").append(element);
+    }
+  } catch (_) { /* the classical options stay; the status line already reports a bad key */ }
+}
+
 $("api-key-input").addEventListener("change", loadModels);
+$("api-key-input").addEventListener("change", loadPhotoTasks);
 $("photo-form").addEventListener("submit", submitPhoto);
 loadModels();
+loadPhotoTasks();

@@ -1,0 +1,72 @@
+"""The photo enhancers a server offers: the classical chain always, learned models when started with them.
+
+Why a registry of its own: learned enhancers are loaded once at start (like the GAN models), their
+task is read from each checkpoint, never from the request, and an x4 model turns an accepted upload
+into 16x the pixels, so the output size is bounded before any work is queued.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from productgan.enhance.apply import TASKS
+from productgan.enhance.classic import DEFAULT_CHAIN, ClassicChain
+from productgan.enhance.repair import with_repair
+from productgan.errors import ProductGANError
+from productgan.serve.errors import LimitError, PayloadTooLarge, RequestError
+
+Enhance = Callable[[np.ndarray, np.ndarray | None], np.ndarray]
+
+
+@dataclass
+class PhotoEnhancers:
+    """task -> a loaded learned enhancer (sr2, sr4, restore); `classic` needs none."""
+
+    learned: dict = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, paths: tuple[str | Path, ...] | list[str | Path], device: str = "cpu") -> "PhotoEnhancers":
+        """Load each checkpoint once; two checkpoints for one task are refused before serving."""
+        from productgan.enhance.learned import load_enhancer
+
+        learned: dict = {}
+        for path in paths:
+            enhancer = load_enhancer(path, device=device)
+            if enhancer.task in learned:
+                raise ProductGANError(f"{path}: a second {enhancer.task} model; serve one per task "
+                                      f"(the first is {learned[enhancer.task].path})")
+            learned[enhancer.task] = enhancer
+        return cls(learned)
+
+    def tasks(self) -> list[str]:
+        return ["classic", *sorted(self.learned)]
+
+    def describe(self) -> list[dict]:
+        return [{"task": "classic", "scale": 1, "default_chain": DEFAULT_CHAIN}] + [
+            {"task": task, "scale": model.scale, "checkpoint": Path(model.path).parent.name, "code_version": model.code_version}
+            for task, model in sorted(self.learned.items())]
+
+    def build(self, task: str, chain: str | None) -> tuple[Enhance, int]:
+        """The callable (image, repair mask or None) -> image for a request, and its scale; refused
+        before the upload is decoded when the task is unknown or not loaded, or the chain is bad."""
+        if task == "classic":
+            return with_repair(ClassicChain.parse(chain or DEFAULT_CHAIN), "classic"), 1
+        if task not in TASKS:
+            raise LimitError(f"unknown task {task!r}; tasks are: {', '.join(TASKS)}")
+        if task not in self.learned:
+            raise RequestError(f"this server has no {task} model (it offers: {', '.join(self.tasks())}); "
+                               f"start it with `productgan serve ... --enhancer CHECKPOINT`", status=404)
+        model = self.learned[task]
+        return model, model.scale  # an SR model refuses a repair mask itself, naming why
+
+
+def check_enhanced_size(shape: tuple[int, int], scale: int, max_pixels: int) -> None:
+    """An upscaled result must stay within max_pixels (a 16 MP upload at x4 would be 256 MP)."""
+    height, width = shape
+    if height * width * scale * scale > max_pixels:
+        raise PayloadTooLarge(f"x{scale} of a {width} x {height} photo would be {width * scale} x {height * scale} "
+                              f"pixels, over the limit of {max_pixels}; send a smaller photo")

@@ -1,0 +1,100 @@
+"""Learned enhancers over HTTP: offered only when loaded, upscaling bounded, masks repaired."""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from productgan.enhance.train import train_enhancer
+from productgan.errors import ProductGANError
+from productgan.serve.enhancers import PhotoEnhancers
+from productgan.serve.limits import ServeLimits
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "enhance"))
+from helpers_enhance import tiny_config, write_catalog  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def checkpoints(tmp_path_factory):
+    root = tmp_path_factory.mktemp("served-enhancers")
+    catalog = write_catalog(root / "catalog", products=6, views=2)
+    return {task: train_enhancer(tiny_config(catalog, root / task, task, steps=3, warmup_steps=2, lr=1e-2),
+                                 progress=False).checkpoint for task in ("sr2", "restore")}
+
+
+@pytest.fixture
+def served(make_client, checkpoints):
+    return make_client(photo_enhancers=PhotoEnhancers.load(list(checkpoints.values())))
+
+
+def upload(array: np.ndarray, name: str = "file") -> dict:
+    buffer = io.BytesIO()
+    Image.fromarray(array).save(buffer, format="PNG")
+    return {name: (f"{name}.png", buffer.getvalue(), "image/png")}
+
+
+def photo(height: int = 40, width: int = 56) -> np.ndarray:
+    image = np.full((height, width, 3), 245, np.uint8)
+    image[8:32, 12:44] = (30, 60, 200)
+    return image
+
+
+def decode(content: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(content)).convert("RGB"))
+
+
+def test_tasks_list_what_was_loaded(served, client):
+    assert [t["task"] for t in served.get("/api/photo/tasks").json()["tasks"]] == ["classic", "restore", "sr2"]
+    assert [t["task"] for t in client.get("/api/photo/tasks").json()["tasks"]] == ["classic"]
+
+
+def test_learned_upscaling_and_restoration_over_http(served):
+    response = served.post("/api/photo/enhance", files=upload(photo()), data={"task": "sr2"})
+    assert response.status_code == 200, response.text
+    assert decode(response.content).shape == (80, 112, 3)
+    response = served.post("/api/photo/enhance", files=upload(photo()), data={"task": "restore"})
+    assert response.status_code == 200 and decode(response.content).shape == (40, 56, 3)
+
+
+def test_a_mask_repairs_only_what_it_marks_with_the_classical_chain(client):
+    damaged, marks = photo(), np.zeros((40, 56), np.uint8)
+    damaged[15:20, 20:25] = (250, 250, 0)
+    marks[14:21, 19:26] = 255
+    files = {**upload(damaged), **upload(marks, "mask")}
+    response = client.post("/api/photo/enhance", files=files, data={"task": "classic", "chain": "white_balance:strength=0"})
+    assert response.status_code == 200, response.text
+    repaired = decode(response.content).astype(int)
+    assert np.abs(repaired[marks > 0] - (30, 60, 200)).mean() < 40  # the yellow blot became product blue
+    assert np.abs(repaired[marks == 0] - damaged[marks == 0]).max() <= 1
+
+
+@pytest.mark.parametrize("task, data, status, message", [
+    ("sr4", {}, 404, "this server has no sr4 model"),
+    ("magic", {}, 422, "unknown task 'magic'"),
+    ("sr2", {"mask": True}, 400, "a repair mask is for restoration"),
+    ("restore", {"mask": "small"}, 400, "they must match"),
+])
+def test_bad_enhance_requests_are_clear_4xx(served, task, data, status, message):
+    files = upload(photo())
+    if data.get("mask"):
+        files.update(upload(np.zeros((10, 10) if data["mask"] == "small" else (40, 56), np.uint8), "mask"))
+    response = served.post("/api/photo/enhance", files=files, data={"task": task})
+    assert response.status_code == status, response.text
+    assert message in response.json()["error"]
+
+
+def test_an_upscaled_result_over_the_limit_is_refused(make_client, checkpoints):
+    client = make_client(photo_enhancers=PhotoEnhancers.load([checkpoints["sr2"]]),
+                         limits=ServeLimits(max_enhanced_pixels=80 * 80))
+    response = client.post("/api/photo/enhance", files=upload(photo()), data={"task": "sr2"})
+    assert response.status_code == 413 and "x2 of a 56 x 40 photo" in response.json()["error"]
+
+
+def test_two_models_for_one_task_are_refused_at_load(checkpoints):
+    with pytest.raises(ProductGANError, match="a second sr2 model"):
+        PhotoEnhancers.load([checkpoints["sr2"], checkpoints["sr2"]])

@@ -1,5 +1,6 @@
 """The shopping-guide page in a real headless Chromium against a live server: pick attributes, show
-products, see one in other colours, play a morph; nothing is fetched from outside the server.
+products, see one in other colours, play a morph, edit and upscale an uploaded photo; nothing is
+fetched from outside the server.
 
 Uses Debian's chromium (`apt-get install chromium`) through Playwright's executable_path; never
 `playwright install`. Skips only when no chromium is installed. PRODUCTGAN_UPDATE_SCREENSHOT=1
@@ -23,6 +24,8 @@ from PIL import Image
 from productgan.serve import ServeSettings, create_app
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "edit"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "enhance"))
+from helpers_enhance import tiny_config, write_catalog  # noqa: E402
 from helpers_photo import studio_photo  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -40,11 +43,18 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def live_server(registry):
-    """A real uvicorn server on 127.0.0.1 in a background thread; yields its base URL."""
+def live_server(registry, tmp_path_factory):
+    """A real uvicorn server on 127.0.0.1 in a background thread, offering a tiny learned x2
+    upscaler beside the classical chain; yields its base URL."""
+    from productgan.enhance.train import train_enhancer
+    from productgan.serve.enhancers import PhotoEnhancers
+
+    root = tmp_path_factory.mktemp("page-enhancer")
+    upscaler = train_enhancer(tiny_config(write_catalog(root / "catalog", products=4), root / "sr2", "sr2", steps=2,
+                                          warmup_steps=2), progress=False).checkpoint
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(registry, ServeSettings()), host="127.0.0.1", port=port,
-                                           log_level="warning"))
+    app = create_app(registry, ServeSettings(), PhotoEnhancers.load([upscaler]))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -105,6 +115,15 @@ def test_shopping_page_shows_products_variants_and_a_morph(live_server, tmp_path
                                    " return !img.hidden && img.complete && img.naturalWidth > 0; }", timeout=20_000)
             assert page.eval_on_selector("[data-testid=photo-result]", "img => img.naturalWidth") == 96
             assert page.text_content("[data-testid=status]") == "Photo ready."
+
+            page.select_option("[data-testid=photo-operation]", "enhance:sr2")  # offered: the server loaded it
+            page.click("[data-testid=photo-button]")
+            page.wait_for_function("() => document.querySelector('[data-testid=photo-result]').naturalWidth === 192",
+                                   timeout=20_000)
+            page.select_option("[data-testid=photo-operation]", "recolour")  # the screenshot shows the recolour
+            page.click("[data-testid=photo-button]")
+            page.wait_for_function("() => document.querySelector('[data-testid=photo-result]').naturalWidth === 96",
+                                   timeout=20_000)
             screenshot = page.screenshot(full_page=True)
         finally:
             browser.close()

@@ -102,12 +102,17 @@ def generate(
     out: Path = typer.Option(Path("generated"), help="Output folder."),
     grid: bool = typer.Option(False, help="Also write grid.png."),
     by: Optional[str] = typer.Option(None, help="Instead: grid-ATTRIBUTE.png, one row per level, same latents per column."),
+    upscale: Optional[Path] = typer.Option(None, metavar="SR_CHECKPOINT", help="Also write each sample upscaled by this learned super-resolution model (`enhance train --task sr4` or sr2), as NNNN-sr4.png beside NNNN.png."),
     device: str = typer.Option("cpu"),
 ):
     """Generate product images from a checkpoint alone."""
     from productgan.generate import load_generator
     from productgan.grid import make_grid, save_png
+    from productgan.upscale import load_upscaler, write_samples
 
+    if upscale is not None and by is not None:
+        raise ProductGANError("--upscale writes upscaled samples; it does not apply to --by grids")
+    upscaler = load_upscaler(upscale, device=device) if upscale is not None else None  # refused before any sampling
     generator = load_generator(run, device=device)
     if by is not None:
         image, levels = generator.level_grid(by, per_level=n, seed=seed, truncation=truncation, fixed=_parse_sets(set_))
@@ -115,11 +120,11 @@ def generate(
         console.print(f"wrote {path}: rows are {', '.join(levels)}")
         return
     images = generator.generate(n, seed=seed, truncation=truncation, **_parse_sets(set_))
-    for i, image in enumerate(images):
-        save_png(image, out / f"{i:04d}.png")
+    written = write_samples(images, out, upscaler)
     if grid:
         save_png(make_grid(images, ncols=min(8, n)), out / "grid.png")
-    console.print(f"wrote {n} images to {out}")
+    beside = f" and {len(written.upscaled)} upscaled x{upscaler.scale} beside them (NNNN-{upscaler.task}.png)" if upscaler else ""
+    console.print(f"wrote {n} images to {out}{beside}")
 
 
 @data_app.command("inspect")

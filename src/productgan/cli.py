@@ -236,12 +236,14 @@ def serve(
     batching: bool = typer.Option(True, help="Batch concurrent requests per model; --no-batching runs one forward pass per request."),
     max_wait_ms: float = typer.Option(10.0, min=0.0, help="How long a batch waits for more requests to join."),
     render_rows: int = typer.Option(8, min=1, help="Latents per forward pass, fixed so batched and unbatched answers are byte-identical."),
+    enhancer: Optional[List[Path]] = typer.Option(None, help="A learned enhancer checkpoint (sr2, sr4 or restore, from `productgan enhance train`) to offer at /api/photo/enhance; repeatable."),
 ):
     """Serve models over HTTP: the API (docs at /docs) and the shopping-guide page at /."""
     from productgan.serve.server import run_server
     from productgan.serve.service import ServeSettings
 
-    settings = ServeSettings(api_key=api_key or None, batching=batching, max_wait_ms=max_wait_ms, render_rows=render_rows)
+    settings = ServeSettings(api_key=api_key or None, batching=batching, max_wait_ms=max_wait_ms, render_rows=render_rows,
+                             enhancers=tuple(str(path) for path in enhancer or ()))
     run_server(run_or_dir, host=host, port=port, device=device, settings=settings)
 
 

@@ -19,6 +19,7 @@ from productgan.enhance.checkpoint import EnhancerCheckpointError, HeldOut, held
 from productgan.enhance.config import EnhanceTrainConfig
 from productgan.enhance.networks import build_generator, image_statistics
 from productgan.enhance.photos import context_thumbnail
+from productgan.enhance.repair import inpaint
 from productgan.errors import ProductGANError
 from productgan.train.checkpoint import load_module, load_tensors
 
@@ -56,10 +57,13 @@ class LearnedEnhancer:
     def __call__(self, image: np.ndarray, repair: np.ndarray | None = None) -> np.ndarray:
         """repair (restore only): (H, W) mask, non-zero where the user marked damage to repair."""
         _check_image(image)
+        plane = self._repair_plane(repair, image.shape[:2])
+        if plane is not None:  # the network refines OpenCV's fill of the marked pixels (as trained)
+            image = inpaint(image, np.asarray(repair) > 0)
         tensor = self._to_tensor(image)
         # Restoration reads the whole photo's exposure once, so every tile is judged alike.
         statistics = image_statistics(self._to_tensor(context_thumbnail(image))) if self.task == "restore" else None
-        output = self._tiled(tensor, statistics, self._repair_plane(repair, image.shape[:2]))
+        output = self._tiled(tensor, statistics, plane)
         return ((output[0].clamp(-1, 1) + 1) * 127.5).round().byte().permute(1, 2, 0).cpu().numpy()
 
     def _repair_plane(self, repair: np.ndarray | None, shape: tuple[int, int]) -> torch.Tensor | None:

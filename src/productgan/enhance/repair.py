@@ -2,8 +2,8 @@
 
 Why a mask: a blind restorer must first find the damage, and a flat patch of colour can be product
 as easily as a hole; OpenCV's inpainting, the classical baseline, is always told where to work.
-Given the same mask, the learned restorer (a repair plane at its input) and OpenCV's Telea
-inpainting are compared at equal information. Masks are ordinary images, any mode: non-black
+Given the same mask, the learned restorer (which refines OpenCV's fill, told where it is by a
+repair plane at its input) and OpenCV's Telea inpainting alone are compared at equal information. Masks are ordinary images, any mode: non-black
 pixels mark damage, as in every photo editor's healing brush.
 """
 

@@ -31,6 +31,7 @@ from productgan.enhance.config import EnhanceTrainConfig
 from productgan.enhance.degrade import degrade_for_restore, degrade_for_sr
 from productgan.enhance.networks import build_discriminator, build_generator, discriminator_input, image_statistics
 from productgan.enhance.photos import context_thumbnail, random_crop, read_catalog_photos
+from productgan.enhance.repair import inpaint
 from productgan.errors import TrainingDiverged
 from productgan.losses import discriminator_loss, generator_loss
 from productgan.photo_io import write_photo
@@ -102,10 +103,11 @@ def make_batch(config: EnhanceTrainConfig, photos: Photos, rng: np.random.Genera
         target = random_crop(photos.photos[int(index)], config.crop, rng)
         if config.task == "restore":
             damaged = degrade_for_restore(target, rng, config.restore_degradation, photos.thumbnails[int(index)])
-            inputs.append(damaged.image)
-            contexts.append(to_tensor([damaged.context], device))
             damage.append(damaged.repair_mask > 0)
             shown.append(rng.random() < config.repair_mask_probability)
+            # Shown damage arrives prefilled by OpenCV, exactly as LearnedEnhancer prefills a user's mask.
+            inputs.append(inpaint(damaged.image, damage[-1]) if shown[-1] else damaged.image)
+            contexts.append(to_tensor([damaged.context], device))
         else:
             inputs.append(degrade_for_sr(target, config.model.scale, rng, config.sr_degradation))
         targets.append(target)

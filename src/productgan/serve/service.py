@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from productgan.data.catalog import level_ids
+from productgan.edit.clips import turntable_frames
 from productgan.edit.morph import encode_gif, morph_frames
 from productgan.errors import AttributeLevelError
 from productgan.serve.batching import BatchingRenderer, DirectRenderer
@@ -24,7 +25,7 @@ from productgan.serve.limits import (
 )
 from productgan.serve.metrics import ServeMetrics
 from productgan.serve.registry import ModelRegistry, ServedModel
-from productgan.serve.schemas import GenerateRequest, MorphRequest, VariantsRequest
+from productgan.serve.schemas import GenerateRequest, MorphRequest, TurntableRequest, VariantsRequest
 
 PNG, GIF, JSON = "image/png", "image/gif", "application/json"
 
@@ -134,6 +135,22 @@ class ProductService:
         frames = await asyncio.to_thread(morph_frames, model.generator, seed_a, seed_b, request.frames,
                                          attributes_a, attributes_b, truncation)
         self.metrics.images.labels(model=model.name, endpoint="morph").inc(len(frames))
+        if image_format == "png":
+            return Answer(await asyncio.to_thread(strip_png, frames), PNG)
+        return Answer(await asyncio.to_thread(encode_gif, frames, request.fps), GIF)
+
+
+    async def turntable(self, request: TurntableRequest, image_format: str) -> Answer:
+        """image_format: 'gif' (animated, looping) or 'png' (the frames side by side)."""
+        limits = self.settings.limits
+        model = self.registry.get(request.model)
+        seed = check_seed(request.seed)
+        check_frames(request.frames, request.fps, limits)
+        truncation = check_truncation(request.truncation, limits)
+        attributes = canonical_attributes(model, request.attributes)
+        frames = await asyncio.to_thread(turntable_frames, model.generator, request.frames, seed, truncation,
+                                         attributes, request.attribute)
+        self.metrics.images.labels(model=model.name, endpoint="turntable").inc(len(frames))
         if image_format == "png":
             return Answer(await asyncio.to_thread(strip_png, frames), PNG)
         return Answer(await asyncio.to_thread(encode_gif, frames, request.fps), GIF)

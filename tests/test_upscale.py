@@ -11,11 +11,10 @@ from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parent / "train"))
 sys.path.insert(0, str(Path(__file__).parent / "enhance"))
-from helpers_enhance import tiny_config as tiny_enhance_config, write_catalog  # noqa: E402
+from helpers_enhance import trained_runs  # noqa: E402
 from helpers_train import tiny_config, two_colour_catalog  # noqa: E402
 
 from productgan.cli import app  # noqa: E402
-from productgan.enhance.train import train_enhancer  # noqa: E402
 from productgan.photo_io import read_photo  # noqa: E402
 from productgan.train import train  # noqa: E402
 from productgan.upscale import UpscaleError, load_upscaler, write_samples  # noqa: E402
@@ -28,11 +27,7 @@ def checkpoints(tmp_path_factory) -> dict[str, Path]:
     """A tiny 32 px RGB generator, and sr4 / restore enhancers trained a few steps (off their identity start)."""
     root = tmp_path_factory.mktemp("upscale")
     found = {"generator": train(tiny_config(root / "gan"), progress=False, catalog=two_colour_catalog()).checkpoint}
-    catalog = write_catalog(root / "catalog", products=6, views=2)
-    for task in ("sr4", "restore"):
-        config = tiny_enhance_config(catalog, root / task, task, steps=3, warmup_steps=2, lr=1e-2)
-        found[task] = train_enhancer(config, progress=False).checkpoint
-    return found
+    return {**found, **trained_runs(root, ("sr4", "restore"), steps=3)}
 
 
 def test_generate_upscale_writes_each_sample_and_its_learned_x4_beside_it(checkpoints, tmp_path):

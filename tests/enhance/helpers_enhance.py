@@ -56,3 +56,13 @@ def tiny_config(data: Path, out: Path, task: str = "sr2", **overrides) -> Enhanc
                     sr_degradation=GENTLE_SR)
     settings.update(overrides)
     return EnhanceTrainConfig(**settings)
+
+
+def trained_runs(root: Path, tasks, steps: int = 4, products: int = 6) -> dict:
+    """task -> checkpoint of a tiny run trained a few steps at a high learning rate, so its weights
+    have moved off the bicubic/identity start (an untrained net would hide whether they are used)."""
+    from productgan.enhance.train import train_enhancer
+
+    catalog = write_catalog(root / "catalog", products=products, views=2)
+    return {task: train_enhancer(tiny_config(catalog, root / task, task, steps=steps, warmup_steps=2, lr=1e-2),
+                                 progress=False).checkpoint for task in tasks}

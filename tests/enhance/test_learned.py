@@ -7,19 +7,15 @@ import pytest
 import torch
 from safetensors.torch import save_file
 
-from helpers_enhance import tiny_config, write_catalog
+from helpers_enhance import trained_runs
 from productgan.enhance.learned import EnhanceInputError, EnhancerCheckpointError, load_enhancer
-from productgan.enhance.train import train_enhancer
 from productgan.errors import ProductGANError
 
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     """One trained-for-a-few-steps run per task (weights moved off the bicubic/identity start)."""
-    root = tmp_path_factory.mktemp("learned")
-    catalog = write_catalog(root / "catalog", products=6, views=2)
-    return {task: train_enhancer(tiny_config(catalog, root / task, task, steps=4, warmup_steps=2, lr=1e-2),
-                                 progress=False).checkpoint for task in ("sr2", "sr4", "restore")}
+    return trained_runs(tmp_path_factory.mktemp("learned"), ("sr2", "sr4", "restore"))
 
 
 def photo(height: int = 45, width: int = 70) -> np.ndarray:

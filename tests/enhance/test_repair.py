@@ -9,7 +9,7 @@ import torch
 from PIL import Image
 from typer.testing import CliRunner
 
-from helpers_enhance import tiny_config, write_catalog
+from helpers_enhance import trained_runs
 from productgan.cli import app
 from productgan.enhance.classic import ClassicChain
 from productgan.enhance.config import EnhanceModelConfig
@@ -17,7 +17,6 @@ from productgan.enhance.degrade import RestoreDegradation, degrade_for_restore
 from productgan.enhance.learned import EnhanceInputError, load_enhancer
 from productgan.enhance.networks import build_generator
 from productgan.enhance.repair import RepairMaskError, inpaint, mask_for, read_repair_mask, with_repair
-from productgan.enhance.train import train_enhancer
 from productgan.photo_io import read_photo
 
 runner = CliRunner()
@@ -25,10 +24,7 @@ runner = CliRunner()
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
-    root = tmp_path_factory.mktemp("repair")
-    catalog = write_catalog(root / "catalog", products=6, views=2)
-    return {task: train_enhancer(tiny_config(catalog, root / task, task, steps=4, warmup_steps=2, lr=1e-2),
-                                 progress=False).checkpoint for task in ("sr2", "restore")}
+    return trained_runs(tmp_path_factory.mktemp("repair"), ("sr2", "restore"))
 
 
 def studio(height: int = 48, width: int = 64) -> np.ndarray:

@@ -25,7 +25,7 @@ from productgan.serve import ServeSettings, create_app
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "edit"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "enhance"))
-from helpers_enhance import tiny_config, write_catalog  # noqa: E402
+from helpers_enhance import trained_runs  # noqa: E402
 from helpers_photo import studio_photo  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -46,12 +46,9 @@ def free_port() -> int:
 def live_server(registry, tmp_path_factory):
     """A real uvicorn server on 127.0.0.1 in a background thread, offering a tiny learned x2
     upscaler beside the classical chain; yields its base URL."""
-    from productgan.enhance.train import train_enhancer
     from productgan.serve.enhancers import PhotoEnhancers
 
-    root = tmp_path_factory.mktemp("page-enhancer")
-    upscaler = train_enhancer(tiny_config(write_catalog(root / "catalog", products=4), root / "sr2", "sr2", steps=2,
-                                          warmup_steps=2), progress=False).checkpoint
+    upscaler = trained_runs(tmp_path_factory.mktemp("page-enhancer"), ("sr2",), steps=2, products=4)["sr2"]
     port = free_port()
     app = create_app(registry, ServeSettings(), PhotoEnhancers.load([upscaler]))
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))

@@ -10,21 +10,17 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from productgan.enhance.train import train_enhancer
 from productgan.errors import ProductGANError
 from productgan.serve.enhancers import PhotoEnhancers
 from productgan.serve.limits import ServeLimits
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "enhance"))
-from helpers_enhance import tiny_config, write_catalog  # noqa: E402
+from helpers_enhance import trained_runs  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def checkpoints(tmp_path_factory):
-    root = tmp_path_factory.mktemp("served-enhancers")
-    catalog = write_catalog(root / "catalog", products=6, views=2)
-    return {task: train_enhancer(tiny_config(catalog, root / task, task, steps=3, warmup_steps=2, lr=1e-2),
-                                 progress=False).checkpoint for task in ("sr2", "restore")}
+    return trained_runs(tmp_path_factory.mktemp("served-enhancers"), ("sr2", "restore"), steps=3)
 
 
 @pytest.fixture

@@ -29,13 +29,19 @@ class RepairMaskError(ProductGANError, ValueError):
 def read_repair_mask(path: str | Path, shape: tuple[int, int]) -> np.ndarray:
     """bool (H, W) from a mask image the size of its photo; RepairMaskError names the file otherwise."""
     try:
-        mask = read_photo(path).max(axis=2) > MASK_THRESHOLD
+        painted = read_photo(path)
     except PhotoError as error:
         raise RepairMaskError(f"repair mask {error}") from None
-    if mask.shape != tuple(shape):
-        raise RepairMaskError(f"{path}: the mask is {mask.shape[1]}x{mask.shape[0]} px, its photo "
-                              f"{shape[1]}x{shape[0]}: paint the mask on the photo's own canvas")
-    return mask
+    return repair_mask(painted, shape, str(path))
+
+
+def repair_mask(painted: np.ndarray, shape: tuple[int, int], name: str) -> np.ndarray:
+    """bool (H, W) from a decoded uint8 RGB mask image (a file's or an upload's), checked against its
+    photo's (H, W); `name` says which mask in the error."""
+    if painted.shape[:2] != tuple(shape):
+        raise RepairMaskError(f"{name}: the mask is {painted.shape[1]}x{painted.shape[0]} px, its photo "
+                              f"{shape[1]}x{shape[0]}: they must match; paint the mask on the photo's own canvas")
+    return painted.max(axis=2) > MASK_THRESHOLD
 
 
 def mask_for(masks: Path, photo: Path) -> Path | None:

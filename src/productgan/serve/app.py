@@ -158,7 +158,7 @@ def _add_photo_routes(app: FastAPI, protected: list) -> None:
     """Edit or enhance a shop's own photo: checked before decoding, processed in a worker thread."""
     from productgan.edit.photo import apply_photo_edit
     from productgan.enhance.classic import DEFAULT_CHAIN
-    from productgan.enhance.repair import MASK_THRESHOLD
+    from productgan.enhance.repair import repair_mask
     from productgan.photo_io import encode_png, photo_from_image
 
     async def read_upload(file: UploadFile, request: Request):
@@ -187,10 +187,7 @@ def _add_photo_routes(app: FastAPI, protected: list) -> None:
         enhancer, scale = request.app.state.enhancers.build(task, chain)
         image = await read_upload(file, request)
         check_enhanced_size(image.shape[:2], scale, request.app.state.settings.limits.max_enhanced_pixels)
-        repair = None if mask is None else (await read_upload(mask, request)).max(axis=2) > MASK_THRESHOLD
-        if repair is not None and repair.shape != image.shape[:2]:
-            raise RequestError(f"the mask is {repair.shape[1]} x {repair.shape[0]} px, the photo "
-                               f"{image.shape[1]} x {image.shape[0]}: they must match")
+        repair = None if mask is None else repair_mask(await read_upload(mask, request), image.shape[:2], "mask")
         return Response(encode_png(await run_in_threadpool(enhancer, image, repair)), media_type="image/png")
 
 

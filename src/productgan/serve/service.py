@@ -135,9 +135,7 @@ class ProductService:
         frames = await asyncio.to_thread(morph_frames, model.generator, seed_a, seed_b, request.frames,
                                          attributes_a, attributes_b, truncation)
         self.metrics.images.labels(model=model.name, endpoint="morph").inc(len(frames))
-        if image_format == "png":
-            return Answer(await asyncio.to_thread(strip_png, frames), PNG)
-        return Answer(await asyncio.to_thread(encode_gif, frames, request.fps), GIF)
+        return await _clip_answer(frames, image_format, request.fps)
 
 
     async def turntable(self, request: TurntableRequest, image_format: str) -> Answer:
@@ -151,9 +149,14 @@ class ProductService:
         frames = await asyncio.to_thread(turntable_frames, model.generator, request.frames, seed, truncation,
                                          attributes, request.attribute)
         self.metrics.images.labels(model=model.name, endpoint="turntable").inc(len(frames))
-        if image_format == "png":
-            return Answer(await asyncio.to_thread(strip_png, frames), PNG)
-        return Answer(await asyncio.to_thread(encode_gif, frames, request.fps), GIF)
+        return await _clip_answer(frames, image_format, request.fps)
+
+
+async def _clip_answer(frames: np.ndarray, image_format: str, fps: float) -> Answer:
+    """A clip's frames as an animated GIF, or side by side in one PNG strip (image_format 'png')."""
+    if image_format == "png":
+        return Answer(await asyncio.to_thread(strip_png, frames), PNG)
+    return Answer(await asyncio.to_thread(encode_gif, frames, fps), GIF)
 
 
 def canonical_attributes(model: ServedModel, attributes: dict[str, str]) -> dict[str, str]:

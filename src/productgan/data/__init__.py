@@ -10,14 +10,17 @@ from productgan.data.catalog import (
     level_ids,
 )
 from productgan.data.load import load_catalog
+from productgan.data.paths import EntryRefused, resolve_catalog_entry
 
 __all__ = [
     "OTHER",
     "UNKNOWN",
     "Catalog",
     "Conditions",
+    "EntryRefused",
     "SkippedFile",
     "encode_conditions",
     "level_ids",
     "load_catalog",
+    "resolve_catalog_entry",
 ]

@@ -19,6 +19,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
 from productgan.data.catalog import Catalog
+from productgan.data.images import check_catalog_memory
 
 SOURCE = "builtin:catalog"
 DEFAULT_COUNT = 3072
@@ -398,6 +399,7 @@ def make_builtin_catalog(resolution: int = 64, channels: int = 3, count: int | N
     if resolution < 8:
         raise ValueError(f"resolution must be at least 8, got {resolution}")
     count = DEFAULT_COUNT if count is None else int(count)
+    check_catalog_memory(count, resolution, 3, SOURCE)  # a clear error, not an allocation failure
     images = np.empty((count, resolution, resolution, 3), np.uint8)
     table: dict[str, list[str]] = {name: [] for name in BUILTIN_ATTRIBUTES}
     for i in range(count):

@@ -21,7 +21,7 @@ from productgan.atomic import write_atomic
 from productgan.data.catalog import Catalog, SkippedFile
 from productgan.data.images import MAX_IMAGE_PIXELS
 
-FORMAT_VERSION = 1  # bump whenever a reader changes what it makes of the same files
+FORMAT_VERSION = 2  # bump whenever a reader changes what it makes of the same files (2: outside entries refused)
 CACHE_ENV = "PRODUCTGAN_CACHE"
 
 

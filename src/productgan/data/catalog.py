@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from productgan.data.names import check_attribute_name, printable
 from productgan.errors import AttributeLevelError, CatalogError
 
 UNKNOWN = "unknown"  # explicit level for a missing value, so no row is silently dropped
@@ -59,7 +60,7 @@ class Catalog:
     def require_images(self) -> None:
         """Fail with the skip reasons when nothing usable was read."""
         if len(self) == 0:
-            reasons = "\n".join(f"  {s.path}: {s.reason}" for s in self.skipped[:20])
+            reasons = "\n".join(f"  {printable(s.path)}: {printable(s.reason)}" for s in self.skipped[:20])
             more = f"\n  ... and {len(self.skipped) - 20} more" if len(self.skipped) > 20 else ""
             raise CatalogError(f"no usable image in {self.source!r}" + (f"; skipped:\n{reasons}{more}" if reasons else ""))
 
@@ -86,14 +87,17 @@ def encode_conditions(catalog: Catalog, names: list[str], min_count: int = 1) ->
 
     Missing values become the explicit level 'unknown'; levels seen fewer than min_count times are
     merged into 'other' (if that leaves a single rare value it is kept, as merging gains nothing).
-    Level order is sorted so that the vocabulary does not depend on file order.
+    Level order is sorted so that the vocabulary does not depend on file order. Names that would
+    collide with generation parameters are refused here too, whichever reader made the catalog.
     """
     missing = [n for n in names if n not in catalog.table]
     if missing:
         raise CatalogError(
             f"catalog {catalog.source!r} has no column {', '.join(map(repr, missing))}; "
-            f"columns are: {', '.join(sorted(catalog.table)) or '(none)'}"
+            f"columns are: {printable(', '.join(sorted(catalog.table))) or '(none)'}"
         )
+    for name in names:
+        check_attribute_name(name, f"catalog {catalog.source!r}")
     levels: dict[str, list[str]] = {}
     columns = []
     for name in names:
@@ -120,7 +124,7 @@ def level_ids(levels: dict[str, list[str]], names: list[str], wanted: dict[str, 
     if unknown:
         raise AttributeLevelError(
             f"unknown attribute {', '.join(map(repr, unknown))}; this model is conditioned on: "
-            + (", ".join(names) or "(nothing: it is unconditional)")
+            + (printable(", ".join(names)) or "(nothing: it is unconditional)")
         )
     ids: list[int | None] = []
     for name in names:
@@ -135,5 +139,5 @@ def level_ids(levels: dict[str, list[str]], names: list[str], wanted: dict[str, 
         if value.lower() in folded:
             ids.append(folded.index(value.lower()))
             continue
-        raise AttributeLevelError(f"unknown level {value!r} for {name!r}; valid levels: {', '.join(vocab)}")
+        raise AttributeLevelError(f"unknown level {value!r} for {name!r}; valid levels: {printable(', '.join(vocab))}")
     return ids

@@ -6,19 +6,37 @@ from pathlib import Path
 
 from productgan.data.catalog import Catalog, SkippedFile
 from productgan.data.images import is_image_file, read_image_files
+from productgan.data.paths import EntryRefused, resolve_catalog_entry
 
 CLASS_COLUMN = "class"
 
 
 def list_files(root: Path) -> list[Path]:
-    """Every non-hidden file below root (hidden folders pruned), sorted by relative path so order is deterministic."""
-    found = []
-    for path in root.rglob("*"):
+    """Every non-hidden regular file inside root (hidden folders pruned), sorted by relative path.
+
+    Only what resolve_catalog_entry accepts: a file symlink leading outside root, a FIFO or a
+    device is left out (scan_files says why), so no caller can read it by listing the folder.
+    """
+    return scan_files(root)[0]
+
+
+def scan_files(root: Path) -> tuple[list[Path], list[SkippedFile]]:
+    """(list_files(root), the entries refused with their reason), both sorted by relative path.
+
+    Folder symlinks are not descended into (rglob does not follow them) and are not reported.
+    """
+    found, refused = [], []
+    for path in sorted(root.rglob("*"), key=lambda p: p.relative_to(root).as_posix()):
         relative = path.relative_to(root)
-        if any(part.startswith(".") for part in relative.parts) or not path.is_file():
+        if any(part.startswith(".") for part in relative.parts) or path.is_dir():
+            continue
+        try:
+            resolve_catalog_entry(root, relative.as_posix())
+        except EntryRefused as refusal:
+            refused.append(SkippedFile(str(path), refusal.reason))
             continue
         found.append(path)
-    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+    return found, refused
 
 
 def not_an_image(path: Path) -> SkippedFile:
@@ -32,8 +50,8 @@ def read_folder(root: str | Path, resolution: int, channels: int) -> Catalog:
     skipped (with a reason) rather than mixed into the classes.
     """
     root = Path(root)
-    files = list_files(root)
-    skipped = [not_an_image(path) for path in files if not is_image_file(path)]
+    files, skipped = scan_files(root)
+    skipped += [not_an_image(path) for path in files if not is_image_file(path)]
     images = [path for path in files if is_image_file(path)]
     has_classes = any(len(path.relative_to(root).parts) > 1 for path in images)
     if has_classes:
@@ -43,7 +61,7 @@ def read_folder(root: str | Path, resolution: int, channels: int) -> Catalog:
             if len(path.relative_to(root).parts) == 1
         ]
         images = [path for path in images if len(path.relative_to(root).parts) > 1]
-    decoded = read_image_files(images, resolution, channels)
+    decoded = read_image_files(images, resolution, channels, source=str(root))
     kept = [images[i] for i in decoded.kept]
     table = {CLASS_COLUMN: [path.relative_to(root).parts[0] for path in kept]} if has_classes else {}
     return Catalog(

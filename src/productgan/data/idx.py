@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from productgan.data.catalog import Catalog
-from productgan.data.images import pad_to_square, resize_square
+from productgan.data.images import check_catalog_memory, pad_to_square, resize_square
+from productgan.data.names import printable
 from productgan.errors import CatalogError
 
 IMAGES_MAGIC = 0x00000803
@@ -27,23 +28,23 @@ def read_idx_array(path: Path, expected_magic: int) -> np.ndarray:
     """The uint8 array an IDX file holds; a wrong magic number or short data is a CatalogError naming the file."""
     raw = _read_bytes(path)
     if len(raw) < 4:
-        raise CatalogError(f"{path}: too short to be an IDX file ({len(raw)} bytes)")
+        raise CatalogError(f"{printable(path)}: too short to be an IDX file ({len(raw)} bytes)")
     magic = int.from_bytes(raw[:4], "big")
     if magic != expected_magic:
         kind = "images" if expected_magic == IMAGES_MAGIC else "labels"
         raise CatalogError(
-            f"{path}: not an IDX {kind} file (magic number 0x{magic:08x}, expected 0x{expected_magic:08x})"
+            f"{printable(path)}: not an IDX {kind} file (magic number 0x{magic:08x}, expected 0x{expected_magic:08x})"
         )
     ndim = raw[3]
     header_size = 4 + 4 * ndim
     if len(raw) < header_size:
-        raise CatalogError(f"{path}: truncated IDX header ({len(raw)} bytes, expected {header_size})")
+        raise CatalogError(f"{printable(path)}: truncated IDX header ({len(raw)} bytes, expected {header_size})")
     shape = struct.unpack(f">{ndim}I", raw[4:header_size])
     expected_bytes = int(np.prod(shape, dtype=np.int64))
     found_bytes = len(raw) - header_size
     if found_bytes < expected_bytes:
         raise CatalogError(
-            f"{path}: truncated IDX file: header promises shape {shape} = {expected_bytes} bytes of data, "
+            f"{printable(path)}: truncated IDX file: header promises shape {shape} = {expected_bytes} bytes of data, "
             f"found {found_bytes}"
         )
     return np.frombuffer(raw, dtype=np.uint8, count=expected_bytes, offset=header_size).reshape(shape)
@@ -56,9 +57,9 @@ def _read_bytes(path: Path) -> bytes:
             raw = handle.read()
         return gzip.decompress(raw) if raw[:2] == GZIP_MAGIC else raw
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
-        raise CatalogError(f"{path}: corrupt or truncated gzip data ({exc})") from None
+        raise CatalogError(f"{printable(path)}: corrupt or truncated gzip data ({exc})") from None
     except OSError as exc:
-        raise CatalogError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise CatalogError(f"cannot read {printable(path)}: {exc.strerror or exc}") from None
 
 
 def find_idx_images(folder: Path) -> list[Path]:
@@ -94,9 +95,9 @@ def _images_path(path: Path) -> Path:
         return path
     found = find_idx_images(path)
     if len(found) != 1:
-        listing = ", ".join(p.name for p in found) or "none"
+        listing = printable(", ".join(p.name for p in found)) or "none"
         raise CatalogError(
-            f"{path}: expected exactly one IDX images file (*idx3*) in the folder, found {listing}; "
+            f"{printable(path)}: expected exactly one IDX images file (*idx3*) in the folder, found {listing}; "
             "name the file instead"
         )
     return found[0]
@@ -111,17 +112,21 @@ def read_idx(path: str | Path, resolution: int, channels: int) -> Catalog:
     images_path = _images_path(Path(path))
     raw_images = read_idx_array(images_path, IMAGES_MAGIC)
     if raw_images.ndim != 3:
-        raise CatalogError(f"{images_path}: IDX images must be (N, rows, cols), found shape {raw_images.shape}")
+        raise CatalogError(
+            f"{printable(images_path)}: IDX images must be (N, rows, cols), found shape {raw_images.shape}"
+        )
     table = {}
     labels_path = labels_path_for(images_path)
     if labels_path is not None:
         labels = read_idx_array(labels_path, LABELS_MAGIC).reshape(-1)
         if len(labels) != len(raw_images):
             raise CatalogError(
-                f"{labels_path} holds {len(labels)} labels but {images_path} holds {len(raw_images)} images"
+                f"{printable(labels_path)} holds {len(labels)} labels "
+                f"but {printable(images_path)} holds {len(raw_images)} images"
             )
         table[CLASS_COLUMN] = [str(int(label)) for label in labels]
     count, rows, cols = raw_images.shape
+    check_catalog_memory(count, resolution, channels, str(images_path))
     return Catalog(
         images=resize_gray(raw_images, resolution, channels),
         table=table,

@@ -7,16 +7,23 @@ with an ImageSkipped that says why, so one bad file never stops a catalog.
 
 from __future__ import annotations
 
+import os
+import stat
 import warnings
 from dataclasses import dataclass, field
+from numbers import Integral
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from productgan.data.catalog import SkippedFile
+from productgan.data.names import printable
+from productgan.errors import CatalogError
 
 IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff"})
+MIN_RESOLUTION = 8
+MAX_RESOLUTION = 1024  # above it a catalog of a few thousand images no longer fits in memory
 MAX_IMAGE_PIXELS = 64_000_000  # refuse larger headers before decoding: a 64 MP photo is already far more than we need
 BORDER_RING = 2  # outermost pixels used to estimate a photo's background colour
 SIXTEEN_BIT_MODES = ("I;16", "I;16L", "I;16B", "I;16N")
@@ -36,6 +43,42 @@ def is_image_file(path: Path) -> bool:
     return path.suffix.lower() in IMAGE_EXTENSIONS and not path.name.startswith(".")
 
 
+def check_target_shape(resolution: int, channels: int) -> None:
+    """Refuse an output shape before any file is read: a side in [MIN_RESOLUTION, MAX_RESOLUTION], 1 or 3 channels.
+
+    Why here: every decode path (catalog readers, load_image) asks for this shape, and a side of
+    100000 would otherwise only fail after minutes, when the first array is allocated.
+    """
+    if isinstance(resolution, bool) or not isinstance(resolution, Integral) or not (
+        MIN_RESOLUTION <= resolution <= MAX_RESOLUTION
+    ):
+        raise CatalogError(
+            f"resolution must be an integer >= {MIN_RESOLUTION} and <= {MAX_RESOLUTION}, got {resolution!r}"
+        )
+    if isinstance(channels, bool) or channels not in (1, 3):
+        raise CatalogError(f"channels must be 1 (grayscale) or 3 (RGB), got {channels!r}")
+
+
+def physical_memory_bytes() -> int | None:
+    """Total RAM of this machine, or None where the OS does not say."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def check_catalog_memory(count: int, resolution: int, channels: int, source: str) -> None:
+    """Refuse, before decoding, a catalog whose uint8 images alone would not fit in this machine's memory."""
+    needed = int(count) * int(resolution) ** 2 * int(channels)
+    available = physical_memory_bytes()
+    if available is not None and needed > available:
+        raise CatalogError(
+            f"{printable(source)}: {count} images at {resolution}x{resolution}x{channels} "
+            f"need {needed / 2**30:.1f} GiB, "
+            f"more than this machine's {available / 2**30:.1f} GiB of memory; choose a lower resolution"
+        )
+
+
 def load_image(path: str | Path, resolution: int, channels: int, *, max_pixels: int = MAX_IMAGE_PIXELS) -> np.ndarray:
     """Decode, pad to square with the photo's own background and resize: uint8 (resolution, resolution, channels).
 
@@ -48,6 +91,7 @@ def load_image_with_size(
     path: str | Path, resolution: int, channels: int, *, max_pixels: int = MAX_IMAGE_PIXELS
 ) -> tuple[np.ndarray, tuple[int, int]]:
     """Like load_image, also returning the original (width, height) as displayed (after EXIF rotation)."""
+    check_target_shape(resolution, channels)
     image, original_size = decode_image(path, channels, draft_size=2 * resolution, max_pixels=max_pixels)
     array = np.asarray(image, dtype=np.uint8).reshape(image.height, image.width, channels)
     return resize_square(pad_to_square(array), resolution), original_size
@@ -91,11 +135,14 @@ def decode_image(
 
 
 def _refuse_empty(path: Path) -> None:
+    """Refuse before opening: a FIFO or a device (/dev/zero) would block or never end, an empty file holds nothing."""
     try:
-        size = path.stat().st_size
+        status = path.stat()
     except OSError as exc:
         raise ImageSkipped(f"cannot read file: {exc.strerror or exc}") from None
-    if size == 0:
+    if not stat.S_ISREG(status.st_mode):
+        raise ImageSkipped("not a regular file (a device, FIFO or socket); not read")
+    if status.st_size == 0:
         raise ImageSkipped("empty file (0 bytes)")
 
 
@@ -243,8 +290,14 @@ class DecodedImages:
         return np.stack(self.arrays)
 
 
-def read_image_files(paths: list[Path], resolution: int, channels: int) -> DecodedImages:
-    """Decode each file; the unusable ones land in `skipped` with their reason instead of raising."""
+def read_image_files(paths: list[Path], resolution: int, channels: int, source: str = "catalog") -> DecodedImages:
+    """Decode each file; the unusable ones land in `skipped` with their reason instead of raising.
+
+    The shape and the memory the result needs are checked first (CatalogError), not after the
+    files were read.
+    """
+    check_target_shape(resolution, channels)
+    check_catalog_memory(len(paths), resolution, channels, source)
     decoded = DecodedImages()
     for index, path in enumerate(paths):
         try:

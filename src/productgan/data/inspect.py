@@ -13,6 +13,7 @@ from rich.table import Table
 
 from productgan.data.catalog import UNKNOWN, Catalog, SkippedFile
 from productgan.data.load import load_catalog
+from productgan.data.names import printable
 from productgan.grid import make_grid, save_png
 
 SHEET_IMAGES = 64  # most images on a contact sheet
@@ -86,18 +87,23 @@ def write_contact_sheet(catalog: Catalog, path: Path, limit: int = SHEET_IMAGES)
 def print_inspect_report(report: InspectReport, console: Console) -> None:
     """Print the report as rich tables: summary, image sizes, one table per attribute, skipped files."""
     console.print(
-        f"[bold]{escape(report.source)}[/bold]: {report.image_count} images at "
+        f"[bold]{_shown(report.source)}[/bold]: {report.image_count} images at "
         f"{report.resolution}x{report.resolution}, {report.channels} channel(s); {len(report.skipped)} file(s) skipped"
     )
     if report.sizes:
         sizes = [(f"{w} x {h}", n) for (w, h), n in report.sizes]
         console.print(_count_table("original image sizes", sizes, value_header="width x height"))
     for name, counts in report.levels.items():
-        console.print(_count_table(f"{escape(name)} ({len(counts)} levels)", counts, value_header="level"))
+        console.print(_count_table(f"{_shown(name)} ({len(counts)} levels)", counts, value_header="level"))
     if report.skipped:
         console.print(_skipped_table(report.skipped))
     if report.contact_sheet is not None:
-        console.print(f"contact sheet: {escape(str(report.contact_sheet))}")
+        console.print(f"contact sheet: {_shown(report.contact_sheet)}")
+
+
+def _shown(text: object) -> str:
+    """Catalog text as the terminal may show it: control characters escaped (no ANSI sequences), rich markup escaped."""
+    return escape(printable(text))
 
 
 def _count_table(title: str, counts: list[tuple[str, int]], value_header: str) -> Table:
@@ -105,7 +111,7 @@ def _count_table(title: str, counts: list[tuple[str, int]], value_header: str) -
     table.add_column(value_header)
     table.add_column("images", justify="right")
     for value, count in counts[:SHOWN_ROWS]:
-        table.add_row(escape(value), str(count))
+        table.add_row(_shown(value), str(count))
     if len(counts) > SHOWN_ROWS:
         rest = sum(count for _, count in counts[SHOWN_ROWS:])
         table.add_row(f"... {len(counts) - SHOWN_ROWS} more", str(rest))
@@ -117,7 +123,7 @@ def _skipped_table(skipped: list[SkippedFile]) -> Table:
     table.add_column("file", overflow="fold")
     table.add_column("reason", overflow="fold")
     for item in skipped[:SHOWN_ROWS]:
-        table.add_row(escape(item.path), escape(item.reason))
+        table.add_row(_shown(item.path), _shown(item.reason))
     if len(skipped) > SHOWN_ROWS:
         table.add_row(f"... and {len(skipped) - SHOWN_ROWS} more", "")
     return table

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from numbers import Integral
+import stat
 from pathlib import Path
 
 from productgan.data.cache import cached_catalog
 from productgan.data.catalog import Catalog
 from productgan.data.folder import list_files, read_folder
 from productgan.data.idx import find_idx_images, idx_input_files, read_idx
-from productgan.data.images import is_image_file
+from productgan.data.images import check_target_shape, is_image_file
+from productgan.data.names import printable
 from productgan.data.table import ATTRIBUTES_CSV, read_table
 from productgan.errors import CatalogError
 
 BUILTIN_PREFIX = "builtin:"
-MIN_RESOLUTION = 8
 READERS = {"table": read_table, "folder": read_folder, "idx": read_idx}
 
 
@@ -23,9 +23,11 @@ def load_catalog(spec: str | Path, resolution: int = 64, channels: int = 3, *, u
 
     spec is 'builtin:catalog', a folder with attributes.csv, a folder of images (flat or one
     sub-folder per class), an IDX images file, or a folder holding one. Decoded file catalogs are
-    cached on disk (see cache.py). Raises CatalogError when nothing usable was read, listing why.
+    cached on disk (see cache.py). Raises CatalogError when nothing usable was read, listing why,
+    and before reading anything when the shape is out of range (resolution MIN_RESOLUTION to
+    MAX_RESOLUTION) or spec is a device, FIFO or socket.
     """
-    _check_shape(resolution, channels)
+    check_target_shape(resolution, channels)
     resolution, channels = int(resolution), int(channels)  # numpy integers from configs become plain ints
     spec = str(spec)
     if spec.startswith(BUILTIN_PREFIX):
@@ -34,13 +36,6 @@ def load_catalog(spec: str | Path, resolution: int = 64, channels: int = 3, *, u
         catalog = _load_path(Path(spec).expanduser(), resolution, channels, use_cache)
     catalog.require_images()
     return catalog
-
-
-def _check_shape(resolution: int, channels: int) -> None:
-    if isinstance(resolution, bool) or not isinstance(resolution, Integral) or resolution < MIN_RESOLUTION:
-        raise CatalogError(f"resolution must be an integer >= {MIN_RESOLUTION}, got {resolution!r}")
-    if channels not in (1, 3) or isinstance(channels, bool):
-        raise CatalogError(f"channels must be 1 (grayscale) or 3 (RGB), got {channels!r}")
 
 
 def _load_builtin(spec: str, resolution: int, channels: int) -> Catalog:
@@ -56,6 +51,7 @@ def _load_builtin(spec: str, resolution: int, channels: int) -> Catalog:
 def _load_path(path: Path, resolution: int, channels: int, use_cache: bool) -> Catalog:
     if not path.exists():
         raise CatalogError(f"catalog path {str(path)!r} does not exist")
+    _require_file_or_folder(path)
     kind, root = choose_reader(path)
 
     def read() -> Catalog:
@@ -67,15 +63,30 @@ def _load_path(path: Path, resolution: int, channels: int, use_cache: bool) -> C
     return cached_catalog(kind, root, input_files, resolution, channels, read)
 
 
+def _require_file_or_folder(path: Path) -> None:
+    """Refuse devices, FIFOs and sockets up front: reading /dev/zero or a FIFO as a catalog never ends."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise CatalogError(f"cannot read catalog path {printable(path)}: {printable(exc.strerror or exc)}") from None
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise CatalogError(
+            f"catalog path {printable(path)} is not a file or folder (a device, FIFO or socket); "
+            "give the folder that holds the catalog"
+        )
+
+
 def choose_reader(path: Path) -> tuple[str, Path]:
     """(reader kind, the path that reader is given) for an existing file or folder."""
     if path.is_file():
         if path.name == ATTRIBUTES_CSV:
             return "table", path.parent
         if path.suffix.lower() == ".csv":
-            raise CatalogError(f"{path}: the attribute table must be named {ATTRIBUTES_CSV}, inside the images folder")
+            raise CatalogError(
+                f"{printable(path)}: the attribute table must be named {ATTRIBUTES_CSV}, inside the images folder"
+            )
         if is_image_file(path):
-            raise CatalogError(f"{path} is a single image; give the folder that holds the catalog's images")
+            raise CatalogError(f"{printable(path)} is a single image; give the folder that holds the catalog's images")
         return "idx", path
     if (path / ATTRIBUTES_CSV).is_file():
         return "table", path

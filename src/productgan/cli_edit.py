@@ -13,14 +13,14 @@ from typing import Callable
 import numpy as np
 import typer
 
-from productgan.cli_support import console, err_console, friendly_errors
+from productgan.cli_support import console, err_console, friendly_errors, require_output_folder
 
 edit_app = typer.Typer(no_args_is_help=True,
                        help="Edit products: variants, clips and inversion of generated ones; recolour, mask, scale, rotate, flip and whiten real photos.")
 
 SOURCE = typer.Argument(..., help="A photo or a folder of photos (never modified).")
 OUT = typer.Option(Path("edited"), help="Folder for the new files.")
-THRESHOLD = typer.Option(12.0, help="Lab distance to the studio backdrop that counts as product.")
+THRESHOLD = typer.Option(12.0, help="Lab distance to the studio backdrop that counts as product (0..400).")
 
 
 # The PhotoEdit fields whose flag is not simply --field-name.
@@ -33,6 +33,7 @@ def _edit(operation: str, source: Path, out: Path, suffix: str, **options) -> No
     from productgan.edit.photo import PhotoEdit, PhotoEditError
     from productgan.errors import ProductGANError
 
+    require_output_folder(out)
     try:
         edit = PhotoEdit(operation, **options)
     except PhotoEditError as error:

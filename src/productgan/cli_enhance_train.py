@@ -8,35 +8,52 @@ from typing import Optional
 import typer
 
 from productgan.cli_enhance import enhance_app
-from productgan.cli_support import console, friendly_errors
+from productgan.cli_support import (
+    console, exit_for_stop, float_option, friendly_errors, given_settings, int_option, require_output_folder,
+    seed_option,
+)
+
+# Each option and the EnhanceTrainConfig settings it sets, so --resume can check the options given.
+OPTION_SETTINGS = {
+    "data": ("data",), "task": ("model.task",), "minutes": ("minutes",), "steps": ("steps",), "crop": ("crop",),
+    "batch": ("batch",), "width": ("model.width",), "blocks": ("model.blocks",), "depth": ("model.depth",),
+    "lr": ("lr", "lr_discriminator"), "warmup_steps": ("warmup_steps",), "pixel_weight": ("weights.pixel",),
+    "feature_weight": ("weights.feature",), "adversarial_weight": ("weights.adversarial",),
+    "classifier": ("classifier",), "holdout": ("holdout_fraction",), "seed": ("seed",),
+    "checkpoint_every": ("checkpoint_every", "sample_every"), "device": ("device",),
+}
 
 
 @enhance_app.command("train")
 @friendly_errors
 def train(
+    ctx: typer.Context,
     data: str = typer.Option(..., help="Catalog folder of photos (optionally with attributes.csv; a 'product' column makes the held-out split by product)."),
     task: str = typer.Option("sr4", help="sr4 | sr2 (super-resolution x4 / x2) | restore (JPEG blocks, noise, low light, blemishes, holes)."),
     out: Path = typer.Option(..., help="Run folder: checkpoint.safetensors, config.json, metrics.jsonl, samples/."),
-    minutes: Optional[float] = typer.Option(None, help="Wall-clock budget (default 8 when --steps is not given)."),
-    steps: Optional[int] = typer.Option(None, help="Budget in optimiser steps."),
-    crop: int = typer.Option(64, help="Side of the clean/HR training crops in pixels (a multiple of the scale)."),
-    batch: int = typer.Option(8, help="Crops per step."),
-    width: Optional[int] = typer.Option(None, help="Generator channels (default 32 for sr, 16 for restore)."),
-    blocks: int = typer.Option(1, help="RRDB blocks (sr)."),
-    depth: int = typer.Option(3, help="U-Net levels (restore)."),
-    lr: float = typer.Option(2e-4, help="Adam learning rate of the generator and the discriminator."),
-    warmup_steps: int = typer.Option(300, help="L1-only steps before the discriminator joins (ESRGAN's warm-up)."),
-    pixel_weight: float = typer.Option(1.0, help="Weight of the L1 pixel loss."),
-    feature_weight: float = typer.Option(0.05, help="Weight of the feature loss (discriminator feature matching, or --classifier features)."),
-    adversarial_weight: float = typer.Option(0.005, help="Weight of the adversarial loss (0: a pure L1 model)."),
+    minutes: Optional[float] = float_option(None, low=0, low_open=True, help="Wall-clock budget (default 8 when --steps is not given)."),
+    steps: Optional[int] = int_option(None, high=10**9, help="Budget in optimiser steps."),
+    crop: int = int_option(64, low=32, high=1024, help="Side of the clean/HR training crops in pixels (a multiple of 8)."),
+    batch: int = int_option(8, high=1024, help="Crops per step."),
+    width: Optional[int] = int_option(None, high=512, help="Generator channels (default 32 for sr, 16 for restore)."),
+    blocks: int = int_option(1, high=64, help="RRDB blocks (sr)."),
+    depth: int = int_option(3, high=8, help="U-Net levels (restore)."),
+    lr: float = float_option(2e-4, low=0, low_open=True, high=1.0, help="Adam learning rate of the generator and the discriminator."),
+    warmup_steps: int = int_option(300, low=0, help="L1-only steps before the discriminator joins (ESRGAN's warm-up)."),
+    pixel_weight: float = float_option(1.0, low=0, help="Weight of the L1 pixel loss."),
+    feature_weight: float = float_option(0.05, low=0, help="Weight of the feature loss (discriminator feature matching, or --classifier features)."),
+    adversarial_weight: float = float_option(0.005, low=0, help="Weight of the adversarial loss (0: a pure L1 model)."),
     classifier: Optional[Path] = typer.Option(None, help="Domain classifier file whose frozen features give the feature loss."),
-    holdout: float = typer.Option(0.2, help="Fraction of images (whole products) held out of training."),
-    seed: int = typer.Option(0, help="Seed of initialisation, crops, degradations and the held-out split."),
-    checkpoint_every: int = typer.Option(200, help="Checkpoint (and validation PSNR) every this many steps."),
+    holdout: float = float_option(0.2, low=0, high=1, low_open=True, high_open=True, help="Fraction of images (whole products) held out of training."),
+    seed: int = seed_option(help="Seed of initialisation, crops, degradations and the held-out split."),
+    checkpoint_every: int = int_option(200, help="Checkpoint (and validation PSNR) every this many steps."),
     device: str = typer.Option("auto", help="auto | cpu | cuda."),
-    resume: bool = typer.Option(False, help="Continue the run in --out from its last checkpoint (data, model and seed come from it)."),
+    resume: bool = typer.Option(False, help="Continue the run in --out from its last checkpoint, with its settings: only --steps, --minutes and --device may change; other options given must match."),
 ):
-    """Train a learned enhancer on a catalog's photos, holding out whole products for measurement."""
+    """Train a learned enhancer on a catalog's photos, holding out whole products for measurement.
+
+    Exits 130 after Ctrl-C and 143 after SIGTERM, checkpoint written."""
+    require_output_folder(out)
     from productgan.enhance.config import EnhanceModelConfig, EnhanceTrainConfig, LossWeights
     from productgan.enhance.train import train_enhancer
 
@@ -52,7 +69,8 @@ def train(
         )
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None
-    result = train_enhancer(config, resume=resume)
+    given = given_settings(ctx, OPTION_SETTINGS)
+    result = train_enhancer(config, resume=resume, given=given)
     for skipped in result.skipped:
         console.print(f"[yellow]skipped[/] {skipped.path}: {skipped.reason}", highlight=False)
     losses = ", ".join(f"{name} {value:.4f}" for name, value in result.losses.items())
@@ -61,3 +79,4 @@ def train(
                   f"{result.holdout_photos} held out; last losses: {losses}", highlight=False)
     console.print(f"held-out PSNR {result.validation['val_psnr']:.2f} dB vs baseline "
                   f"{result.validation['val_psnr_baseline']:.2f} dB; checkpoint: {result.checkpoint}", highlight=False)
+    exit_for_stop(result.stopped)

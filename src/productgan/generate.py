@@ -6,6 +6,8 @@ config, attribute vocabularies and the observed attribute combinations are in it
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -15,9 +17,8 @@ from productgan.data.catalog import level_ids
 from productgan.errors import AttributeLevelError
 from productgan.grid import make_grid, to_uint8
 from productgan.models import create_generator
-from productgan.models.config import ModelConfig
 from productgan.train.checkpoint import (
-    load_module, load_tensors, read_meta, require_architecture, resolve_checkpoint,
+    gan_model_config, load_module, load_tensors, read_meta, require_architecture, require_tensors, resolve_checkpoint,
 )
 
 
@@ -27,7 +28,7 @@ def truncated_normal(shape: tuple[int, ...], truncation: float | None, generator
     z = torch.randn(shape, generator=generator)
     if truncation is None:
         return z
-    if truncation <= 0:
+    if not (truncation > 0 and math.isfinite(truncation)):
         raise ValueError(f"truncation must be > 0, got {truncation}")
     for _ in range(100):
         outside = z.abs() > truncation
@@ -58,7 +59,7 @@ class ProductGenerator:
     def attributes(self) -> dict[str, list[str]]:
         return {n: list(self.levels[n]) for n in self.names}
 
-    def labels_for(self, n: int, wanted: dict[str, str], generator: torch.Generator) -> torch.Tensor:
+    def labels_for(self, n: int, wanted: Mapping[str, str], generator: torch.Generator) -> torch.Tensor:
         """(n, A) label ids honouring `wanted` and filling the rest from observed combinations."""
         ids = level_ids(self.levels, self.names, wanted)
         if not self.names:
@@ -91,23 +92,30 @@ class ProductGenerator:
             out.append(to_uint8(images))
         return np.concatenate(out) if out else np.zeros((0,), np.uint8)
 
-    def inputs(self, n: int, seed: int = 0, truncation: float | None = None,
-               **attributes: str) -> tuple[torch.Tensor, torch.Tensor]:
+    def inputs(self, n: int, /, seed: int = 0, truncation: float | None = None,
+               attributes: Mapping[str, str] | None = None, **keyword_attributes: str) -> tuple[torch.Tensor, torch.Tensor]:
         """The (n, latent_dim) latents and (n, A) labels that generate(n, seed, ...) renders.
 
         Drawing them apart from rendering lets a caller render many requests' inputs together (the
         server's batching) or change them first (a morph, a colour swap) and still start from the
-        very products `generate` shows.
+        very products `generate` shows. Attributes: see `generate`.
         """
+        wanted = merge_attributes(attributes, keyword_attributes)
         if n < 1:
             raise ValueError(f"n must be >= 1, got {n}")
         generator = torch.Generator().manual_seed(seed)
         z = truncated_normal((n, self.latent_dim), truncation, generator)
-        return z, self.labels_for(n, attributes, generator)
+        return z, self.labels_for(n, wanted, generator)
 
-    def generate(self, n: int, seed: int = 0, truncation: float | None = None, **attributes: str) -> np.ndarray:
-        """n images with the given attribute levels, e.g. generate(8, color='Red', category='Shoes')."""
-        return self.render(*self.inputs(n, seed, truncation, **attributes))
+    def generate(self, n: int, /, seed: int = 0, truncation: float | None = None,
+                 attributes: Mapping[str, str] | None = None, **keyword_attributes: str) -> np.ndarray:
+        """n images with the given attribute levels.
+
+        generate(8, color='Red', category='Shoes') is the Python convenience; code that forwards user
+        input passes generate(8, attributes={...}), where no attribute name (not even 'n', 'seed' or
+        'attributes') can collide with a parameter. Unknown names are an AttributeLevelError.
+        """
+        return self.render(*self.inputs(n, seed, truncation, attributes, **keyword_attributes))
 
     def attribute_index(self, attribute: str) -> int:
         """Column of `attribute` in the label rows; AttributeLevelError names the model's attributes."""
@@ -125,17 +133,17 @@ class ProductGenerator:
         return rows
 
     def level_images(self, attribute: str, per_level: int = 8, seed: int = 0, truncation: float | None = None,
-                     fixed: dict[str, str] | None = None) -> tuple[np.ndarray, list[str]]:
-        """uint8 (levels, per_level, H, W, C): the products generate(per_level, seed, **fixed) draws,
+                     fixed: Mapping[str, str] | None = None) -> tuple[np.ndarray, list[str]]:
+        """uint8 (levels, per_level, H, W, C): the products generate(per_level, seed, attributes=fixed) draws,
         each rendered once per level of `attribute` with its other attributes kept. Returns (images, levels)."""
         self.attribute_index(attribute)  # validate before any sampling
-        z, labels = self.inputs(per_level, seed, truncation, **(fixed or {}))
+        z, labels = self.inputs(per_level, seed, truncation, fixed)
         count = len(self.levels[attribute])
         images = self.render(z.repeat(count, 1), self.every_level(labels, attribute))
         return images.reshape(count, per_level, *images.shape[1:]), list(self.levels[attribute])
 
     def level_grid(self, attribute: str, per_level: int = 8, seed: int = 0, truncation: float | None = None,
-                   fixed: dict[str, str] | None = None) -> tuple[np.ndarray, list[str]]:
+                   fixed: Mapping[str, str] | None = None) -> tuple[np.ndarray, list[str]]:
         """One row per level of `attribute`, the same latents (and other attributes) in each column.
 
         That makes the effect of the attribute alone visible. Returns (grid image, row labels).
@@ -148,15 +156,31 @@ class ProductGenerator:
         return make_grid(images, ncols=int(np.ceil(np.sqrt(n))))
 
 
+def merge_attributes(attributes: Mapping[str, str] | None, keyword_attributes: Mapping[str, str]) -> dict[str, str]:
+    """One mapping from the mapping and the keyword forms; a name given in both is ambiguous."""
+    if attributes is not None and not isinstance(attributes, Mapping):
+        raise TypeError(f"attributes must be a mapping of attribute name to level, got {type(attributes).__name__}")
+    merged = dict(attributes or {})
+    twice = sorted(set(merged) & set(keyword_attributes))
+    if twice:
+        raise AttributeLevelError(f"attribute {', '.join(map(repr, twice))} given both in attributes and as a keyword")
+    merged.update(keyword_attributes)
+    return merged
+
+
 def load_generator(path: str | Path, device: str | torch.device = "cpu", use_ema: bool = True) -> ProductGenerator:
-    """Rebuild the (EMA) generator from a checkpoint file or run folder."""
+    """Rebuild the (EMA) generator from a checkpoint file or run folder.
+
+    The header is validated (train.checkpoint.read_meta) before the network is built, and the file's
+    tensor names and shapes are compared with the built network before any weight is read, so a
+    damaged or forged checkpoint is one CheckpointError naming the file.
+    """
     path = resolve_checkpoint(path)
     meta = read_meta(path)
     require_architecture(meta, path)
-    model_config = ModelConfig(**meta.config["model"])
-    model_config.level_counts = tuple(model_config.level_counts)
-    module = create_generator(model_config)
+    module = create_generator(gan_model_config(meta, path))
     name = "ema_generator" if use_ema and meta.config.get("ema_kimg", 0) > 0 else "generator"
-    load_module(module, load_tensors(path, prefix=name + ".", device="cpu"), name)
+    require_tensors(path, name, module.state_dict())
+    load_module(module, load_tensors(path, prefix=name + ".", device="cpu"), name, source=path)
     combos = [(list(row), int(count)) for row, count in meta.extra.get("label_combos", [])]
     return ProductGenerator(module.to(device), meta.condition_names, meta.levels, combos, device)

@@ -35,13 +35,15 @@ def registry(models_dir) -> ModelRegistry:
 
 @pytest.fixture
 def make_client(registry):
-    """make_client(photo_enhancers=None, **settings) -> a started TestClient over a fresh app (fresh cache and metrics)."""
+    """make_client(photo_enhancers=None, **settings) -> a started TestClient over a fresh app (fresh cache and
+    metrics), addressing the server as http://localhost, one of the names it answers to."""
     from fastapi.testclient import TestClient
 
     clients = []
 
     def make(photo_enhancers=None, **settings) -> TestClient:
-        client = TestClient(create_app(registry, ServeSettings(**settings), photo_enhancers), raise_server_exceptions=False)
+        client = TestClient(create_app(registry, ServeSettings(**settings), photo_enhancers), base_url="http://localhost",
+                            raise_server_exceptions=False)
         clients.append(client.__enter__())
         return client
 

@@ -22,7 +22,7 @@ REQUESTS = [{"model": "shop", "seed": 100 + i, "n": 1 + i % 3,
 
 async def post_all(app, requests):
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
         responses = await asyncio.gather(*(client.post("/api/generate", json=body) for body in requests))
     assert all(r.status_code == 200 for r in responses), [r.text for r in responses]
     return [r.content for r in responses]

@@ -69,7 +69,7 @@ def test_malformed_or_missing_bodies_are_4xx(client, content, status, fragment):
     ("/api/variants", {"model": "shop"}, "attribute: Field required"),
     ("/api/morph", {"model": "shop", "seed_a": 1, "seed_b": 2, "frames": 1}, "frames must be between 2 and 64"),
     ("/api/morph", {"model": "shop", "seed_a": 1, "seed_b": 2, "frames": 1000}, "frames must be between 2 and 64"),
-    ("/api/morph", {"model": "shop", "seed_a": 1, "seed_b": 2, "fps": 0}, "fps must be > 0"),
+    ("/api/morph", {"model": "shop", "seed_a": 1, "seed_b": 2, "fps": 0}, "fps must be between 0.5 and 50"),
     ("/api/morph", {"model": "shop", "seed_a": 1}, "seed_b: Field required"),
     ("/api/morph", {"model": "shop", "seed_a": 1, "seed_b": 2, "attributes_b": {"color": "teal"}}, "valid levels: blue, red"),
     ("/api/morph", {"model": "../shop", "seed_a": 1, "seed_b": 2}, "unknown model"),

@@ -129,3 +129,43 @@ def test_shopping_page_shows_products_variants_and_a_morph(live_server, tmp_path
     (tmp_path / "serve-page.png").write_bytes(screenshot)
     if os.environ.get("PRODUCTGAN_UPDATE_SCREENSHOT") == "1":
         DOCS_SCREENSHOT.write_bytes(screenshot)
+
+
+def test_photo_form_defaults_per_operation_errors_beside_the_form_and_no_broken_morph_image(live_server, tmp_path):
+    """Before any morph the morph image takes no space (no broken-image icon); Scale sends its own
+    default factor (not Rotate's 15 degrees); a refused photo clears the previous result and says why
+    next to the form."""
+    from playwright.sync_api import sync_playwright
+
+    Image.fromarray(studio_photo()[0]).save(tmp_path / "shirt.png")
+    Image.fromarray(studio_photo()[0]).save(tmp_path / "shirt.gif")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 900, "height": 820})
+            page.goto(live_server + "/")
+            page.wait_for_selector("[data-testid=attr-color] option[value=red]", state="attached")
+            assert not page.is_visible("[data-testid=morph-image]")
+            assert page.eval_on_selector("[data-testid=morph-image]", "img => img.getBoundingClientRect().height") == 0
+
+            assert not page.is_visible("[data-testid=photo-amount]")  # recolour takes a colour, no amount
+            page.select_option("[data-testid=photo-operation]", "scale")
+            assert page.is_visible("[data-testid=photo-amount]") and page.input_value("[data-testid=photo-amount]") == "2"
+            assert not page.is_visible("[data-testid=photo-colour]")
+            page.set_input_files("[data-testid=photo-file]", str(tmp_path / "shirt.png"))
+            page.click("[data-testid=photo-button]")
+            page.wait_for_function("() => document.querySelector('[data-testid=photo-status]').textContent !== 'Processing photo...'",
+                                   timeout=20_000)
+            assert page.text_content("[data-testid=photo-status]") == "Photo ready."  # 15 was refused: factor <= 10
+            assert page.is_visible("[data-testid=photo-result]")
+
+            page.select_option("[data-testid=photo-operation]", "rotate")
+            assert page.input_value("[data-testid=photo-amount]") == "15"
+            page.set_input_files("[data-testid=photo-file]", str(tmp_path / "shirt.gif"))
+            page.click("[data-testid=photo-button]")
+            page.wait_for_function("() => document.querySelector('[data-testid=photo-status]').classList.contains('error')",
+                                   timeout=20_000)
+            assert "GIF is not accepted" in page.text_content("[data-testid=photo-status]")
+            assert not page.is_visible("[data-testid=photo-result]")  # the scaled photo is gone, not left as if it were the answer
+        finally:
+            browser.close()

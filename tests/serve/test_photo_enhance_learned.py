@@ -94,3 +94,15 @@ def test_an_upscaled_result_over_the_limit_is_refused(make_client, checkpoints):
 def test_two_models_for_one_task_are_refused_at_load(checkpoints):
     with pytest.raises(ProductGANError, match="a second sr2 model"):
         PhotoEnhancers.load([checkpoints["sr2"], checkpoints["sr2"]])
+
+
+def test_learned_tasks_count_against_the_work_budget_by_their_measured_cost(make_client, checkpoints):
+    enhancers = PhotoEnhancers.load([checkpoints["sr2"]])
+    cost = enhancers.build("sr2", None).cost_per_pixel
+    assert cost > 0.1  # the network's multiply-accumulates per input pixel, in light-pass units
+    just_under = 40 * 56 / 1e6 * cost * 0.9
+    client = make_client(photo_enhancers=enhancers, limits=ServeLimits(max_photo_work=just_under))
+    response = client.post("/api/photo/enhance", files=upload(photo()), data={"task": "sr2"})
+    assert response.status_code == 413 and "task sr2 on a 0.0 MP photo" in response.json()["error"]
+    response = client.post("/api/photo/enhance", files=upload(photo(20, 28)), data={"task": "sr2"})
+    assert response.status_code == 200, response.text

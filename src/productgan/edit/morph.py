@@ -1,6 +1,6 @@
 """A morph between two generated products: latents on the sphere, conditions on a straight line.
 
-Each end is exactly the product that `ProductGenerator.generate(1, seed, **attributes)` draws
+Each end is exactly the product that `ProductGenerator.generate(1, seed, attributes=attributes)` draws
 (the same latent and the same filled-in attributes), so a morph can start and end on two products
 a shopper has just seen.
 """
@@ -50,8 +50,8 @@ def morph_frames(generator: ProductGenerator, seed_a: int, seed_b: int, frames: 
         raise ValueError(f"a morph needs at least 2 frames, got {frames}")
     attributes_a = dict(attributes_a or {})
     attributes_b = dict(attributes_a if attributes_b is None else attributes_b)
-    z_a, labels_a = generator.inputs(1, seed_a, truncation, **attributes_a)
-    z_b, labels_b = generator.inputs(1, seed_b, truncation, **attributes_b)
+    z_a, labels_a = generator.inputs(1, seed_a, truncation, attributes_a)
+    z_b, labels_b = generator.inputs(1, seed_b, truncation, attributes_b)
     module, device = generator.module, generator.device
     condition_a, condition_b = module.embed(labels_a.to(device)), module.embed(labels_b.to(device))
     steps = torch.linspace(0.0, 1.0, frames)[:, None]

@@ -22,6 +22,7 @@ OPERATIONS = ("recolour", "whiten", "scale", "rotate", "flip", "mask")
 REGIONS = ("dominant", "whole")
 DIRECTIONS = ("horizontal", "vertical")
 MAX_SCALE = 10.0
+MAX_THRESHOLD = 400.0  # Lab distance: beyond the widest gap in Lab (about 375), so any larger is the same
 
 
 class PhotoEditError(ProductGANError, ValueError):
@@ -64,6 +65,7 @@ class PhotoEdit:
         check = _CHECKS.get(self.operation)
         if check is None:
             raise PhotoEditError(f"unknown operation {self.operation!r}; operations are: {', '.join(OPERATIONS)}")
+        _check_threshold(self)
         check(self)
 
     def __call__(self, image: np.ndarray) -> np.ndarray:
@@ -100,8 +102,15 @@ def _check_flip(edit: PhotoEdit) -> None:
         raise PhotoEditError(f"flip direction must be {' or '.join(DIRECTIONS)}, got {edit.direction!r}", "direction")
 
 
+def _check_threshold(edit: PhotoEdit) -> None:
+    """Every operation may find the product mask; a NaN threshold would silently find none."""
+    if not (isinstance(edit.threshold, (int, float)) and 0 <= edit.threshold <= MAX_THRESHOLD):
+        raise PhotoEditError(f"threshold must be a number in [0, {MAX_THRESHOLD:g}] (Lab distance to the "
+                             f"backdrop), got {edit.threshold}", "threshold")
+
+
 def _no_options_to_check(edit: PhotoEdit) -> None:
-    """whiten and mask take only the mask settings, which any number allows."""
+    """whiten and mask take only the mask settings, checked for every operation by _check_threshold."""
 
 
 def _whiten(edit: PhotoEdit, image: np.ndarray) -> np.ndarray:

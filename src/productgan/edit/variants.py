@@ -23,7 +23,7 @@ class Variants:
     """uint8 images (rows, columns, H, W, C) and what each row and column is.
 
     row_attribute/row_levels: the edited attribute, one row per level. columns: for `variants`,
-    the products (column j is generate(n, seed, **fixed)[j]); for a sheet, the levels of
+    the products (column j is generate(n, seed, attributes=fixed)[j]); for a sheet, the levels of
     column_attribute. held: per product, the levels of every attribute not edited; labels: every
     image's level ids, edited and held alike, so a classifier can check both.
     """
@@ -54,13 +54,13 @@ def held_levels(generator: ProductGenerator, labels: torch.Tensor, edited: tuple
 
 def variants(generator: ProductGenerator, attribute: str, n: int = 4, seed: int = 0,
              truncation: float | None = None, fixed: dict[str, str] | None = None) -> Variants:
-    """n products (those generate(n, seed, **fixed) shows), each in every level of `attribute`.
+    """n products (those generate(n, seed, attributes=fixed) shows), each in every level of `attribute`.
 
     images[i, j] is product j in level i; attributes not in `fixed` are drawn once per product from
     the combinations the catalog has and then held for all its levels.
     """
     images, levels = generator.level_images(attribute, per_level=n, seed=seed, truncation=truncation, fixed=fixed)
-    _, labels = generator.inputs(n, seed, truncation, **(fixed or {}))
+    _, labels = generator.inputs(n, seed, truncation, fixed)
     table = generator.every_level(labels, attribute).reshape(len(levels), n, -1).numpy()
     return Variants(images, attribute, levels, None, [str(j) for j in range(n)],
                     held_levels(generator, labels, (attribute,)), table)
@@ -69,13 +69,13 @@ def variants(generator: ProductGenerator, attribute: str, n: int = 4, seed: int 
 @torch.no_grad()
 def variant_sheet(generator: ProductGenerator, row_attribute: str, column_attribute: str, seed: int = 0,
                   truncation: float | None = None, fixed: dict[str, str] | None = None) -> Variants:
-    """One product (generate(1, seed, **fixed)) in every combination of two attributes' levels,
+    """One product (generate(1, seed, attributes=fixed)) in every combination of two attributes' levels,
     e.g. every colour (rows) x every material (columns); the remaining attributes held."""
     if row_attribute == column_attribute:
         raise AttributeLevelError(f"a sheet crosses two different attributes; got {row_attribute!r} twice")
     generator.attribute_index(row_attribute)
     generator.attribute_index(column_attribute)
-    z, labels = generator.inputs(1, seed, truncation, **(fixed or {}))
+    z, labels = generator.inputs(1, seed, truncation, fixed)
     crossed = generator.every_level(generator.every_level(labels, column_attribute), row_attribute)
     images = generator.render(z.repeat(len(crossed), 1), crossed)
     rows, columns = len(generator.levels[row_attribute]), len(generator.levels[column_attribute])

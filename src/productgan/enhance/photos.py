@@ -16,6 +16,8 @@ import numpy as np
 
 from productgan.data.catalog import SkippedFile
 from productgan.data.folder import list_files
+from productgan.data.names import printable
+from productgan.data.paths import EntryRefused, resolve_catalog_entry
 from productgan.data.images import is_image_file
 from productgan.data.split import PRODUCT_COLUMN
 from productgan.data.table import ATTRIBUTES_CSV, read_attributes
@@ -60,7 +62,7 @@ def read_catalog_photos(root: str | Path, min_side: int) -> PhotoSet:
         if min(photo.shape[:2]) < min_side:
             skipped.append(SkippedFile(str(path), f"{photo.shape[1]}x{photo.shape[0]} is smaller than the {min_side} px crop"))
             continue
-        kept_files.append(path.relative_to(root).as_posix())
+        kept_files.append(path.resolve().relative_to(root.resolve()).as_posix())
         kept_photos.append(photo)
         if products is not None:
             kept_products.append(products[index])
@@ -76,9 +78,10 @@ def _list_photos(root: Path) -> tuple[list[Path], list[str] | None, list[Skipped
     table = read_attributes(csv_path)
     paths, products, skipped = [], [], []
     for row in table.rows:
-        path = root / row.file.replace("\\", "/")
-        if not row.file or not path.is_file():
-            skipped.append(SkippedFile(str(path), f"listed in {ATTRIBUTES_CSV} but not found"))
+        try:
+            path = resolve_catalog_entry(root, row.file)
+        except EntryRefused as refused:  # outside the folder, a device, missing: never opened
+            skipped.append(SkippedFile(printable(row.file), f"{refused.reason} (line {row.line} of {ATTRIBUTES_CSV})"))
             continue
         paths.append(path)
         products.append(row.values.get(PRODUCT_COLUMN, ""))

@@ -18,11 +18,11 @@ import json
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Iterable
 
 import numpy as np
 import torch
 import torch.nn.functional as F
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from productgan.data.catalog import SkippedFile
 from productgan.data.split import split_by_product
@@ -32,14 +32,18 @@ from productgan.enhance.degrade import degrade_for_restore, degrade_for_sr
 from productgan.enhance.networks import build_discriminator, build_generator, discriminator_input, image_statistics
 from productgan.enhance.photos import context_thumbnail, random_crop, read_catalog_photos
 from productgan.enhance.repair import inpaint
-from productgan.errors import TrainingDiverged
+from productgan.errors import ProductGANError, TrainingDiverged
 from productgan.losses import discriminator_loss, generator_loss
 from productgan.photo_io import write_photo
+from productgan.progress import WorkProgress
 from productgan.train.checkpoint import CHECKPOINT_NAME, load_module, load_tensors, restore_optimizers
-from productgan.train.loop import _install_sigterm, _restore_sigterm  # the GAN loop's kill handling, shared
+from productgan.train.config import catalog_location, chosen_settings, resume_conflicts
+from productgan.train.loop import _install_sigterm, _restore_sigterm, interruption  # the GAN loop's kill handling, shared
 from productgan.train.run_log import RunLog
 
 GAN_LOSS = "nsgan"  # the logistic loss of ESRGAN/pix2pix, per pixel (U-Net D) or per patch (PatchGAN)
+# What a resumed run may change; every other setting is the checkpoint's (a different one is refused).
+RESUME_MAY_CHANGE = ("out", "steps", "minutes", "device")
 VALIDATION_SEED = 2**31 - 1  # a stream no training step uses: step seeds are (seed, k) with k < 2**31 - 1
 
 
@@ -57,6 +61,7 @@ class EnhanceResult:
     train_photos: int
     holdout_photos: int
     skipped: list[SkippedFile]
+    stopped: str = "budget"  # 'budget' | 'interrupted' (Ctrl-C) | 'terminated' (SIGTERM)
 
 
 # ------------------------------------------------------------------------------------------ data
@@ -168,14 +173,17 @@ def feature_matching(fake_features: list[torch.Tensor], real_features: list[torc
 class EnhanceTrainer:
     """Holds the run's state; `run()` trains until the budget ends or the process is told to stop."""
 
-    def __init__(self, config: EnhanceTrainConfig, resume: bool = False, progress: bool = True):
+    def __init__(self, config: EnhanceTrainConfig, resume: bool = False, progress: bool = True,
+                 given: Iterable[str] | None = None):
+        """given: on resume, the settings the user chose (dotted names, e.g. model.width); one that
+        differs from the checkpoint's is refused. None: those away from EnhanceTrainConfig's defaults."""
+        config = replace(config, data=catalog_location(config.data))
         self.out = Path(config.out)
         stored = None
         if resume and (self.out / CHECKPOINT_NAME).exists():
-            _, stored, saved_config = read_enhancer_meta(self.out / CHECKPOINT_NAME)
-            # The model, data and seed are the checkpoint's; only the budget may change on resume.
-            config = replace(saved_config, out=config.out, steps=config.steps, minutes=config.minutes)
+            stored, config = self._resumed(config, given)
         self.config, self.show_progress = config, progress
+        self.stopped = "budget"
         self.device = torch.device("cuda" if config.device == "auto" and torch.cuda.is_available() else
                                    "cpu" if config.device == "auto" else config.device)
         self._load_data()
@@ -188,10 +196,24 @@ class EnhanceTrainer:
         }
         self.features = ClassifierFeatures(config.classifier, self.device) if config.classifier else None
         self.step, self.images_seen, self.elapsed = 0, 0, 0.0
+        self.good_checkpoint = stored is not None  # whether a divergence leaves a checkpoint of this run behind
         self.log = RunLog(self.out, tensorboard=False)
         if stored is not None:
             self._restore(stored)
         self.losses: dict[str, float] = {}
+
+    def _resumed(self, config: EnhanceTrainConfig, given: Iterable[str] | None):
+        """The checkpoint's header and settings; only the budget and device may change on resume."""
+        _, stored, saved_config = read_enhancer_meta(self.out / CHECKPOINT_NAME)
+        conflicts = resume_conflicts(saved_config, config, given, RESUME_MAY_CHANGE)
+        if conflicts:
+            raise ProductGANError(
+                f"cannot resume {self.out / CHECKPOINT_NAME} with different settings: {'; '.join(conflicts)}. "
+                "A resumed run keeps its checkpoint's settings (only --steps, --minutes and --device may change): "
+                "leave these options out, or start a new run folder"
+            )
+        changed = {"out", "steps", "minutes"} | (chosen_settings(config, given) & set(RESUME_MAY_CHANGE))
+        return stored, replace(saved_config, **{name: getattr(config, name) for name in changed})
 
     def _load_data(self) -> None:
         config = self.config
@@ -237,8 +259,9 @@ class EnhanceTrainer:
             self._optimise("discriminator", losses["discriminator"])
         values = {name: float(value.detach()) for name, value in losses.items()}
         if not all(np.isfinite(list(values.values()))):
-            raise TrainingDiverged(f"a loss became NaN/Inf at step {self.step} ({values}); "
-                                   f"the last good checkpoint in {self.out} is kept: lower --lr")
+            kept = (f"the last good checkpoint in {self.out} is kept" if self.good_checkpoint
+                    else "no checkpoint was written yet (it diverged before its first one)")
+            raise TrainingDiverged(f"a loss became NaN/Inf at step {self.step} ({values}); {kept}: lower --lr")
         self.step += 1
         self.images_seen += config.batch
         return values
@@ -291,11 +314,13 @@ class EnhanceTrainer:
         return tuple(None if part is None else part[start:stop] for part in (batch.inputs, batch.statistics, batch.repair))
 
     def save(self) -> Path:
-        return save_enhancer(
+        path = save_enhancer(
             self.out / CHECKPOINT_NAME, self.config,
             {"generator": self.generator, "discriminator": self.discriminator}, self.optimizers,
             {"step": self.step, "images_seen": self.images_seen, "elapsed_s": self.elapsed}, self.held_out,
         )
+        self.good_checkpoint = True
+        return path
 
     # ------------------------------------------------------------------------------------- loop
     def done(self) -> bool:
@@ -307,7 +332,7 @@ class EnhanceTrainer:
         self.out.mkdir(parents=True, exist_ok=True)
         (self.out / "config.json").write_text(json.dumps(self.config.to_dict(), indent=2))
         previous = _install_sigterm()
-        bar = _Bar(self.config, self.show_progress)
+        bar = _progress(self.config, self.show_progress)
         start_step, start_elapsed = self.step, self.elapsed
         try:
             while not self.done():
@@ -315,10 +340,11 @@ class EnhanceTrainer:
                 self.losses = self.train_step()
                 self.elapsed += time.perf_counter() - began
                 rate = (self.step - start_step) * self.config.batch / max(self.elapsed - start_elapsed, 1e-9)
-                bar.update(self.step, self.elapsed, self.losses, rate)
+                bar.update(self.step if self.config.steps is not None else self.elapsed,
+                           L1=float(self.losses.get("pixel", 0.0)), **{"img/s": f"{rate:.1f}"})
                 self._periodic(rate)
-        except KeyboardInterrupt:
-            pass  # a kill (SIGTERM) or Ctrl-C: write the checkpoint below, then stop
+        except KeyboardInterrupt as error:  # a kill (SIGTERM) or Ctrl-C: write the checkpoint below, then stop
+            self.stopped = interruption(error)
         finally:
             bar.close()
             _restore_sigterm(previous)
@@ -328,7 +354,7 @@ class EnhanceTrainer:
         self.write_samples()
         checkpoint = self.save()
         return EnhanceResult(checkpoint, self.step, self.images_seen, self.elapsed, rate, self.losses, validation,
-                             len(self.train_photos), len(self.held_out.files), self.skipped)
+                             len(self.train_photos), len(self.held_out.files), self.skipped, self.stopped)
 
     def _periodic(self, rate: float) -> None:
         config, step = self.config, self.step
@@ -344,31 +370,19 @@ class EnhanceTrainer:
             self.save()
 
 
-class _Bar:
-    """A rich progress bar toward the step budget (preferred) or the minutes budget."""
-
-    def __init__(self, config: EnhanceTrainConfig, enabled: bool):
-        self.by_steps = config.steps is not None
-        self.progress = None
-        if enabled:
-            total = config.steps if self.by_steps else config.minutes * 60
-            self.progress = Progress(TextColumn(f"[bold]enhance {config.task}"), BarColumn(),
-                                     TextColumn("{task.percentage:>5.1f}%"), TextColumn("step {task.fields[step]}"),
-                                     TextColumn("L1 {task.fields[pixel]:.4f}"), TextColumn("{task.fields[rate]:.1f} img/s"),
-                                     TimeRemainingColumn())
-            self.progress.start()
-            self.task = self.progress.add_task("train", total=total, step=0, pixel=0.0, rate=0.0)
-
-    def update(self, step: int, elapsed: float, losses: dict, rate: float) -> None:
-        if self.progress is not None:
-            self.progress.update(self.task, completed=step if self.by_steps else elapsed, step=step,
-                                 pixel=losses.get("pixel", 0.0), rate=rate)
-
-    def close(self) -> None:
-        if self.progress is not None:
-            self.progress.stop()
+def _progress(config: EnhanceTrainConfig, enabled: bool) -> WorkProgress:
+    """Progress toward the step budget (preferred) or the minutes budget, with L1 and images/s."""
+    if config.steps is not None:
+        return WorkProgress(f"enhance {config.task}", config.steps, enabled=enabled,
+                            describe=lambda done, total: f"step {done:.0f}/{total:.0f}")
+    return WorkProgress(f"enhance {config.task}", config.minutes * 60, enabled=enabled,
+                        describe=lambda done, total: f"{done / 60:.1f}/{total / 60:.1f} min")
 
 
-def train_enhancer(config: EnhanceTrainConfig, resume: bool = False, progress: bool = True) -> EnhanceResult:
-    """Train as configured; with resume, continue the run in config.out from its last checkpoint."""
-    return EnhanceTrainer(config, resume=resume, progress=progress).run()
+def train_enhancer(config: EnhanceTrainConfig, resume: bool = False, progress: bool = True,
+                   given: Iterable[str] | None = None) -> EnhanceResult:
+    """Train as configured; with resume, continue the run in config.out from its last checkpoint.
+
+    given: the settings the caller chose, checked against the checkpoint's on resume (see EnhanceTrainer).
+    """
+    return EnhanceTrainer(config, resume=resume, progress=progress, given=given).run()

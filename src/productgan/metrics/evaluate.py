@@ -96,7 +96,7 @@ def _generate_with_level(generator: ProductGenerator, k: int, level: int, n: int
                          truncation: float | None) -> np.ndarray:
     """n images with attribute k fixed to `level`, the other attributes drawn as the catalog has them."""
     name = generator.names[k]
-    return generator.render(*generator.inputs(n, seed, truncation, **{name: generator.levels[name][level]}))
+    return generator.render(*generator.inputs(n, seed, truncation, attributes={name: generator.levels[name][level]}))
 
 
 def _set_figures(real: np.ndarray, fake: np.ndarray, settings: EvalSettings) -> tuple[dict[str, Figure], int]:

@@ -26,20 +26,25 @@ Endpoints
                        to repair): classic inpaints it with OpenCV, restore hands it to the model
 
 Safety
-  - binds 127.0.0.1 unless told otherwise; optional API key (X-API-Key header, constant-time
-    compare) on /api/* and /metrics; the page, /healthz and /readyz stay open
+  - binds 127.0.0.1 unless told otherwise; answers only to its own host names (localhost,
+    127.0.0.1, [::1], the bound address, --allow-host NAME) and refuses requests pages of other
+    sites send (Origin): serve/hosts.py; optional API key (X-API-Key header, constant-time
+    compare) on /api/* and /metrics, checked before the body is read; the page, /docs, /healthz
+    and /readyz stay open
   - a model name is only ever a key in the registry loaded at start, never a path
-  - limits (serve/limits.py): n <= 64, 2 <= frames <= 64, fps <= 50, finite 0 < truncation <= 10,
-    seeds 0..2**63-1, JSON bodies <= 64 KiB; uploads <= 10 MiB, <= 16 MP (checked from the
-    header before decoding), PNG/JPEG/WebP only, upscaled results <= 16 MP; an uploaded photo
-    is never written to disk
+  - limits (serve/limits.py): n <= 64, 2 <= frames <= 64, 0.5 <= fps <= 50, finite
+    0 < truncation <= 10, seeds 0..2**63-1, JSON bodies <= 64 KiB; uploads <= 10 MiB, <= 16 MP
+    (checked from the header before decoding), PNG/JPEG/WebP only, results <= 16 MP; photo work
+    priced before decoding (serve/work.py), at most 2 photo jobs at once, 15 s in line at most
+    (then 503 + Retry-After); an uploaded photo is never written to disk (serve/uploads.py)
   - every user error is a 4xx with {"error": "..."} naming what is valid (unknown model,
     attribute or level, out-of-range values, wrong types, unknown fields, malformed JSON);
     an unexpected error is logged and answered with a JSON 500 without a traceback, and the
     service keeps running
 
 Throughput: generate and variants requests for one model are batched on the device (see
-batching.py); identical generate requests are answered from a bounded LRU cache.
+batching.py); identical generate requests are answered from a bounded LRU cache. /docs is Swagger
+UI served from the fastapi-offline package: it loads nothing from outside the server.
 """
 
 from __future__ import annotations
@@ -47,23 +52,24 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import Depends, FastAPI, File, Form, Query, Request, UploadFile
+from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from productgan.errors import AttributeLevelError, ProductGANError
-from productgan.serve.enhancers import PhotoEnhancers, check_enhanced_size
+from productgan.serve.enhancers import PhotoEnhancers
 from productgan.serve.errors import RequestError
 from productgan.serve.guard import RequestGuard
-from productgan.serve.limits import check_upload
+from productgan.serve.hosts import HostPolicy
 from productgan.serve.metrics import ServeMetrics
+from productgan.serve.photo_routes import add_photo_routes
 from productgan.serve.registry import ModelRegistry
 from productgan.serve.schemas import GenerateRequest, MorphRequest, TurntableRequest, VariantsRequest
-from productgan.serve.security import require_api_key
 from productgan.serve.service import Answer, ProductService, ServeSettings
+from productgan.serve.work import PhotoGate
 from productgan.version import __version__
 
 STATIC = Path(__file__).parent / "static"
@@ -86,14 +92,19 @@ def create_app(registry: ModelRegistry, settings: ServeSettings | None = None,
         yield
         await service.close()
 
-    app = FastAPI(title="productgan", version=__version__, lifespan=lifespan,
-                  description="Generate product images by attribute from trained catalog models.")
+    # FastAPIOffline: /docs and /redoc from assets shipped in the package, not a CDN; no online validator.
+    app = FastAPIOffline(title="productgan", version=__version__, lifespan=lifespan,
+                         description="Generate product images by attribute from trained catalog models.",
+                         swagger_ui_parameters={"validatorUrl": None})
     app.state.settings, app.state.service, app.state.metrics = settings, service, metrics
     app.state.enhancers = enhancers or PhotoEnhancers()
+    app.state.photo_gate = PhotoGate(settings.limits.photo_jobs, settings.limits.photo_wait_s)
     _add_error_handlers(app)
     _add_routes(app, service, metrics)
+    add_photo_routes(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.add_middleware(RequestGuard, metrics=metrics, limits=settings.limits)
+    app.add_middleware(RequestGuard, metrics=metrics, limits=settings.limits, api_key=settings.api_key,
+                       hosts=HostPolicy.for_server(settings.allow_hosts, settings.bind_host))
     return app
 
 
@@ -108,7 +119,7 @@ def _wants_png(request: Request, n: int = 1) -> bool:
 
 
 def _add_routes(app: FastAPI, service: ProductService, metrics: ServeMetrics) -> None:
-    protected = [Depends(require_api_key)]
+    """The page, health, metrics and product endpoints; the guard checks the key of /api/* and /metrics."""
 
     @app.get("/", include_in_schema=False)
     async def page() -> FileResponse:
@@ -124,71 +135,32 @@ def _add_routes(app: FastAPI, service: ProductService, metrics: ServeMetrics) ->
         return JSONResponse({"status": "ready" if ready else "no models", "models": service.registry.names()},
                             status_code=200 if ready else 503)
 
-    @app.get("/metrics", dependencies=protected, tags=["health"])
+    @app.get("/metrics", tags=["health"])
     async def prometheus_metrics() -> Response:
         return Response(metrics.exposition(), media_type=metrics.content_type)
 
-    @app.get("/api/models", dependencies=protected, tags=["products"])
+    @app.get("/api/models", tags=["products"])
     async def models() -> dict:
         return {"models": [model.describe() for model in service.registry.models()]}
 
-    @app.post("/api/generate", dependencies=protected, tags=["products"], responses=IMAGE_OR_JSON)
+    @app.post("/api/generate", tags=["products"], responses=IMAGE_OR_JSON)
     async def generate(body: GenerateRequest, request: Request) -> Response:
         return _answer(await service.generate(body, "png" if _wants_png(request, body.n) else "json"))
 
-    @app.post("/api/variants", dependencies=protected, tags=["products"], responses=IMAGE_OR_JSON)
+    @app.post("/api/variants", tags=["products"], responses=IMAGE_OR_JSON)
     async def variants(body: VariantsRequest, request: Request) -> Response:
         accept = request.headers.get("accept", "").lower()
         return _answer(await service.variants(body, "png" if "image/png" in accept else "json"))
 
-    @app.post("/api/morph", dependencies=protected, tags=["products"],
+    @app.post("/api/morph", tags=["products"],
               responses={200: {"content": {"image/gif": {}, "image/png": {}}}})
     async def morph(body: MorphRequest, format: str = Query("gif", pattern="^(gif|png)$")) -> Response:
         return _answer(await service.morph(body, format))
 
-    @app.post("/api/turntable", dependencies=protected, tags=["products"],
+    @app.post("/api/turntable", tags=["products"],
               responses={200: {"content": {"image/gif": {}, "image/png": {}}}})
     async def turntable(body: TurntableRequest, format: str = Query("gif", pattern="^(gif|png)$")) -> Response:
         return _answer(await service.turntable(body, format))
-
-    _add_photo_routes(app, protected)
-
-
-def _add_photo_routes(app: FastAPI, protected: list) -> None:
-    """Edit or enhance a shop's own photo: checked before decoding, processed in a worker thread."""
-    from productgan.edit.photo import apply_photo_edit
-    from productgan.enhance.classic import DEFAULT_CHAIN
-    from productgan.enhance.repair import repair_mask
-    from productgan.photo_io import encode_png, photo_from_image
-
-    async def read_upload(file: UploadFile, request: Request):
-        return photo_from_image(check_upload(await file.read(), request.app.state.settings.limits))
-
-    @app.post("/api/photo/edit", dependencies=protected, tags=["photos"],
-              responses={200: {"content": {"image/png": {}}}})
-    async def edit_photo(request: Request, file: UploadFile = File(...), operation: str = Form(...),
-                         colour: str | None = Form(None), factor: float | None = Form(None),
-                         degrees: float | None = Form(None), direction: str = Form("horizontal"),
-                         region: str = Form("dominant")) -> Response:
-        image = await read_upload(file, request)
-        edited = await run_in_threadpool(apply_photo_edit, image, operation, colour=colour, factor=factor,
-                                         degrees=degrees, direction=direction, region=region)
-        return Response(encode_png(edited), media_type="image/png")
-
-    @app.get("/api/photo/tasks", dependencies=protected, tags=["photos"])
-    async def enhance_tasks(request: Request) -> dict:
-        return {"tasks": request.app.state.enhancers.describe()}
-
-    @app.post("/api/photo/enhance", dependencies=protected, tags=["photos"],
-              responses={200: {"content": {"image/png": {}}}})
-    async def enhance_photo(request: Request, file: UploadFile = File(...), task: str = Form("classic"),
-                            chain: str = Form(DEFAULT_CHAIN), mask: UploadFile | None = File(None)) -> Response:
-        # A bad task or chain is refused before the upload is decoded.
-        enhancer, scale = request.app.state.enhancers.build(task, chain)
-        image = await read_upload(file, request)
-        check_enhanced_size(image.shape[:2], scale, request.app.state.settings.limits.max_enhanced_pixels)
-        repair = None if mask is None else repair_mask(await read_upload(mask, request), image.shape[:2], "mask")
-        return Response(encode_png(await run_in_threadpool(enhancer, image, repair)), media_type="image/png")
 
 
 def _add_error_handlers(app: FastAPI) -> None:
@@ -196,7 +168,7 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestError)
     async def request_error(_: Request, error: RequestError) -> JSONResponse:
-        return JSONResponse({"error": str(error)}, status_code=error.status)
+        return JSONResponse({"error": str(error)}, status_code=error.status, headers=error.headers)
 
     @app.exception_handler(ProductGANError)
     async def product_error(_: Request, error: ProductGANError) -> JSONResponse:

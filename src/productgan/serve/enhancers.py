@@ -2,7 +2,9 @@
 
 Why a registry of its own: learned enhancers are loaded once at start (like the GAN models), their
 task is read from each checkpoint, never from the request, and an x4 model turns an accepted upload
-into 16x the pixels, so the output size is bounded before any work is queued.
+into 16x the pixels, so the output size is bounded before any work is queued. Each job carries its
+cost per input pixel (the chain's estimate, or the network's measured multiply-accumulates), which
+serve/work.py checks against the server's budget before the upload is decoded.
 """
 
 from __future__ import annotations
@@ -18,8 +20,19 @@ from productgan.enhance.classic import DEFAULT_CHAIN, ClassicChain
 from productgan.enhance.repair import with_repair
 from productgan.errors import ProductGANError
 from productgan.serve.errors import LimitError, PayloadTooLarge, RequestError
+from productgan.serve.work import learned_cost_per_pixel
 
 Enhance = Callable[[np.ndarray, np.ndarray | None], np.ndarray]
+
+
+@dataclass(frozen=True)
+class EnhanceJob:
+    """What one enhance request will run: the callable (image, repair mask or None) -> image, its
+    output scale, and its estimated cost in units per input pixel (see serve/work.py)."""
+
+    enhance: Enhance
+    scale: int
+    cost_per_pixel: float
 
 
 @dataclass
@@ -27,6 +40,7 @@ class PhotoEnhancers:
     """task -> a loaded learned enhancer (sr2, sr4, restore); `classic` needs none."""
 
     learned: dict = field(default_factory=dict)
+    costs: dict = field(default_factory=dict)  # task -> units per input pixel, measured once per model
 
     @classmethod
     def load(cls, paths: tuple[str | Path, ...] | list[str | Path], device: str = "cpu") -> "PhotoEnhancers":
@@ -40,7 +54,7 @@ class PhotoEnhancers:
                 raise ProductGANError(f"{path}: a second {enhancer.task} model; serve one per task "
                                       f"(the first is {learned[enhancer.task].path})")
             learned[enhancer.task] = enhancer
-        return cls(learned)
+        return cls(learned, {task: learned_cost_per_pixel(model, model.generator) for task, model in learned.items()})
 
     def tasks(self) -> list[str]:
         return ["classic", *sorted(self.learned)]
@@ -50,23 +64,26 @@ class PhotoEnhancers:
             {"task": task, "scale": model.scale, "checkpoint": Path(model.path).parent.name, "code_version": model.code_version}
             for task, model in sorted(self.learned.items())]
 
-    def build(self, task: str, chain: str | None) -> tuple[Enhance, int]:
-        """The callable (image, repair mask or None) -> image for a request, and its scale; refused
-        before the upload is decoded when the task is unknown or not loaded, or the chain is bad."""
+    def build(self, task: str, chain: str | None) -> EnhanceJob:
+        """The job for a request; refused before the upload is decoded when the task is unknown or
+        not loaded, or the chain is bad (ChainError, a 400 naming the step and its allowed range)."""
         if task == "classic":
-            return with_repair(ClassicChain.parse(chain or DEFAULT_CHAIN), "classic"), 1
+            classic = ClassicChain.parse(chain or DEFAULT_CHAIN)
+            return EnhanceJob(with_repair(classic, "classic"), 1, classic.cost_per_pixel())
         if task not in TASKS:
             raise LimitError(f"unknown task {task!r}; tasks are: {', '.join(TASKS)}")
         if task not in self.learned:
             raise RequestError(f"this server has no {task} model (it offers: {', '.join(self.tasks())}); "
                                f"start it with `productgan serve ... --enhancer CHECKPOINT`", status=404)
         model = self.learned[task]
-        return model, model.scale  # an SR model refuses a repair mask itself, naming why
+        if task not in self.costs:
+            self.costs[task] = learned_cost_per_pixel(model, model.generator)
+        return EnhanceJob(model, model.scale, self.costs[task])  # an SR model refuses a repair mask itself
 
 
-def check_enhanced_size(shape: tuple[int, int], scale: int, max_pixels: int) -> None:
+def check_enhanced_size(shape: tuple[int, int], scale: float, max_pixels: int) -> None:
     """An upscaled result must stay within max_pixels (a 16 MP upload at x4 would be 256 MP)."""
     height, width = shape
-    if height * width * scale * scale > max_pixels:
-        raise PayloadTooLarge(f"x{scale} of a {width} x {height} photo would be {width * scale} x {height * scale} "
+    if not height * width * scale * scale <= max_pixels:
+        raise PayloadTooLarge(f"x{scale:g} of a {width} x {height} photo would be {round(width * scale)} x {round(height * scale)} "
                               f"pixels, over the limit of {max_pixels}; send a smaller photo")

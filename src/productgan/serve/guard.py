@@ -1,8 +1,11 @@
-"""The outermost layer of every request: body-size limits, metrics, and no stack trace ever sent.
+"""The outermost layer of every request: host and origin, API key, body-size limits, metrics, and
+no stack trace ever sent.
 
 A plain ASGI middleware (not Starlette's BaseHTTPMiddleware, which costs a task per request).
-An unexpected exception is logged with its traceback and answered with a JSON 500 that says
-nothing about the code; the server keeps serving.
+Everything it checks comes from the request line and headers, in that order, before a byte of
+the body is read: a request from another site, without the key or declaring too large a body
+costs nothing. An unexpected exception is logged with its traceback and answered with a JSON 500
+that says nothing about the code; the server keeps serving.
 """
 
 from __future__ import annotations
@@ -15,8 +18,10 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from productgan.serve.errors import RequestError
+from productgan.serve.hosts import HostPolicy
 from productgan.serve.limits import ServeLimits, check_body_size
 from productgan.serve.metrics import ServeMetrics
+from productgan.serve.security import API_KEY_HEADER, check_api_key, needs_key
 
 log = logging.getLogger("productgan.serve")
 
@@ -26,12 +31,16 @@ def json_error_body(message: str) -> bytes:
 
 
 class RequestGuard:
-    """Wraps the app: refuses oversized bodies, counts every request, turns crashes into JSON 500s."""
+    """Wraps the app: refuses foreign hosts and origins, missing keys and oversized bodies, counts
+    every request, turns crashes into JSON 500s."""
 
-    def __init__(self, app: ASGIApp, metrics: ServeMetrics, limits: ServeLimits):
+    def __init__(self, app: ASGIApp, metrics: ServeMetrics, limits: ServeLimits, hosts: HostPolicy,
+                 api_key: str | None = None):
         self.app = app
         self.metrics = metrics
         self.limits = limits
+        self.hosts = hosts
+        self.api_key = api_key
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -46,11 +55,15 @@ class RequestGuard:
             await send(message)
 
         try:
-            upload = _header(scope, b"content-type").startswith("multipart/")
+            self.hosts.check(_header(scope, b"host"), _header(scope, b"origin"))
+            if needs_key(scope.get("path", "")):
+                check_api_key(self.api_key, _header(scope, API_KEY_HEADER.lower().encode()))
+            upload = _header(scope, b"content-type").lower().startswith("multipart/")
             check_body_size(_declared_length(scope), self.limits, upload)
             await self.app(scope, _counting(receive, self.limits, upload), send_and_note)
         except RequestError as error:  # refused before the app saw the request
-            await _send_json(send_and_note, error.status, str(error))
+            if not response["started"]:
+                await _send_json(send_and_note, error.status, str(error), error.headers)
         except Exception:  # noqa: BLE001 - the last line of defence: log it, answer 500, keep serving
             log.exception("unexpected error in %s %s", scope.get("method"), scope.get("path"))
             if not response["started"]:
@@ -62,17 +75,18 @@ class RequestGuard:
 
 
 def _header(scope: Scope, name: bytes) -> str:
+    """The first value of header `name` (lower-case bytes), as sent; "" when absent."""
     for key, value in scope.get("headers", []):
         if key.lower() == name:
-            return value.decode("latin-1").lower()
+            return value.decode("latin-1")
     return ""
 
 
 def _declared_length(scope: Scope) -> int:
-    value = _header(scope, b"content-length")
+    value = _header(scope, b"content-length").strip()
     if not value:
         return 0
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         raise RequestError("the Content-Length header is not a number")
     return int(value)
 
@@ -95,8 +109,9 @@ def _counting(receive: Receive, limits: ServeLimits, upload: bool) -> Receive:
     return counted
 
 
-async def _send_json(send: Send, status: int, message: str) -> None:
+async def _send_json(send: Send, status: int, message: str, headers: dict[str, str] | None = None) -> None:
     body = json_error_body(message)
+    extra = [(key.lower().encode("latin-1"), value.encode("latin-1")) for key, value in (headers or {}).items()]
     await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *extra]})
     await send({"type": "http.response.body", "body": body})

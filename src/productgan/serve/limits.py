@@ -1,7 +1,9 @@
-"""Every limit the service enforces, in one place: counts, frames, values, body and upload sizes.
+"""Every limit the service enforces, in one place: counts, frames, values, body and upload sizes,
+and the bounds on photo work (budget per request, concurrent jobs, queue wait).
 
 Handlers call these checks before any work is queued, so an oversized or malformed request costs
-microseconds and is answered with a 4xx that says what is allowed.
+microseconds and is answered with a 4xx that says what is allowed. `productgan serve` sets the
+photo-work bounds from its options (--max-photo-work, --photo-jobs, --photo-wait).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import math
 import warnings
 from dataclasses import dataclass
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from productgan.serve.errors import LimitError, PayloadTooLarge, UnsupportedMediaType
 
@@ -25,13 +27,25 @@ class ServeLimits:
     max_images: int = 64          # n of one generate request
     min_frames: int = 2
     max_frames: int = 64          # frames of one morph
+    min_fps: float = 0.5          # slower GIFs overflow the format's frame duration (1/100 s units, 16 bits)
     max_fps: float = 50.0
     max_truncation: float = 10.0  # beyond ~4 truncation changes nothing; larger values are typos
     max_body_bytes: int = 64 * 1024               # JSON bodies: a request is a few hundred bytes
-    max_upload_bytes: int = 10 * 1024 * 1024      # photo uploads (edit/enhance endpoints, later)
+    max_upload_bytes: int = 10 * 1024 * 1024      # a whole multipart photo form, held in memory
     max_upload_pixels: int = 4096 * 4096          # refuse decompression bombs from the header alone
-    max_enhanced_pixels: int = 4096 * 4096        # an upscaled result: x4 takes photos up to 1024 x 1024
+    max_enhanced_pixels: int = 4096 * 4096        # an edited or upscaled result (scale, sr2, sr4)
     upload_formats: tuple[str, ...] = ("PNG", "JPEG", "WEBP")  # Pillow format names we decode
+    max_form_fields: int = 16                     # parts of one multipart photo form
+    # Photo work, in megapixel-units: megapixels x the steps' cost per pixel (see serve/work.py; one
+    # unit is one light pass over the photo, ~0.15 s per megapixel on one CPU core). 100 takes the
+    # default classical chain up to ~7 MP and a learned x4 upscale up to ~0.5 MP on a CPU.
+    max_photo_work: float = 100.0
+    photo_jobs: int = 2                           # photo jobs running at once; the rest wait in line
+    photo_wait_s: float = 15.0                    # longest wait in line before a 503 with Retry-After
+
+    def __post_init__(self) -> None:
+        if self.photo_jobs < 1 or not self.photo_wait_s > 0 or not self.max_photo_work > 0:
+            raise ValueError("photo_jobs must be >= 1, photo_wait_s and max_photo_work > 0")
 
 
 DEFAULT_LIMITS = ServeLimits()
@@ -46,8 +60,8 @@ def check_count(n: int, limits: ServeLimits) -> int:
 def check_frames(frames: int, fps: float, limits: ServeLimits) -> None:
     if not limits.min_frames <= frames <= limits.max_frames:
         raise LimitError(f"frames must be between {limits.min_frames} and {limits.max_frames}, got {frames}")
-    if not (math.isfinite(fps) and 0 < fps <= limits.max_fps):
-        raise LimitError(f"fps must be > 0 and <= {limits.max_fps:g}, got {fps}")
+    if not (math.isfinite(fps) and limits.min_fps <= fps <= limits.max_fps):
+        raise LimitError(f"fps must be between {limits.min_fps:g} and {limits.max_fps:g}, got {fps:g}")
 
 
 def check_seed(seed: int, name: str = "seed") -> int:
@@ -73,29 +87,52 @@ def check_body_size(size: int, limits: ServeLimits, upload: bool = False) -> Non
 
 
 def check_upload(data: bytes, limits: ServeLimits) -> Image.Image:
-    """Open an uploaded photo safely: size, format and pixel count are checked before decoding.
+    """Open an uploaded photo safely (open_upload) and decode it (decode_upload). Returns the loaded image."""
+    return decode_upload(open_upload(data, limits))
 
-    For the upload endpoints to come (edit/enhance a shop's photo). Returns the loaded image.
-    """
+
+def open_upload(data: bytes, limits: ServeLimits) -> Image.Image:
+    """Read an upload's header only: size, format and pixel count are checked before any decoding,
+    so a bomb costs microseconds. Returns the image, not yet decoded (decode_upload does that)."""
     check_body_size(len(data), limits, upload=True)
     if not data:
         raise UnsupportedMediaType("the upload is empty")
+    accepted = ", ".join(limits.upload_formats)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
-            image = Image.open(io.BytesIO(data))
-        except (UnidentifiedImageError, OSError):
-            raise UnsupportedMediaType("the upload is not an image we can read; accepted: "
-                                       + ", ".join(limits.upload_formats)) from None
-        if image.format not in limits.upload_formats:
-            raise UnsupportedMediaType(f"image type {image.format} is not accepted; accepted: "
-                                       + ", ".join(limits.upload_formats))
-        width, height = image.size
-        if width * height > limits.max_upload_pixels:
-            raise PayloadTooLarge(f"image of {width} x {height} pixels exceeds the limit of "
-                                  f"{limits.max_upload_pixels} pixels")
-        try:
-            image.load()
-        except Exception as exc:  # noqa: BLE001 - a malformed file can make any decoder raise anything
-            raise UnsupportedMediaType(f"the image data is corrupt ({type(exc).__name__})") from None
+            image = Image.open(io.BytesIO(data), formats=limits.upload_formats)
+        except Image.DecompressionBombError:  # not an OSError: Pillow's own cap, far above ours
+            raise PayloadTooLarge(f"the image header claims more pixels than the limit of "
+                                  f"{limits.max_upload_pixels} pixels") from None
+        except Exception:  # noqa: BLE001 - a malformed header can make a decoder raise anything
+            return _refuse_unreadable(data, accepted)
+    if image.format not in limits.upload_formats:  # e.g. MPO: a JPEG plugin's variant we do not take
+        raise UnsupportedMediaType(f"image type {image.format} is not accepted; accepted: {accepted}")
+    width, height = image.size
+    if width * height > limits.max_upload_pixels:
+        raise PayloadTooLarge(f"image of {width} x {height} pixels exceeds the limit of "
+                              f"{limits.max_upload_pixels} pixels")
+    return image
+
+
+def _refuse_unreadable(data: bytes, accepted: str) -> Image.Image:
+    """Name the format when Pillow knows it but we do not accept it; else say it is not an image."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            found = Image.open(io.BytesIO(data)).format
+    except Exception:  # noqa: BLE001 - not an image (or a bomb) in any format: the message below
+        found = None
+    if found:
+        raise UnsupportedMediaType(f"image type {found} is not accepted; accepted: {accepted}")
+    raise UnsupportedMediaType(f"the upload is not an image we can read; accepted: {accepted}")
+
+
+def decode_upload(image: Image.Image) -> Image.Image:
+    """Decode an image open_upload accepted; the dear part, run in a photo worker thread."""
+    try:
+        image.load()
+    except Exception as exc:  # noqa: BLE001 - a malformed file can make any decoder raise anything
+        raise UnsupportedMediaType(f"the image data is corrupt ({type(exc).__name__})") from None
     return image

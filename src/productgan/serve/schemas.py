@@ -64,3 +64,26 @@ class TurntableRequest(StrictBody):
     frames: int = Field(16, description="2..64")
     fps: float = Field(12.0, allow_inf_nan=False, description="frames per second of the GIF, up to 50")
     truncation: Optional[float] = Field(None, allow_inf_nan=False)
+
+
+class PhotoEditForm(BaseModel):
+    """The text fields of POST /api/photo/edit (with the `file` part): one operation and its option."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    operation: str = Field(max_length=32, description="recolour | whiten | scale | rotate | flip | mask")
+    colour: Optional[str] = Field(None, max_length=64, description="recolour: a name such as red, or #RRGGBB")
+    factor: Optional[float] = Field(None, allow_inf_nan=False, description="scale: size factor in (0, 10]")
+    degrees: Optional[float] = Field(None, allow_inf_nan=False, description="rotate: anticlockwise angle")
+    direction: str = Field("horizontal", max_length=16, description="flip: horizontal | vertical")
+    region: str = Field("dominant", max_length=16, description="recolour: dominant | whole")
+
+
+class PhotoEnhanceForm(BaseModel):
+    """The text fields of POST /api/photo/enhance (with `file` and an optional `mask` part)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    task: str = Field("classic", max_length=16, description="classic | sr2 | sr4 | restore (GET /api/photo/tasks)")
+    chain: Optional[str] = Field(None, max_length=2000, description="classic: the steps, e.g. "
+                                 "white_balance,contrast_stretch:low=1;high=99,clahe,denoise,unsharp")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 import uvicorn
 
 from productgan.serve.app import create_app
 from productgan.serve.enhancers import PhotoEnhancers
+from productgan.serve.hosts import WILDCARD_BINDS
 from productgan.serve.registry import load_models, pick_device
 from productgan.serve.service import ServeSettings
 
@@ -24,4 +26,8 @@ def run_server(path: str | Path, host: str = "127.0.0.1", port: int = 8000, devi
     enhancers = PhotoEnhancers.load(settings.enhancers, device=str(pick_device(device)))
     if host not in LOCAL_HOSTS and settings.api_key is None:
         log.warning("serving on %s without an API key: anyone who can reach this address can use it", host)
+    if host in WILDCARD_BINDS and not settings.allow_hosts:
+        log.warning("serving on %s: only requests for localhost, 127.0.0.1 and [::1] are answered; add "
+                    "--allow-host NAME for each name or address clients use to reach this machine", host or "*")
+    settings = replace(settings, bind_host=host)  # its own address is one of its names (wildcards are not)
     uvicorn.run(create_app(registry, settings, enhancers), host=host, port=port, log_level=log_level)

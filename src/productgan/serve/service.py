@@ -43,6 +43,8 @@ class ServeSettings:
     cache_bytes: int = 64 * 1024 * 1024
     limits: ServeLimits = field(default_factory=lambda: DEFAULT_LIMITS)
     enhancers: tuple[str, ...] = ()  # learned enhancer checkpoints (sr2, sr4, restore) for /api/photo/enhance
+    allow_hosts: tuple[str, ...] = ()  # host names answered besides localhost and the bound address (serve/hosts.py)
+    bind_host: str | None = None       # the address uvicorn binds (run_server sets it); a name the server answers to
 
 
 @dataclass
@@ -92,7 +94,7 @@ class ProductService:
         self.metrics.cache.labels(result="hit" if cached is not None else "miss").inc()
         if cached is not None:
             return Answer(cached, PNG if image_format == "png" else JSON)
-        z, labels = model.generator.inputs(n, seed, truncation, **attributes)
+        z, labels = model.generator.inputs(n, seed, truncation, attributes)
         images = await self.render(model, z, labels, "generate")
         if image_format == "png":
             answer = Answer(await asyncio.to_thread(_one_png, images), PNG)
@@ -112,7 +114,7 @@ class ProductService:
             raise AttributeLevelError(f"unknown attribute {request.attribute!r}; this model is conditioned on: "
                                       + (", ".join(generator.names) or "(nothing: it is unconditional)"))
         attributes = canonical_attributes(model, request.attributes)
-        z, labels = generator.inputs(1, seed, truncation, **attributes)
+        z, labels = generator.inputs(1, seed, truncation, attributes)
         levels = generator.levels[request.attribute]
         labels = labels.repeat(len(levels), 1)
         labels[:, generator.names.index(request.attribute)] = torch.arange(len(levels))

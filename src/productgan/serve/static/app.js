@@ -194,6 +194,37 @@ $("more-button").addEventListener("click", () => {
   showProducts();
 });
 $("morph-button").addEventListener("click", playMorph);
+// Each operation that takes an amount has its own name, range and default: choosing one puts its
+// default in the field (Scale once sent Rotate's 15 degrees as its factor and was refused).
+const PHOTO_AMOUNTS = {
+  rotate: { name: "Degrees", value: 15, min: -360, max: 360, field: "degrees" },
+  scale: { name: "Factor", value: 2, min: 0.1, max: 10, field: "factor" },
+};
+
+function photoOperationChanged() {
+  const operation = $("photo-operation").value;
+  const amount = PHOTO_AMOUNTS[operation];
+  $("photo-colour").hidden = operation !== "recolour";
+  $("photo-amount-label").hidden = !amount;
+  if (!amount) return;
+  $("photo-amount-name").textContent = amount.name;
+  Object.assign($("photo-amount"), { value: amount.value, min: amount.min, max: amount.max });
+}
+
+// The photo form reports next to itself, and a failed request takes the previous result away, so an
+// old photo never looks like the answer to the new request.
+function showPhotoStatus(message, isError = false) {
+  $("photo-status").textContent = message;
+  $("photo-status").classList.toggle("error", isError);
+  showStatus(message, isError);
+}
+
+function clearPhotoResult() {
+  const img = $("photo-result");
+  img.hidden = true;
+  img.removeAttribute("src");
+}
+
 async function submitPhoto(event) {
   event.preventDefault();
   const file = $("photo-file").files[0];
@@ -205,11 +236,11 @@ async function submitPhoto(event) {
   if (enhancing) form.append("task", operation.split(":")[1] || "classic");
   else form.append("operation", operation);
   if (operation === "recolour") form.append("colour", $("photo-colour").value);
-  if (operation === "rotate") form.append("degrees", $("photo-amount").value);
-  if (operation === "scale") form.append("factor", $("photo-amount").value);
+  const amount = PHOTO_AMOUNTS[operation];
+  if (amount) form.append(amount.field, $("photo-amount").value);
   const key = $("api-key-input").value.trim();
   try {
-    showStatus("Processing photo...");
+    showPhotoStatus("Processing photo...");
     const path = enhancing ? "/api/photo/enhance" : "/api/photo/edit";
     const response = await fetch(path, { method: "POST", body: form, headers: key ? { "X-API-Key": key } : {} });
     if (!response.ok) {
@@ -219,9 +250,10 @@ async function submitPhoto(event) {
     }
     await imageInto($("photo-result"), response);
     $("photo-result").hidden = false;
-    showStatus("Photo ready.");
+    showPhotoStatus("Photo ready.");
   } catch (error) {
-    showStatus(error.message, true);
+    clearPhotoResult();
+    showPhotoStatus(error.message, true);
   }
 }
 
@@ -243,5 +275,7 @@ async function loadPhotoTasks() {
 $("api-key-input").addEventListener("change", loadModels);
 $("api-key-input").addEventListener("change", loadPhotoTasks);
 $("photo-form").addEventListener("submit", submitPhoto);
+$("photo-operation").addEventListener("change", photoOperationChanged);
+photoOperationChanged();
 loadModels();
 loadPhotoTasks();

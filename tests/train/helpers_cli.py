@@ -1,0 +1,32 @@
+"""A tiny folder catalog and the CLI options that train on it in seconds (the built-in catalog takes
+about 10 s to render on a shared 2-core machine; these 16 files take none)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+COLOURS = {"red": (220, 30, 30), "blue": (30, 60, 220)}
+
+
+def write_tiny_catalog(root: Path, n: int = 16, size: int = 32) -> Path:
+    """root/images/*.png (coloured squares on white) and root/attributes.csv with a color column."""
+    (root / "images").mkdir(parents=True, exist_ok=True)
+    rows = ["file,color"]
+    for index in range(n):
+        colour = "red" if index % 2 == 0 else "blue"
+        image = np.full((size, size, 3), 245, np.uint8)
+        half = size // 4 + index % 3
+        image[size // 2 - half:size // 2 + half, size // 2 - half:size // 2 + half] = COLOURS[colour]
+        Image.fromarray(image).save(root / "images" / f"{index:02d}.png")
+        rows.append(f"images/{index:02d}.png,{colour}")
+    (root / "attributes.csv").write_text("\n".join(rows) + "\n")
+    return root
+
+
+def tiny_options(data: str | Path) -> list[str]:
+    """`productgan train` options for a model that takes milliseconds per step on one CPU thread."""
+    return ["--data", str(data), "--resolution", "32", "--width", "8", "--batch", "8", "--condition", "color",
+            "--device", "cpu", "--sample-every", "1000", "--checkpoint-every", "1000"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from productgan.data.builtin import make_builtin_catalog
-from productgan.demo import nearest_colour_names
+from productgan.demo_measure import nearest_colour_names
 
 
 def test_real_builtin_products_read_as_their_colour():

@@ -17,8 +17,17 @@ def test_demo_writes_report_with_grids_for_every_category_and_colour(tmp_path):
     for name in ["grid-category.png", "grid-color.png", "grid-category-color.png", "real.png", "checkpoint.safetensors"]:
         assert (out / name).exists(), name
     assert len(re.findall(r'src="data:image/png;base64,', html)) >= 4
-    for level in ["tee", "trousers", "shoe", "bag", "ring", "watch", "red", "blue"]:
+    for level in ["red", "blue", "gray"]:  # the colour-control table, one row per colour
         assert f">{level}<" in html, level
     assert "Colour control" in html and "<svg" in html and "Settings" in html
     assert "Quality beside its floor" in html and "(floor " in html and "ceiling on held-out real" in html
+    assert "Variety within one product" in html and "Six seeds of one product" in html
+    # a quick --minutes run is flagged as too short, naming the default it fell short of
+    assert 'class="warning"' in html and "too short for its figures to mean much" in html
+    # the labels are drawn into the grids themselves: a label margin beside the 10 columns of 32 px x 3
+    from PIL import Image
+
+    assert Image.open(out / "grid-category.png").width > 10 * 34 * 3
+    assert Image.open(out / "grid-category-color.png").height > 6 * 34 * 3  # colour names above the columns
+    assert (out / "six-seeds.png").exists()
     assert (out / "eval.json").exists() and (out / "nearest-training.png").exists()

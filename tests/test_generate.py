@@ -95,6 +95,10 @@ def test_cli_generate_by_attribute_writes_one_row_per_level(lone_checkpoint, tmp
     assert result.exit_code == 0, result.output
     width, height = Image.open(tmp_path / "grid-color.png").size
     assert "rows are blue, red" in result.output and width > height  # 5 columns x 2 rows
+    side = load_generator(lone_checkpoint).generate(1).shape[1]
+    margin = width - 2 * (5 * (side + 2) + 2)  # the grid at scale 2, and the row labels' margin beside it
+    labels = np.asarray(Image.open(tmp_path / "grid-color.png").convert("L"))[:, :margin]
+    assert margin > 10 and (labels < 128).any()  # the levels are written beside their rows
 
 
 def test_checkpoint_from_another_architecture_version_is_refused(lone_checkpoint, tmp_path, monkeypatch):

@@ -87,3 +87,28 @@ def test_unknown_loss_lists_the_options():
         discriminator_loss("lsgan", torch.zeros(1), torch.zeros(1))
     with pytest.raises(ValueError, match="unknown loss"):
         generator_loss("lsgan", None, torch.zeros(1))
+
+
+def test_diversity_loss_rewards_samples_that_move_with_z_and_is_capped():
+    from productgan.losses import diversity_loss
+
+    z_a, z_b = torch.zeros(4, 8), torch.ones(4, 8)
+    same = torch.zeros(4, 3, 8, 8)
+    assert float(diversity_loss(same, same, z_a, z_b)) == 0.0  # z ignored: no reward
+    apart = torch.full((4, 3, 8, 8), 0.5)
+    assert float(diversity_loss(same, apart, z_a, z_b)) == pytest.approx(-0.5)
+    assert float(diversity_loss(same, 10 * apart, z_a, z_b, ceiling=1.0)) == pytest.approx(-1.0)
+    images = torch.zeros(4, 3, 8, 8, requires_grad=True)
+    diversity_loss(images, apart, z_a, z_b).backward()
+    assert images.grad.abs().sum() > 0  # it trains G
+
+
+def test_lecam_penalty_pulls_logits_towards_the_other_sides_average():
+    from productgan.losses import LeCamAnchors
+
+    anchors = LeCamAnchors(decay=0.0)  # anchors = this batch's means
+    real, fake = torch.full((4,), 2.0), torch.full((4,), -2.0)
+    assert float(anchors.penalty(real, fake)) == pytest.approx(16.0 + 16.0)
+    assert anchors.state() == {"real": 2.0, "fake": -2.0}
+    close = LeCamAnchors(decay=0.0)
+    assert float(close.penalty(torch.zeros(4), torch.zeros(4))) == 0.0

@@ -12,7 +12,9 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from productgan.cli_edit import edit_app
-from productgan.cli_support import console, friendly_errors, parse_sets
+from productgan.cli_support import (
+    SEED_MAX, console, float_option, friendly_errors, int_option, parse_sets, require_output_file, seed_option,
+)
 from productgan.errors import ProductGANError
 
 RUN_HELP = "Run folder or checkpoint file."
@@ -50,13 +52,14 @@ def variants_command(
     """The same product(s) in every level of an attribute: grid.png, one PNG per image, variants.json."""
     from productgan.edit.variants import variant_sheet, variants
     from productgan.generate import load_generator
-    from productgan.grid import save_png
+    from productgan.grid import labelled_grid, save_png
 
     generator = load_generator(run, device=device)
     fixed = parse_sets(set_)
     table = (variants(generator, attribute, n, seed, truncation, fixed) if by is None
              else variant_sheet(generator, attribute, by, seed, truncation, fixed))
-    save_png(table.grid(), out / "grid.png", scale=2)
+    columns = table.column_levels if table.column_attribute is not None else None
+    save_png(labelled_grid(table.grid(), table.row_levels, columns, scale=2), out / "grid.png")
     for i, level in enumerate(table.row_levels):
         for j, column in enumerate(table.column_levels):
             save_png(table.images[i, j], out / f"{slug(level)}-{slug(column)}.png")
@@ -65,32 +68,56 @@ def variants_command(
     (out / "variants.json").write_text(json.dumps(summary, indent=2))
     console.print(f"wrote {out / 'grid.png'}: rows are {attribute} = {', '.join(table.row_levels)}")
 
-# Options the two clip commands share.
-FPS = typer.Option(12.0, min=1.0, max=60.0)
-CLIP_FORMAT = typer.Option(None, "--format", help="png (a strip) | gif | mp4; default: --out's suffix.")
-CLIP_OUT = typer.Option(..., help="Output file.")
+# Options the two clip commands share; each is refused before the model is read.
+FPS = float_option(12.0, low=1.0, high=60.0, help="Frames per second, 1..60 (GIF and MP4).")
+CLIP_FORMAT = typer.Option(None, "--format",
+                           help="png (a strip) | gif | mp4; default: --out's suffix, which must agree when both are given.")
+CLIP_OUT = typer.Option(..., help="Output file: .png (a strip), .gif or .mp4.")
+CLIP_TRUNCATION = float_option(None, low=0.01, high=10.0, help="Redraw latents beyond this |z| (0.01..10).")
+
+
+def check_clip_options(out: Path, fmt: Optional[str], frames: int) -> str:
+    """The format to write, after --out, --format and --frames are checked, before the model is read.
+
+    --format and --out's suffix must agree when both are given: a GIF named clip.mp4 would not
+    play as what its name says. Without --format the suffix decides.
+    """
+    from productgan.edit.clips import ClipError, check_frames, clip_format
+
+    require_output_file(out, "--out")
+    chosen = clip_format(out, fmt)
+    suffix = out.suffix.lstrip(".").lower()
+    if fmt is not None and suffix and suffix != chosen:
+        raise ClipError(f"--out {out} ends in .{suffix} but --format is {chosen}; name the file "
+                        f"{out.with_suffix('.' + chosen).name} or leave out --format")
+    try:
+        check_frames(frames)
+    except ClipError as error:
+        raise ClipError(f"--frames: {error}") from None
+    return chosen
 
 
 @edit_app.command("clip")
 @friendly_errors
 def clip_command(
     run: Path = typer.Argument(..., help=RUN_HELP),
-    from_seed: int = typer.Option(0, help="Seed of the first product."),
-    to_seed: Optional[int] = typer.Option(None, help="Seed of the last product (default: --from-seed, to morph levels only)."),
+    from_seed: int = seed_option(0, help="Seed of the first product."),
+    to_seed: Optional[int] = int_option(None, low=0, high=SEED_MAX,
+                                        help="Seed of the last product (default: --from-seed, to morph levels only)."),
     from_set: Optional[List[str]] = typer.Option(None, help="attribute=level of the first product, repeatable."),
     to_set: Optional[List[str]] = typer.Option(None, help="attribute=level of the last product (default: --from-set)."),
-    frames: int = typer.Option(24, help="Number of frames in the clip."),
+    frames: int = typer.Option(24, help="Number of frames in the clip (2..2000)."),
     fps: float = FPS,
     fmt: Optional[str] = CLIP_FORMAT,
-    truncation: Optional[float] = typer.Option(None, min=0.01),
+    truncation: Optional[float] = CLIP_TRUNCATION,
     out: Path = CLIP_OUT,
     device: str = typer.Option("cpu"),
 ):
     """A morph between two products or two attribute levels (slerped latents, blended embeddings)."""
-    from productgan.edit.clips import clip_format, morph_clip, write_clip
+    from productgan.edit.clips import morph_clip, write_clip
     from productgan.generate import load_generator
 
-    fmt = clip_format(out, fmt)
+    fmt = check_clip_options(out, fmt, frames)
     generator = load_generator(run, device=device)
     start = parse_sets(from_set)
     end = parse_sets(to_set) if to_set else start
@@ -102,21 +129,21 @@ def clip_command(
 @friendly_errors
 def turntable_command(
     run: Path = typer.Argument(..., help=RUN_HELP),
-    seed: int = typer.Option(0),
+    seed: int = seed_option(0),
     set_: Optional[List[str]] = typer.Option(None, "--set", help=SET_HELP),
     attribute: str = typer.Option("view", help="The attribute to turn through (luma: view = main, back, alt1)."),
-    frames: int = typer.Option(36, help="Number of frames in the loop."),
+    frames: int = typer.Option(36, help="Number of frames in the loop (2..2000)."),
     fps: float = FPS,
     fmt: Optional[str] = CLIP_FORMAT,
-    truncation: Optional[float] = typer.Option(None, min=0.01),
+    truncation: Optional[float] = CLIP_TRUNCATION,
     out: Path = CLIP_OUT,
     device: str = typer.Option("cpu"),
 ):
     """One product turning through every view level and back to the first (a looping clip)."""
-    from productgan.edit.clips import clip_format, turntable_frames, write_clip
+    from productgan.edit.clips import turntable_frames, write_clip
     from productgan.generate import load_generator
 
-    fmt = clip_format(out, fmt)
+    fmt = check_clip_options(out, fmt, frames)
     generator = load_generator(run, device=device)
     clip = turntable_frames(generator, frames, seed, truncation, parse_sets(set_), attribute)
     console.print(f"wrote {write_clip(clip, out, fmt, fps)}: {len(clip)} frames over {attribute} "

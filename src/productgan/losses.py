@@ -76,3 +76,40 @@ def wgan_gp_penalty(discriminator: Callable[[torch.Tensor, torch.Tensor], torch.
     mixed = (alpha * real.detach() + (1 - alpha) * fake.detach()).requires_grad_(True)
     (grad,) = torch.autograd.grad(discriminator(mixed, labels).sum(), mixed, create_graph=True)
     return (grad.float().flatten(1).norm(dim=1) - 1).pow(2).mean()
+
+
+def diversity_loss(images_a: torch.Tensor, images_b: torch.Tensor, z_a: torch.Tensor, z_b: torch.Tensor,
+                   ceiling: float = 1.0) -> torch.Tensor:
+    """Minus the image distance per latent distance between two samples of the same labels, capped
+    (diversity-sensitive loss, Yang et al. 2019, DSGAN; MSGAN's mode-seeking term, Mao et al. 2019).
+
+    A conditional G on a small catalog learns to draw one product per label and ignore z ("six red
+    shoes, one shoe"); this term rewards it for moving the image when z moves. The cap keeps it
+    from paying for noise once samples differ as much as real ones do. Images (B, C, H, W), latents
+    (B, D), pairs row by row; add weight * diversity_loss to G's loss.
+    """
+    image_distance = (images_a.float() - images_b.float()).abs().flatten(1).mean(1)
+    latent_distance = (z_a.float() - z_b.float()).abs().flatten(1).mean(1)
+    return -torch.clamp(image_distance / latent_distance.clamp_min(1e-8), max=ceiling).mean()
+
+
+class LeCamAnchors:
+    """Moving averages of D's real and fake logits for the LeCam regulariser (Tseng et al. 2021).
+
+    The penalty ||D(real) - ema_fake||^2 + ||D(fake) - ema_real||^2 keeps D's outputs from
+    drifting apart on a catalog it could memorise, which is the limited-data failure the paper
+    targets; it costs two means per step.
+    """
+
+    def __init__(self, decay: float = 0.99, real: float = 0.0, fake: float = 0.0):
+        self.decay = decay
+        self.real, self.fake = torch.tensor(real), torch.tensor(fake)  # tensors: no device sync per step
+
+    def penalty(self, real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
+        self.real = torch.lerp(self.real.to(real_logits.device), real_logits.detach().float().mean(), 1 - self.decay)
+        self.fake = torch.lerp(self.fake.to(fake_logits.device), fake_logits.detach().float().mean(), 1 - self.decay)
+        return (F.relu(real_logits - self.fake).pow(2).mean() + F.relu(self.real - fake_logits).pow(2).mean())
+
+    def state(self) -> dict[str, float]:
+        """The anchors as plain numbers, for the checkpoint header (a resumed run continues them)."""
+        return {"real": float(self.real), "fake": float(self.fake)}

@@ -33,7 +33,8 @@ def test_a_morph_has_the_asked_frames_in_every_format(generator, tmp_path, frame
     assert clip.shape == (frames, 16, 16, 3)
     strip = np.asarray(Image.open(write_clip(clip, tmp_path / "c.png")))
     assert strip.shape == (2 + 16 + 2, 2 + frames * 18, 3)
-    assert Image.open(write_clip(clip, tmp_path / "c.gif", fps=10)).n_frames == frames
+    gif = Image.open(write_clip(clip, tmp_path / "c.gif", fps=10))
+    assert gif.n_frames == frames and gif.size == (256, 256)  # upscaled like the MP4, not a 16 px stamp
     decoded = mp4_frames(write_clip(clip, tmp_path / "c.mp4", fps=10))
     assert len(decoded) == frames
     assert decoded[0].shape[0] % 2 == 0 and decoded[0].shape[0] >= 256  # scaled up whole, even sides

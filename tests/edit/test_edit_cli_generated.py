@@ -41,6 +41,11 @@ def test_variants_writes_a_grid_and_every_image(run, tmp_path):
     sheet = invoke("edit", "variants", run, "--attribute", "color", "--by", "backdrop", "--out", tmp_path / "s")
     assert sheet.exit_code == 0, sheet.output
     assert (tmp_path / "s" / "green-white.png").is_file()
+    from PIL import Image as PILImage
+
+    side = trained().catalog.images.shape[1]
+    grid = PILImage.open(tmp_path / "s" / "grid.png")  # 3 colours x 2 backdrops, labelled on both axes
+    assert grid.width > 2 * (2 * (side + 2) + 2) and grid.height > 2 * (3 * (side + 2) + 2)
 
 
 def test_clip_and_turntable_write_the_asked_frames(run, tmp_path):

@@ -5,7 +5,7 @@ The morph is edit/morph.py's (the server's): latents slerped, embeddings blended
 turntable keeps one latent and blends the condition embedding from each `view` level to the next
 and back to the first, so the clip loops without a jump. MP4 goes through PyAV, whose wheel ships
 FFmpeg with libx264: H.264 in yuv420p plays everywhere but needs even frame sides, so small frames
-are scaled up by a whole factor (sharp pixels, no resampling blur) and padded to even sides.
+are scaled up by a whole factor (sharp pixels, no resampling blur; GIFs too) and padded to even sides.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def turntable_frames(generator: ProductGenerator, frames: int, seed: int = 0, tr
             + (", ".join(generator.names) or "(nothing: it is unconditional)")
             + ". Train with --condition including a view column, or make a morph clip instead")
     check_frames(frames)
-    z, labels = generator.inputs(1, seed, truncation, **(fixed or {}))
+    z, labels = generator.inputs(1, seed, truncation, fixed)
     module, device = generator.module, generator.device
     views = module.embed(generator.every_level(labels, attribute).to(device))  # (levels, embed_dim)
     start, end, blend = loop_weights(len(views), frames)
@@ -103,8 +103,8 @@ def write_clip(frames: np.ndarray, path: str | Path, fmt: str | None = None, fps
     fmt = clip_format(path, fmt)
     if fmt == "png":
         data = encode_png(strip(frames))
-    elif fmt == "gif":
-        data = encode_gif(frames, fps=fps)
+    elif fmt == "gif":  # at the MP4's size: a 32 px GIF is a stamp on a screen
+        data = encode_gif(upscaled(frames), fps=fps)
     else:
         data = encode_mp4(frames, fps=fps)
     return write_atomic(Path(path), lambda handle: handle.write(data))
@@ -125,12 +125,16 @@ def as_rgb(image: np.ndarray) -> np.ndarray:
     return np.repeat(image, 3, axis=-1) if image.shape[-1] == 1 else image
 
 
-def even_frames(frames: np.ndarray, min_side: int = MP4_MIN_SIDE) -> np.ndarray:
-    """RGB frames scaled up by a whole factor until the shorter side reaches min_side, then padded
-    with their edge pixels to even sides (yuv420p halves the chroma planes)."""
+def upscaled(frames: np.ndarray, min_side: int = MP4_MIN_SIDE) -> np.ndarray:
+    """RGB frames scaled up by a whole factor (sharp pixels) until the shorter side reaches min_side."""
     frames = as_rgb(frames)
     factor = max(1, -(-min_side // min(frames.shape[1:3])))
-    frames = frames.repeat(factor, axis=1).repeat(factor, axis=2)
+    return frames.repeat(factor, axis=1).repeat(factor, axis=2)
+
+
+def even_frames(frames: np.ndarray, min_side: int = MP4_MIN_SIDE) -> np.ndarray:
+    """upscaled() frames padded with their edge pixels to even sides (yuv420p halves the chroma planes)."""
+    frames = upscaled(frames, min_side)
     pad_h, pad_w = frames.shape[1] % 2, frames.shape[2] % 2
     return np.pad(frames, ((0, 0), (0, pad_h), (0, pad_w), (0, 0)), mode="edge")
 

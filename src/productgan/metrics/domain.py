@@ -30,7 +30,6 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from torch import nn
 
 from productgan.data import Catalog, encode_conditions
@@ -39,6 +38,7 @@ from productgan.errors import CheckpointError
 from productgan.metrics.extractor import (
     DEFAULT_BATCH_SIZE, ExtractorInputError, FeatureExtractor, check_images, run_batched,
 )
+from productgan.progress import WorkProgress
 from productgan.train.checkpoint import CheckpointMeta, load_module, load_tensors, read_meta, save_checkpoint
 
 KIND = "domain-classifier"
@@ -348,7 +348,7 @@ def fit(network: DomainNet, config: DomainConfig, images: np.ndarray, labels: np
     steps_per_epoch = math.ceil(len(images) / settings.batch_size)
     flip, max_shift = flips_allowed(config.attribute_names), max(1, config.resolution // 8)
     start, step, done = time.monotonic(), 0, 0.0
-    bar = TrainingBar(progress)
+    bar = WorkProgress("domain classifier", 1.0, enabled=progress, describe=lambda d, t: f"{d:.0%} of its budget")
     network.train()
     while done < 1.0:
         order = torch.randperm(len(images), generator=generator).numpy()
@@ -361,7 +361,7 @@ def fit(network: DomainNet, config: DomainConfig, images: np.ndarray, labels: np
             done = budget_done(settings, step / steps_per_epoch, time.monotonic() - start)
             for group in optimizer.param_groups:
                 group["lr"] = settings.learning_rate * 0.5 * (1 + math.cos(math.pi * min(done, 1.0)))
-            bar.update(done, loss)
+            bar.update(min(done, 1.0), loss=loss)
             if done >= 1.0:
                 break
     bar.close()
@@ -387,24 +387,3 @@ def train_step(network: DomainNet, optimizer: torch.optim.Optimizer, batch: torc
     loss.backward()
     optimizer.step()
     return loss.item()
-
-
-class TrainingBar:
-    """A rich progress bar over the training budget (fraction done), with the current loss."""
-
-    def __init__(self, enabled: bool):
-        self.progress = None
-        if enabled:
-            self.progress = Progress(TextColumn("[bold]domain classifier"), BarColumn(),
-                                     TextColumn("{task.percentage:>5.1f}%"), TextColumn("loss {task.fields[loss]:.3f}"),
-                                     TimeRemainingColumn())
-            self.progress.start()
-            self.task = self.progress.add_task("train", total=1.0, loss=float("nan"))
-
-    def update(self, done: float, loss: float) -> None:
-        if self.progress is not None:
-            self.progress.update(self.task, completed=min(done, 1.0), loss=loss)
-
-    def close(self) -> None:
-        if self.progress is not None:
-            self.progress.stop()

@@ -9,6 +9,7 @@ carries a `name` that says exactly which network and weights it is, and metrics 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 
@@ -16,6 +17,7 @@ import numpy as np
 import torch
 
 from productgan.errors import ProductGANError
+from productgan.progress import WorkProgress
 
 DEFAULT_BATCH_SIZE = 64
 
@@ -46,6 +48,21 @@ def precision_context(device: torch.device) -> contextlib.AbstractContextManager
     return contextlib.nullcontext()
 
 
+_show_progress: contextvars.ContextVar[bool] = contextvars.ContextVar("feature_progress", default=False)
+PROGRESS_MIN_IMAGES = 512  # smaller sets take seconds: no progress lines for them
+
+
+@contextlib.contextmanager
+def feature_progress(enabled: bool = True):
+    """Within this block, feature extraction of large sets shows progress (the eval command sets it:
+    Inception on a CPU runs at about 5 images/s, so 2000 samples take minutes)."""
+    token = _show_progress.set(enabled)
+    try:
+        yield
+    finally:
+        _show_progress.reset(token)
+
+
 def run_batched(compute: Callable[[torch.Tensor], torch.Tensor], images: np.ndarray, batch_size: int,
                 device: torch.device, width: int) -> np.ndarray:
     """compute(uint8 NHWC tensor on device) -> (B, width) for each batch; float32 (N, width) numpy.
@@ -55,10 +72,12 @@ def run_batched(compute: Callable[[torch.Tensor], torch.Tensor], images: np.ndar
     if batch_size < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
     outputs = []
-    with torch.no_grad(), precision_context(device):
+    shown = _show_progress.get() and len(images) >= PROGRESS_MIN_IMAGES
+    with torch.no_grad(), precision_context(device), WorkProgress("features", len(images), enabled=shown) as progress:
         for start in range(0, len(images), batch_size):
             batch = torch.from_numpy(images[start:start + batch_size]).to(device)
             outputs.append(compute(batch).float().cpu())
+            progress.update(start + len(batch), **{"img/s": f"{progress.rate():.1f}"})
     if not outputs:
         return np.zeros((0, width), np.float32)
     return torch.cat(outputs).numpy().astype(np.float32, copy=False)

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+import json
+import os
+import re
+from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass
+from typing import Iterable
 
 from productgan.errors import ProductGANError
 from productgan.models.config import ModelConfig
+
+# What a resumed run may change: its budget, where it runs and how often it writes. Everything else
+# (data, model, optimiser, seed, ...) is the checkpoint's, and a different value given is refused.
+RESUME_MAY_CHANGE = frozenset({"kimg", "minutes", "out", "device", "compile", "sample_every_kimg",
+                               "checkpoint_every_kimg", "threads"})
+# Filled in from the catalog at the start of a run, never set by the user.
+DERIVED_SETTINGS = frozenset({"model.level_counts"})
 
 
 @dataclass
@@ -32,6 +43,9 @@ class TrainConfig:
     r1_gamma: float = 0.0  # R1 on reals (and R2 on fakes when r2 is set); 0 disables
     r2: bool = False
     gp_weight: float = 0.0  # WGAN-GP weight (for loss=wgan)
+    diversity_weight: float = 0.0  # diversity-sensitive G term (DSGAN/MSGAN) against one product per label; 0 off
+    lecam_weight: float = 0.0  # LeCam regulariser on D's logits (Tseng et al. 2021); 0 off
+    balance: str | None = None  # a conditioned attribute whose levels are drawn by sqrt-inverse frequency
     penalty_every: int = 4  # lazy regularisation interval (StyleGAN2)
     augment: list[str] = field(default_factory=lambda: ["translation", "cutout", "color"])
     ema_kimg: float = 2.0  # EMA half-life in thousands of images; 0 disables the EMA generator
@@ -46,7 +60,9 @@ class TrainConfig:
     checkpoint_every_kimg: float = 10.0
     grid_per_level: int = 8
     device: str = "auto"  # auto | cpu | cuda
-    bf16: bool = True  # autocast on CUDA only
+    bf16: bool = True  # bf16 autocast on CUDA
+    cpu_bf16: bool = False  # bf16 autocast on a CPU too (tests the GPU path; fast only on CPUs with AMX)
+    threads: int | None = None  # CPU threads of torch; None: chosen by measurement and checked again (train/threads.py)
     compile: bool = False
     channels_last: bool = True
 
@@ -64,6 +80,10 @@ class TrainConfig:
         unknown_ops = [op for op in self.augment if op not in OPS]
         if unknown_ops:
             problems.append(f"augmentation {', '.join(unknown_ops)} unknown; available: {', '.join(OPS)}")
+        try:  # the same bounds a checkpoint header is held to, so a run never writes one it cannot load
+            ModelConfig.from_dict(asdict(self.model))
+        except ValueError as error:
+            problems.append(f"model: {error}")
         resolution = self.model.resolution
         if resolution < 8 or resolution & (resolution - 1):
             problems.append(f"resolution must be a power of two >= 8 (32, 64, 128, 256), got {resolution}")
@@ -73,6 +93,12 @@ class TrainConfig:
             problems.append("batch and width must be positive")
         if self.eval_extractor not in ("domain", "inception"):
             problems.append(f"eval extractor {self.eval_extractor!r} is not one of: domain, inception")
+        if not (0 <= self.diversity_weight < 1e3 and 0 <= self.lecam_weight < 1e3):
+            problems.append("diversity and LeCam weights must be finite and >= 0")
+        if self.balance is not None and self.balance not in self.condition:
+            problems.append(f"balance {self.balance!r} must be one of the conditioned attributes: {', '.join(self.condition) or 'none'}")
+        if self.threads is not None and self.threads < 1:
+            problems.append(f"threads must be >= 1, got {self.threads}")
         if self.kimg is None and self.minutes is None:
             problems.append("set a budget: --kimg or --minutes")
         if problems:
@@ -92,3 +118,85 @@ class TrainConfig:
         if "betas" in kwargs:
             kwargs["betas"] = tuple(kwargs["betas"])
         return cls(model=model, **kwargs)
+
+    def resume_conflicts(self, saved: "TrainConfig", given: Iterable[str] | None = None) -> list[str]:
+        """The settings chosen in this config that a resume from `saved` would ignore (see resume_conflicts)."""
+        return resume_conflicts(saved, self, given, RESUME_MAY_CHANGE | DERIVED_SETTINGS)
+
+    def take_resumable(self, saved: "TrainConfig", given: Iterable[str] | None = None) -> "TrainConfig":
+        """saved, with this config's budget and those other settings a resumed run may change that
+        were chosen (given; None: those away from their defaults), so an unset option keeps the run's."""
+        chosen = chosen_settings(self, given) | {"kimg", "minutes", "out"}
+        for name in RESUME_MAY_CHANGE & chosen:
+            setattr(saved, name, getattr(self, name))
+        return saved
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")  # builtin:catalog; two letters at least, so C: stays a path
+
+
+def catalog_location(data: str) -> str:
+    """A catalog as a run stores it: a path made absolute (so --resume works from any folder),
+    a scheme such as builtin:catalog as it is."""
+    data = str(data)
+    if _SCHEME.match(data):
+        return data
+    return os.path.abspath(os.path.expanduser(data))
+
+
+def resume_conflicts(saved, given, names: Iterable[str] | None = None, may_change: Iterable[str] = ()) -> list[str]:
+    """Settings (dotted names, model.resolution) where config `given` differs from checkpoint `saved`.
+
+    names: the settings the user set; None means those of `given` away from their defaults (a
+    library call cannot tell a default from a choice). Settings in may_change are never conflicts.
+    Each conflict reads 'name: X in the checkpoint, Y given'.
+    """
+    saved_values, given_values = _flat_settings(saved), _flat_settings(given)
+    skipped = set(may_change)
+    conflicts = []
+    for name in sorted(chosen_settings(given, names)):
+        if name in skipped or name not in given_values:
+            continue
+        before, now = saved_values.get(name), given_values[name]
+        if name == "data":
+            before, now = catalog_location(before), catalog_location(now)
+        if before != now:
+            conflicts.append(f"{name}: {before!r} in the checkpoint, {now!r} given")
+    return conflicts
+
+
+def chosen_settings(config, names: Iterable[str] | None) -> set[str]:
+    """The settings (dotted names) the user chose: names, or when None those away from their defaults."""
+    if names is not None:
+        return set(names)
+    defaults = _flat_defaults(type(config))
+    return {name for name, value in _flat_settings(config).items() if name not in defaults or defaults[name] != value}
+
+
+def _flat_settings(config) -> dict:
+    """Nested dataclass settings as {dotted name: JSON value} (tuples compare equal to lists)."""
+    return _flatten(json.loads(json.dumps(asdict(config))))
+
+
+def _flatten(values: dict, prefix: str = "") -> dict:
+    flat = {}
+    for key, value in values.items():
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            flat[prefix + key] = value
+    return flat
+
+
+def _flat_defaults(cls) -> dict:
+    """The class's default settings, flattened; required fields (no default) are absent."""
+    defaults = {}
+    for spec in fields(cls):
+        if spec.default is not MISSING:
+            value = spec.default
+        elif spec.default_factory is not MISSING:
+            value = spec.default_factory()
+        else:
+            continue
+        defaults[spec.name] = asdict(value) if is_dataclass(value) else value
+    return _flatten(json.loads(json.dumps(defaults)))

@@ -16,6 +16,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 import numpy as np
 import torch
@@ -25,17 +26,20 @@ from productgan.data import Catalog, Conditions, encode_conditions, load_catalog
 from productgan.errors import CheckpointError, ProductGANError, TrainingDiverged
 from productgan.generate import ProductGenerator
 from productgan.grid import save_png
-from productgan.losses import discriminator_loss, generator_loss, r1_penalty, wgan_gp_penalty
+from productgan.losses import (
+    LeCamAnchors, discriminator_loss, diversity_loss, generator_loss, r1_penalty, wgan_gp_penalty,
+)
 from productgan.models import ARCHITECTURE_VERSIONS, create_discriminator, create_generator
 from productgan.train import distributed as dist_utils
 from productgan.train.checkpoint import (
     CHECKPOINT_NAME, CheckpointMeta, load_module, load_tensors, read_meta, require_architecture, restore_optimizers,
     save_checkpoint,
 )
-from productgan.train.config import TrainConfig
+from productgan.train.config import TrainConfig, catalog_location
 from productgan.train.ema import ema_beta, make_ema, update_ema
 from productgan.train.evaluation import BEST_CHECKPOINT_NAME, PeriodicEvaluator
 from productgan.train.progress import TrainProgress
+from productgan.train.threads import ThreadTuner
 from productgan.train.run_log import RunLog
 
 LOG_EVERY_STEPS = 20
@@ -49,7 +53,8 @@ class TrainResult:
     images_seen: int
     elapsed_s: float
     images_per_s: float
-    stopped: str  # 'kimg' | 'minutes' | 'interrupted'
+    stopped: str  # 'kimg' | 'minutes' | 'interrupted' (Ctrl-C) | 'terminated' (SIGTERM)
+    threads: int = 0  # torch's CPU threads at the end (0 on a GPU, where they do not matter)
 
 
 def resolve_device(name: str) -> torch.device:
@@ -70,11 +75,15 @@ class Trainer:
     """Holds the state of one run; `run()` trains until the budget is spent."""
 
     def __init__(self, config: TrainConfig, resume: bool = False, progress: bool = True,
-                 catalog: Catalog | None = None):
+                 catalog: Catalog | None = None, given: Iterable[str] | None = None):
+        """given: on resume, the settings the user chose (dotted names, e.g. model.resolution); one
+        that differs from the checkpoint's is refused. None: those away from TrainConfig's defaults."""
         config.validate()
+        config.data = catalog_location(config.data)
         self.run_dir = Path(config.out)
         self.checkpoint_path = self.run_dir / CHECKPOINT_NAME
-        saved = self._saved_config(config) if resume else None
+        saved = self._saved_config(config, given) if resume else None
+        self.good_checkpoint: Path | None = self.checkpoint_path if saved is not None else None  # this run's latest
         self.config = saved or config
         self.device = resolve_device(self.config.device)
         self.dist = dist_utils.init_distributed(self.device.type)
@@ -96,13 +105,20 @@ class Trainer:
         self.log.truncate_after(self.images_seen)
 
     # ----- set-up -------------------------------------------------------------------------------
-    def _saved_config(self, config: TrainConfig) -> TrainConfig | None:
-        """On --resume, continue with the checkpoint's settings; only the budget may change."""
+    def _saved_config(self, config: TrainConfig, given: Iterable[str] | None) -> TrainConfig | None:
+        """On --resume, continue with the checkpoint's settings; only the budget, device and output
+        schedules may change, and any other setting given differently is refused, all listed."""
         if not self.checkpoint_path.exists():
             return None
         saved = TrainConfig.from_dict(read_meta(self.checkpoint_path).config)
-        saved.kimg, saved.minutes, saved.out = config.kimg, config.minutes, config.out
-        return saved
+        conflicts = config.resume_conflicts(saved, given)
+        if conflicts:
+            raise ProductGANError(
+                f"cannot resume {self.checkpoint_path} with different settings: {'; '.join(conflicts)}. "
+                "A resumed run keeps its checkpoint's settings (only the budget, --device and the sample/checkpoint "
+                "schedules may change): leave these options out, or start a new run folder"
+            )
+        return config.take_resumable(saved, given)
 
     def _prepare_data(self, catalog: Catalog | None) -> None:
         cfg = self.config
@@ -118,6 +134,18 @@ class Trainer:
         self.policy, self.dropped_augment = safe_policy(cfg.augment, cfg.condition)
         combos = Counter(tuple(row) for row in self.conditions.labels.tolist())
         self.label_combos = [[list(row), count] for row, count in sorted(combos.items())]
+        self.draw_weights = self._balanced_weights()
+
+    def _balanced_weights(self) -> torch.Tensor | None:
+        """Per catalog image, a drawing weight that makes each level of `balance` as likely as the
+        square root of its count (None: draw uniformly). Rare levels (a shop's few watches) then get
+        G and D steps in proportion to sqrt(count) instead of count, without repeating them as often
+        as uniform level sampling would."""
+        if self.config.balance is None:
+            return None
+        column = self.conditions.labels[:, self.conditions.names.index(self.config.balance)]
+        counts = np.bincount(column)
+        return torch.from_numpy(1.0 / np.sqrt(counts[column])).float()
 
     def _build_models(self) -> None:
         cfg = self.config
@@ -132,6 +160,7 @@ class Trainer:
         fused = {"fused": True} if self.device.type == "cuda" else {}
         self.opt_g = torch.optim.Adam(self.generator.parameters(), lr=cfg.lr_g, betas=cfg.betas, **fused)
         self.opt_d = torch.optim.Adam(self.discriminator.parameters(), lr=cfg.lr_d, betas=cfg.betas, **fused)
+        self.lecam = LeCamAnchors() if cfg.lecam_weight > 0 else None
         self.g_step = torch.compile(self.generator) if cfg.compile else self.generator
         self.d_step = torch.compile(self.discriminator) if cfg.compile else self.discriminator
 
@@ -155,16 +184,26 @@ class Trainer:
             load_module(module, tensors, name)
         restore_optimizers({"g": self.opt_g, "d": self.opt_d}, tensors, meta)
         self.step, self.images_seen, self.elapsed_before = meta.step, meta.images_seen, meta.elapsed_s
+        if self.lecam is not None and meta.extra.get("lecam"):
+            self.lecam = LeCamAnchors(**meta.extra["lecam"])
         return meta.extra.get("best_fid")
 
     # ----- one step -----------------------------------------------------------------------------
     def _autocast(self):
-        if self.device.type == "cuda" and self.config.bf16:
-            return torch.autocast("cuda", dtype=torch.bfloat16)
+        if self.config.bf16 and (self.device.type == "cuda" or self.config.cpu_bf16):
+            return torch.autocast(self.device.type, dtype=torch.bfloat16)
         return contextlib.nullcontext()
 
+    def _draw(self, rng: torch.Generator) -> torch.Tensor:
+        """A batch of catalog indices: uniform, or by the balance weights."""
+        if self.draw_weights is None:
+            index = torch.randint(len(self.images), (self.config.batch,), generator=rng)
+        else:
+            index = torch.multinomial(self.draw_weights, self.config.batch, replacement=True, generator=rng)
+        return index.to(self.device)
+
     def _real_batch(self, rng: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
-        index = torch.randint(len(self.images), (self.config.batch,), generator=rng).to(self.device)
+        index = self._draw(rng)
         real = self.images[index].float().div_(127.5).sub_(1.0)
         if self.device.type == "cuda" and self.config.channels_last:
             real = real.contiguous(memory_format=torch.channels_last)
@@ -173,8 +212,7 @@ class Trainer:
     def _fake_inputs(self, rng: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
         """Latents and labels drawn from the catalog's own label rows (its joint distribution)."""
         z = torch.randn(self.config.batch, self.config.model.latent_dim, generator=rng).to(self.device)
-        index = torch.randint(len(self.labels), (self.config.batch,), generator=rng).to(self.device)
-        return z, self.labels[index]
+        return z, self.labels[self._draw(rng)]
 
     def _augment(self, images: torch.Tensor, rng: torch.Generator) -> torch.Tensor:
         return diff_augment(images, self.policy, generator=rng) if self.policy else images
@@ -194,6 +232,10 @@ class Trainer:
         loss = discriminator_loss(cfg.loss, real_logits, fake_logits)
         stats = {"loss_d": loss.detach(), "real_logit": real_logits.detach().mean(),
                  "fake_logit": fake_logits.detach().mean()}
+        if self.lecam is not None:
+            lecam = self.lecam.penalty(real_logits, fake_logits)
+            loss = loss + cfg.lecam_weight * lecam
+            stats["lecam"] = lecam.detach()
         if penalise:
             r1 = r1_penalty(real_logits, real_aug)
             penalty = r1 + (r1_penalty(fake_logits, fake_aug) if cfg.r2 else 0.0)
@@ -212,19 +254,28 @@ class Trainer:
     def _generator_step(self, rng: torch.Generator) -> dict[str, torch.Tensor]:
         cfg = self.config
         z, fake_labels = self._fake_inputs(rng)
+        pairs = cfg.batch // 2 if cfg.diversity_weight > 0 else 0
+        if pairs:  # the second half redraws the first half's labels with other latents
+            fake_labels = torch.cat([fake_labels[:pairs], fake_labels[:pairs], fake_labels[2 * pairs:]])
         with self._autocast():
-            fake_logits = self.d_step(self._augment(self.g_step(z, fake_labels), rng), fake_labels).float()
+            fake = self.g_step(z, fake_labels)
+            fake_logits = self.d_step(self._augment(fake, rng), fake_labels).float()
             if cfg.loss == "rpgan":  # the relativistic loss compares against real logits
                 real, real_labels = self._real_batch(rng)
                 real_logits = self.d_step(self._augment(real, rng), real_labels).float().detach()
             else:
                 real_logits = None
         loss = generator_loss(cfg.loss, real_logits, fake_logits)
+        stats = {"loss_g": loss.detach()}
+        if pairs:
+            diversity = diversity_loss(fake[:pairs], fake[pairs:2 * pairs], z[:pairs], z[pairs:2 * pairs])
+            loss = loss + cfg.diversity_weight * diversity
+            stats["diversity"] = -diversity.detach()
         self.opt_g.zero_grad(set_to_none=True)
         loss.backward()
         dist_utils.average_gradients(self.generator, self.dist)
         self.opt_g.step()
-        return {"loss_g": loss.detach()}
+        return stats
 
     def train_step(self) -> dict[str, torch.Tensor]:
         rng = step_generator(self.config.seed, self.step, self.dist.rank)
@@ -294,8 +345,12 @@ class Trainer:
                                                         "architecture_version": ARCHITECTURE_VERSIONS[self.config.model.family],
                                                         "augment": self.policy,
                                                         "augment_dropped": self.dropped_augment,
-                                                        "best_fid": best_fid if best_fid != math.inf else None})
-        return save_checkpoint(path or self.checkpoint_path, meta, self._modules(), {"g": self.opt_g, "d": self.opt_d})
+                                                        "best_fid": best_fid if best_fid != math.inf else None,
+                                                        "lecam": self.lecam.state() if self.lecam is not None else None})
+        written = save_checkpoint(path or self.checkpoint_path, meta, self._modules(), {"g": self.opt_g, "d": self.opt_d})
+        if path is None:
+            self.good_checkpoint = written
+        return written
 
     def evaluate(self, elapsed: float) -> None:
         """Score the sampler now; log the figures and keep best.safetensors when FID improves.
@@ -317,9 +372,7 @@ class Trainer:
         if bad:
             raise TrainingDiverged(
                 f"training diverged at step {self.step} ({self.images_seen} images): non-finite "
-                + ", ".join(f"{k}={v}" for k, v in bad.items())
-                + f". The last good checkpoint is kept at {self.checkpoint_path}; lower the learning "
-                "rate, add --r1-gamma, or resume with --resume."
+                + ", ".join(f"{k}={v}" for k, v in bad.items()) + ". " + diverged_advice(self.good_checkpoint)
             )
 
     def _write_run_config(self) -> None:
@@ -335,9 +388,11 @@ class Trainer:
         now = time.perf_counter()
         rate = (self.images_seen - self._window[1]) / max(now - self._window[0], 1e-9)
         self._window = (now, self.images_seen)
+        figures = {k: float(v) for k, v in stats.items()}
+        self.figures = {k: figures[k] for k in ("loss_d", "loss_g") if k in figures}
         self.log.scalars({"step": self.step, "images_seen": self.images_seen, "kimg": self.images_seen / 1000,
                           "elapsed_s": round(elapsed, 3), "images_per_s": round(rate, 2),
-                          **{k: float(v) for k, v in stats.items()}})
+                          "threads": self.threads.chosen if self.threads else 0, **figures})
 
     def _after_step(self, before: int, stats: dict[str, torch.Tensor], elapsed: float) -> bool:
         """Log, sample and checkpoint on their schedules; a non-finite loss stops before any write.
@@ -368,16 +423,19 @@ class Trainer:
         stop = self._budget_spent(self.elapsed_before)
         previous_handler = _install_sigterm()
         progress = TrainProgress(self.config, self.images_seen, self.elapsed_before, enabled=self.show_progress)
+        self.threads = self._thread_tuner(progress)
+        self.figures: dict[str, float] = {}
         try:
             while stop is None:
                 before = self.images_seen
-                stats = self.train_step()
+                with self.threads.step() if self.threads else contextlib.nullcontext():
+                    stats = self.train_step()
                 elapsed = self.elapsed_before + time.perf_counter() - start - self.paused_s
-                progress.update(self.images_seen, elapsed)
+                progress.update(self.images_seen, elapsed, **self.figures)
                 at_log_step = self._after_step(before, stats, elapsed)
                 stop = self._should_stop(elapsed, at_log_step)
-        except KeyboardInterrupt:
-            stop = "interrupted"
+        except KeyboardInterrupt as error:
+            stop = interruption(error)
         finally:
             progress.close()
             _restore_sigterm(previous_handler)
@@ -387,7 +445,14 @@ class Trainer:
         self.log.close()
         dist_utils.barrier(self.dist)
         return TrainResult(self.run_dir, path, self.step, self.images_seen, elapsed,
-                           self.images_seen / max(elapsed, 1e-9), stop)
+                           self.images_seen / max(elapsed, 1e-9), stop, self.threads.chosen if self.threads else 0)
+
+    def _thread_tuner(self, progress: TrainProgress) -> ThreadTuner | None:
+        """On a CPU, torch's thread count by measurement (or --threads); each choice is shown once made."""
+        if self.device.type != "cpu":
+            return None
+        say = progress.note if self.show_progress else None
+        return ThreadTuner(fixed=self.config.threads, on_choice=say)
 
 
 def _kimg_images(kimg: float) -> int:
@@ -395,10 +460,29 @@ def _kimg_images(kimg: float) -> int:
     return math.ceil(kimg * 1000 - 1e-6)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a scheduler's kill), raised like Ctrl-C so the same path writes a checkpoint first."""
+
+    exit_code = 143  # 128 + SIGTERM, what a shell reports for a process the signal ended
+
+
+def interruption(error: KeyboardInterrupt) -> str:
+    """How a run was stopped from outside: 'terminated' (SIGTERM) or 'interrupted' (Ctrl-C)."""
+    return "terminated" if isinstance(error, Terminated) else "interrupted"
+
+
+def diverged_advice(checkpoint: Path | None) -> str:
+    """What a diverged run keeps: its last good checkpoint, or (None) nothing yet."""
+    if checkpoint is None:
+        return ("No checkpoint was written yet (the run diverged before its first one); lower the learning "
+                "rate or add --r1-gamma, and start again.")
+    return f"The last good checkpoint is kept at {checkpoint}; lower the learning rate, add --r1-gamma, or resume with --resume."
+
+
 def _install_sigterm():
-    """Turn SIGTERM (a scheduler's kill) into KeyboardInterrupt so a checkpoint is written first."""
+    """Turn SIGTERM (a scheduler's kill) into Terminated so a checkpoint is written first."""
     def handler(signum, frame):  # noqa: ARG001
-        raise KeyboardInterrupt
+        raise Terminated
     try:
         return signal.signal(signal.SIGTERM, handler)
     except ValueError:  # not in the main thread (e.g. inside a server): leave signals alone
@@ -410,6 +494,10 @@ def _restore_sigterm(previous) -> None:
         signal.signal(signal.SIGTERM, previous)
 
 
-def train(config: TrainConfig, resume: bool = False, progress: bool = True, catalog: Catalog | None = None) -> TrainResult:
-    """Train a model as configured; with resume, continue the run in config.out exactly."""
-    return Trainer(config, resume=resume, progress=progress, catalog=catalog).run()
+def train(config: TrainConfig, resume: bool = False, progress: bool = True, catalog: Catalog | None = None,
+          given: Iterable[str] | None = None) -> TrainResult:
+    """Train a model as configured; with resume, continue the run in config.out exactly.
+
+    given: the settings the caller chose, checked against the checkpoint's on resume (see Trainer).
+    """
+    return Trainer(config, resume=resume, progress=progress, catalog=catalog, given=given).run()

@@ -1,10 +1,21 @@
-"""A rich progress bar for training: images/s and ETA against the kimg or minutes budget."""
+"""Training progress toward the kimg or minutes budget: images/s, losses and an ETA.
+
+A bar on a terminal and a log line every few seconds elsewhere (productgan.progress), so a run
+started from a script, CI or `nohup` shows how far it is and how fast it goes.
+"""
 
 from __future__ import annotations
 
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
+from productgan.progress import WorkProgress
 from productgan.train.config import TrainConfig
+
+
+def _kimg_words(done: float, total: float) -> str:
+    return f"{done / 1000:.1f}/{total / 1000:.1f} kimg"
+
+
+def _minutes_words(done: float, total: float) -> str:
+    return f"{done / 60:.1f}/{total / 60:.1f} min"
 
 
 class TrainProgress:
@@ -12,28 +23,21 @@ class TrainProgress:
 
     def __init__(self, config: TrainConfig, images_seen: int, elapsed: float, enabled: bool = True):
         self.by_images = config.kimg is not None
-        self.total = config.kimg * 1000 if self.by_images else config.minutes * 60
-        self.enabled = enabled
-        self._start_images, self._start_elapsed = images_seen, elapsed
-        self.progress = None
-        if enabled:
-            self.progress = Progress(
-                TextColumn("[bold]train"), BarColumn(), TextColumn("{task.percentage:>5.1f}%"),
-                TextColumn("{task.fields[kimg]:.2f} kimg"), TextColumn("{task.fields[rate]:.0f} img/s"),
-                TimeRemainingColumn(), transient=False,
-            )
-            self.progress.start()
-            self.task = self.progress.add_task("train", total=self.total, kimg=images_seen / 1000, rate=0.0)
-            self.update(images_seen, elapsed)
-
-    def update(self, images_seen: int, elapsed: float) -> None:
-        if self.progress is None:
-            return
+        total = config.kimg * 1000 if self.by_images else config.minutes * 60
         done = images_seen if self.by_images else elapsed
+        self.work = WorkProgress("train", total, done=done, enabled=enabled,
+                                 describe=_kimg_words if self.by_images else _minutes_words)
+        self._start_images, self._start_elapsed = images_seen, elapsed
+
+    def update(self, images_seen: int, elapsed: float, **figures: object) -> None:
         span = max(elapsed - self._start_elapsed, 1e-9)
         rate = (images_seen - self._start_images) / span
-        self.progress.update(self.task, completed=min(done, self.total), kimg=images_seen / 1000, rate=rate)
+        fields = {} if self.by_images else {"kimg": f"{images_seen / 1000:.1f}"}
+        self.work.update(images_seen if self.by_images else elapsed, **fields, **{"img/s": f"{rate:.0f}"}, **figures)
+
+    def note(self, message: str) -> None:
+        """A line of its own above the bar (or in the log): e.g. the thread count chosen."""
+        self.work.note(message)
 
     def close(self) -> None:
-        if self.progress is not None:
-            self.progress.stop()
+        self.work.close()

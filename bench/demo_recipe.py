@@ -1,0 +1,125 @@
+"""The demo's recipe against candidate changes, at the demo's own work budget, seed by seed.
+
+Each variant changes one thing of `productgan.demo.demo_config` and trains the same kimg (work,
+not wall-clock: a busy machine makes a run slower, never shorter). Every run is then measured as
+the demo's report measures it: exact colour control, FID/recall/coverage on domain features beside
+their floors, and variety within one (category, colour) — the figure that shows mode collapse.
+
+    python bench/demo_recipe.py --variants default diversity --seeds 0 1 --out runs/demo-recipe
+    python bench/demo_recipe.py --kimg 4 --variants default --seeds 0 --out /tmp/x   # a quick look
+
+Prints one row per (variant, seed) and the mean per variant; writes recipe.md and recipe.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+
+from productgan.data import load_catalog
+from productgan.demo import DEMO_KIMG, demo_config, measure, variety_classifier
+from productgan.demo_measure import colour_accuracy, variety_within_products
+from productgan.generate import load_generator
+from productgan.train import train
+
+# Each candidate is published for limited data or mode collapse (docs/MODEL.md says which paper).
+VARIANTS = {
+    "default": {},
+    "diversity": {"diversity_weight": 1.0},
+    "diversity-0.3": {"diversity_weight": 0.3},
+    "lecam": {"lecam_weight": 0.01},
+    "spectral-norm": {"model.d_spectral_norm": True},
+    "batch-32": {"batch": 32},
+}
+
+
+def variant_config(name: str, out: Path, seed: int, kimg: float, threads: int | None):
+    config = demo_config(out, seed=seed, kimg=kimg, threads=threads)
+    for key, value in VARIANTS[name].items():
+        if key.startswith("model."):
+            config.model = replace(config.model, **{key.split(".", 1)[1]: value})
+        else:
+            config = replace(config, **{key: value})
+    return config
+
+
+def run_one(name: str, seed: int, args, catalog, variety_reader) -> dict:
+    out = args.out / f"{name}-seed{seed}"
+    result = train(variant_config(name, out, seed, args.kimg, args.threads), progress=True, catalog=catalog)
+    generator = load_generator(out)
+    measured = measure(catalog, generator, out, seed=0, progress=False)  # seed 0: one classifier for all runs
+    figures = measured.figures
+    variety = variety_within_products(generator, catalog, variety_reader)
+    return {"variant": name, "seed": seed, "kimg": result.images_seen / 1000, "img_s": result.images_per_s,
+            "threads": result.threads, "colour": float(np.mean(list(colour_accuracy(generator).values()))),
+            "fid": figures["fid"].value, "fid_floor": figures["fid"].floor,
+            "recall": figures["recall"].value, "recall_floor": figures["recall"].floor,
+            "coverage": figures["coverage"].value, "coverage_floor": figures["coverage"].floor,
+            "precision": figures["precision"].value,
+            "category_acc": measured.conditional.get("category", {}).get("accuracy"),
+            "variety": float(np.mean(list(variety.values()))), "variety_by_attribute": variety}
+
+
+COLUMNS = [("variant", "{}"), ("seed", "{}"), ("kimg", "{:.1f}"), ("img_s", "{:.0f}"), ("colour", "{:.0%}"),
+           ("category_acc", "{:.0%}"), ("fid", "{:.1f}"), ("precision", "{:.2f}"), ("recall", "{:.3f}"),
+           ("coverage", "{:.2f}"), ("variety", "{:.2f}")]
+
+
+def mean_rows(rows: list[dict]) -> list[dict]:
+    means = []
+    for name in dict.fromkeys(row["variant"] for row in rows):
+        chosen = [row for row in rows if row["variant"] == name]
+        means.append({"variant": name, "seed": "mean"} | {key: float(np.mean([row[key] for row in chosen]))
+                                                          for key, _ in COLUMNS[2:]})
+    return means
+
+
+def cells(row: dict) -> list[str]:
+    return [fmt.format(row[key]) if row.get(key) is not None else "-" for key, fmt in COLUMNS]
+
+
+def markdown(rows: list[dict]) -> str:
+    lines = ["| " + " | ".join(key for key, _ in COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    return "\n".join(lines + ["| " + " | ".join(cells(row)) + " |" for row in rows]) + "\n"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--variants", nargs="+", default=["default", "diversity"], choices=list(VARIANTS))
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1])
+    parser.add_argument("--kimg", type=float, default=DEMO_KIMG)
+    parser.add_argument("--threads", type=int, default=None, help="fix torch's threads (default: chosen by measurement)")
+    parser.add_argument("--out", type=Path, default=Path("runs/demo-recipe"))
+    args = parser.parse_args(argv)
+    console = Console(width=160)
+    catalog = load_catalog("builtin:catalog", resolution=32)
+    variety_reader = variety_classifier(catalog, 0, progress=False)
+    rows = []
+    for name in args.variants:
+        for seed in args.seeds:
+            rows.append(run_one(name, seed, args, catalog, variety_reader))
+            console.print("  ".join(cells(rows[-1])))
+    floors = rows[0]
+    table = Table(title=f"demo recipe at {args.kimg:g} kimg (floors: FID {floors['fid_floor']:.1f}, recall "
+                        f"{floors['recall_floor']:.2f}, coverage {floors['coverage_floor']:.2f}; variety 1.00 = as "
+                        "varied as the catalog)")
+    for key, _ in COLUMNS:
+        table.add_column(key)
+    for row in rows + mean_rows(rows):
+        table.add_row(*cells(row))
+    console.print(table)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "recipe.md").write_text(markdown(rows + mean_rows(rows)))
+    (args.out / "recipe.json").write_text(json.dumps(rows, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,5 +1,5 @@
 """The side-by-side: the DCGAN baseline, the default and its ablations, trained at an equal time budget
-and measured the same way. Prints one table, writes it as markdown and JSON, and plots FID against
+(--minutes) or equal work (--kimg), seed by seed (--seeds), and measured the same way. Prints one table, writes it as markdown and JSON, and plots FID against
 training minutes.
 
 Every variant of a dataset is scored with the same extractor and the same classifier (trained once
@@ -7,6 +7,7 @@ on the real catalog), with each figure's real-vs-real floor beside it. Evaluatio
 of the training clock, so each variant gets the same minutes of training.
 
     python bench/quality.py --datasets fashion32 luma32 --minutes 2 --out runs/quality-cpu   # CPU scale
+    python bench/quality.py --datasets fashion32 --kimg 10 --variants "no diversity" default --seeds 0 1 --eval-every 0
     python bench/quality.py --datasets luma64 luma128 fashion32 --minutes 5 20 --preset gpu --extractor inception
 
 Data comes from ../shared/datasets (or --shared); it is never copied into the repository.
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from dataclasses import dataclass, field, replace
@@ -64,6 +66,9 @@ VARIANTS = {
     "+R1 (gamma 0.1)": {"r1_gamma": 0.1},
     "+spectral norm": {"spectral_norm": True},
     "unconditional": {"condition": []},
+    "no diversity": {"diversity_weight": 0.0},  # the default before December 2026
+    "+lecam": {"lecam_weight": 0.01},
+    "+balance": {"balance": "first"},
 }
 
 PRESETS = {  # model size and batch: 'cpu' trains in minutes on 2 cores, 'gpu' is for an H100/H200
@@ -76,6 +81,7 @@ PRESETS = {  # model size and batch: 'cpu' trains in minutes on 2 cores, 'gpu' i
 class Row:
     dataset: str
     variant: str
+    seed: int
     minutes: float
     kimg: float
     images_per_s: float
@@ -86,18 +92,28 @@ class Row:
     curve: list[tuple[float, float]] = field(default_factory=list)  # (training minutes, FID)
 
 
-def variant_config(dataset: Dataset, data: Path, out: Path, minutes: float, preset: dict, change: dict,
-                   seed: int, eval_every: float, eval_n: int, classifier: str, extractor: str) -> TrainConfig:
+def variant_config(dataset: Dataset, data: Path, out: Path, minutes: float | None, preset: dict, change: dict,
+                   seed: int, eval_every: float, eval_n: int, classifier: str, extractor: str,
+                   kimg: float | None = None) -> TrainConfig:
     model = ModelConfig(family=change.get("family", "resnet"), resolution=dataset.resolution, channels=dataset.channels,
                         width=preset["width"], max_width=preset["max_width"],
                         d_spectral_norm=change.get("spectral_norm"))
     config = TrainConfig(data=str(data), out=str(out), condition=list(change.get("condition", dataset.condition)),
-                         min_count=dataset.min_count, model=model, batch=preset["batch"], minutes=minutes, seed=seed,
+                         min_count=dataset.min_count, model=model, batch=preset["batch"], minutes=minutes, kimg=kimg,
+                         seed=seed,
                          ema_kimg=preset["ema_kimg"], augment=["translation", "cutout", "color"],
                          sample_every_kimg=1e9, checkpoint_every_kimg=1e9,
                          eval_every_kimg=eval_every, eval_n=eval_n, eval_extractor=extractor, eval_classifier=classifier)
-    overrides = {k: v for k, v in change.items() if k in ("augment", "ema_kimg", "r1_gamma")}
+    overrides = {k: v for k, v in change.items() if k in ("augment", "ema_kimg", "r1_gamma", "diversity_weight",
+                                                          "lecam_weight")}
+    if change.get("balance") == "first" and config.condition:
+        overrides["balance"] = config.condition[-1]  # category on luma (its rare levels), class on fashion
     return replace(config, **overrides)
+
+
+def run_folder(variant: str) -> str:
+    """'+R1 (gamma 0.1)' -> 'plus-R1-gamma-0-1': one folder per variant (their first words repeat: 'no ...')."""
+    return re.sub(r"[^A-Za-z0-9]+", "-", variant.replace("+", "plus-")).strip("-")
 
 
 def fid_curve(run: Path) -> list[tuple[float, float]]:
@@ -130,18 +146,23 @@ def run_dataset(name: str, args, console: Console) -> list[Row]:
     extractor = extractor_for(args.extractor, classifier, args.inception, args.device)
     evaluator = Evaluator(catalog, extractor, classifier, EvalSettings(n=args.eval_n, per_level=args.per_level))
     rows = []
-    for minutes in args.minutes:
+    budgets = [(None, k) for k in args.kimg] if args.kimg else [(m, None) for m in args.minutes]
+    for minutes, kimg in budgets:
+        budget = f"{kimg:g}kimg" if kimg else f"{minutes:g}min"
         for variant in args.variants:
-            out = args.out / name / f"{minutes:g}min" / variant.split(" ")[0].replace("+", "plus-")
-            config = variant_config(dataset, data, out, minutes, PRESETS[args.preset], VARIANTS[variant], args.seed,
-                                    args.eval_every, args.curve_n, classifier_path, args.extractor)
-            result = train(config, progress=True)
-            scores = score(out, evaluator, dataset.min_count)
-            rows.append(Row(name, variant, minutes, result.images_seen / 1000, result.images_per_s,
-                            scores["figures"], scores["conditional"], scores["diversity"], scores["memorisation"],
-                            fid_curve(out)))
-            console.print(f"{name} {minutes:g} min {variant}: FID {scores['figures']['fid'][0]:.2f} "
-                          f"(floor {scores['figures']['fid'][1]:.2f}), {result.images_per_s:.0f} img/s")
+            for seed in args.seeds:
+                out = args.out / name / budget / run_folder(variant) / f"seed{seed}"
+                config = variant_config(dataset, data, out, minutes, PRESETS[args.preset], VARIANTS[variant], seed,
+                                        args.eval_every, args.curve_n, classifier_path, args.extractor, kimg)
+                result = train(config, progress=True)
+                if result.stopped in ("interrupted", "terminated"):
+                    raise SystemExit(143 if result.stopped == "terminated" else 130)
+                scores = score(out, evaluator, dataset.min_count)
+                rows.append(Row(name, variant, seed, result.elapsed_s / 60, result.images_seen / 1000,
+                                result.images_per_s, scores["figures"], scores["conditional"], scores["diversity"],
+                                scores["memorisation"], fid_curve(out)))
+                console.print(f"{name} {budget} {variant} seed {seed}: FID {scores['figures']['fid'][0]:.2f} "
+                              f"(floor {scores['figures']['fid'][1]:.2f}), {result.images_per_s:.0f} img/s")
     return rows
 
 
@@ -154,7 +175,7 @@ def table_rows(rows: list[Row]) -> list[list[str]]:
     for row in rows:
         f = row.figures
         accuracy = "; ".join(f"{k} {fmt(v[0], 2)}/{fmt(v[1], 2)}" for k, v in row.conditional.items()) or "-"
-        out.append([row.dataset, f"{row.minutes:g}", row.variant, f"{fmt(f['fid'][0])} ({fmt(f['fid'][1])})",
+        out.append([row.dataset, f"{row.minutes:.1f}", row.variant, str(row.seed), f"{fmt(f['fid'][0])} ({fmt(f['fid'][1])})",
                     f"{fmt(f['kid'][0], 2)} ({fmt(f['kid'][1], 2)})", f"{fmt(f['precision'][0], 2)} ({fmt(f['precision'][1], 2)})",
                     f"{fmt(f['recall'][0], 2)} ({fmt(f['recall'][1], 2)})", accuracy,
                     f"{fmt(row.diversity[0], 2)} ({fmt(row.diversity[1], 2)})", f"{row.memorisation:.1%}",
@@ -162,7 +183,7 @@ def table_rows(rows: list[Row]) -> list[list[str]]:
     return out
 
 
-HEADER = ["dataset", "min", "variant", "FID (floor)", "KID (floor)", "precision (floor)", "recall (floor)",
+HEADER = ["dataset", "min", "variant", "seed", "FID (floor)", "KID (floor)", "precision (floor)", "recall (floor)",
           "cond. accuracy / ceiling", "MS-SSIM (real)", "memorised", "kimg", "img/s"]
 
 
@@ -220,6 +241,8 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--datasets", nargs="+", default=["fashion32", "luma32"], choices=list(DATASETS))
     parser.add_argument("--minutes", nargs="+", type=float, default=[2.0])
+    parser.add_argument("--kimg", nargs="+", type=float, default=None,
+                        help="work budgets instead of --minutes: equal work, whatever else the machine does")
     parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=list(VARIANTS))
     parser.add_argument("--preset", default="cpu", choices=list(PRESETS))
     parser.add_argument("--extractor", default="domain", choices=["domain", "inception"])
@@ -228,7 +251,7 @@ def parse_args(argv=None):
     parser.add_argument("--per-level", type=int, default=50)
     parser.add_argument("--eval-every", type=float, default=4.0, help="kimg between points of the FID curve")
     parser.add_argument("--curve-n", type=int, default=300, help="generated images per curve point")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1])
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "datasets")
     parser.add_argument("--out", type=Path, default=ROOT / "runs" / "quality")
@@ -240,14 +263,14 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     console = Console(width=200)
     if args.replot:
-        rows = [Row(**record) for record in json.loads((args.out / "quality.json").read_text())]
+        rows = [Row(**{"seed": 0, **record}) for record in json.loads((args.out / "quality.json").read_text())]
         plot_curves(rows, args.out / "fid-vs-minutes.png")
         return 0
     rows = [row for name in args.datasets for row in run_dataset(name, args, console)]
     if not rows:
         console.print("[red]nothing measured: no dataset found")
         return 1
-    table = Table(title=f"quality at equal training time ({args.preset} preset, {args.extractor} features, "
+    table = Table(title=f"quality at equal training {'work' if args.kimg else 'time'} ({args.preset} preset, {args.extractor} features, "
                         f"device {args.device}); floors in brackets")
     for column in HEADER:
         table.add_column(column)

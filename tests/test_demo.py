@@ -21,7 +21,7 @@ def test_demo_writes_report_with_grids_for_every_category_and_colour(tmp_path):
         assert f">{level}<" in html, level
     assert "Colour control" in html and "<svg" in html and "Settings" in html
     assert "Quality beside its floor" in html and "(floor " in html and "ceiling on held-out real" in html
-    assert "Variety within one product" in html and "Six seeds of one product" in html
+    assert "Variety within one product" in html and "Six samples of one product" in html
     # a quick --minutes run is flagged as too short, naming the default it fell short of
     assert 'class="warning"' in html and "too short for its figures to mean much" in html
     # the labels are drawn into the grids themselves: a label margin beside the 10 columns of 32 px x 3
@@ -29,5 +29,5 @@ def test_demo_writes_report_with_grids_for_every_category_and_colour(tmp_path):
 
     assert Image.open(out / "grid-category.png").width > 10 * 34 * 3
     assert Image.open(out / "grid-category-color.png").height > 6 * 34 * 3  # colour names above the columns
-    assert (out / "six-seeds.png").exists()
+    assert (out / "six-samples.png").exists()
     assert (out / "eval.json").exists() and (out / "nearest-training.png").exists()

@@ -24,18 +24,25 @@ def test_off_a_terminal_progress_prints_lines_with_amount_rate_figures_and_eta()
         work.update(done, loss_d=1.25, **{"img/s": "135"})
     work.close()
     lines = stream.getvalue().splitlines()
-    assert len(lines) == 4  # one per update (every_s=0) and one on close
+    assert len(lines) == 4  # one per update (every_s=0) and a last one on close
     assert lines[0].startswith("[train] 0.1/1.0 kimg (10%)")
     assert "loss_d 1.25" in lines[-1] and "135 img/s" in lines[-1] and "ETA " in lines[-1]
     assert "ETA ?" not in lines[-1]  # a rate was measured, so the ETA is a duration
 
 
-def test_lines_are_rate_limited_by_the_interval():
+def test_lines_are_rate_limited_by_the_interval_and_quick_work_prints_nothing():
     console, stream = piped_console()
     work = WorkProgress("eval", 100, console=console, every_s=3600.0)
     for done in range(1, 50):
         work.update(done)
-    assert len(stream.getvalue().splitlines()) == 1  # the first update only; the next is an hour away
+    work.close()
+    assert stream.getvalue() == ""  # it ended long before the first line was due
+    work = WorkProgress("eval", 100, console=console, every_s=0.05)
+    work.update(10)
+    time.sleep(0.06)
+    for done in range(11, 50):
+        work.update(done)
+    assert len(stream.getvalue().splitlines()) == 1  # one line once the interval passed, not one per update
     work.close()
     assert stream.getvalue().splitlines()[-1].startswith("[eval] 49/100 (49%)")
 
@@ -71,6 +78,7 @@ def test_feature_extraction_shows_progress_only_when_asked_and_only_for_large_se
 
     console, stream = piped_console()
     monkeypatch.setattr("productgan.progress._console", console)
+    monkeypatch.setenv("PRODUCTGAN_PROGRESS_EVERY", "1e-9")  # a line at every batch
     images = np.zeros((600, 4, 4, 3), np.uint8)
     compute = lambda batch: torch.zeros(len(batch), 2)  # noqa: E731
     extractor.run_batched(compute, images, 100, torch.device("cpu"), 2)

@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from productgan.cli_edit import edit_app
 from productgan.cli_support import (
     SEED_MAX, console, float_option, friendly_errors, int_option, parse_sets, require_output_file, seed_option,
 )
 from productgan.errors import ProductGANError
+from productgan.progress import WorkProgress
 
 RUN_HELP = "Run folder or checkpoint file."
 SET_HELP = "attribute=level held fixed, repeatable (e.g. --set category=Shoes)."
@@ -28,12 +28,21 @@ def slug(text: str) -> str:
 
 @contextmanager
 def step_bar(label: str):
-    """A rich progress bar; yields progress(step, total, loss) for the library's callbacks."""
-    columns = (TextColumn(f"[bold]{label}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-               TextColumn("loss {task.fields[loss]:.4f}"), TimeRemainingColumn())
-    with Progress(*columns, console=console, transient=False) as progress:
-        task = progress.add_task(label, total=None, loss=float("nan"))
-        yield lambda step, total, loss: progress.update(task, completed=step, total=total, loss=loss)
+    """Progress of an optimisation (a bar, or log lines off a terminal); yields progress(step, total, loss)
+    for the library's callbacks."""
+    work: WorkProgress | None = None
+
+    def report(step: int, total: int, loss: float) -> None:
+        nonlocal work
+        if work is None:
+            work = WorkProgress(label, total, describe=lambda done, whole: f"step {done:.0f}/{whole:.0f}")
+        work.update(step, loss=float(loss))
+
+    try:
+        yield report
+    finally:
+        if work is not None:
+            work.close()
 
 
 @edit_app.command("variants")

@@ -15,13 +15,13 @@ from typing import Callable, Iterator
 
 import numpy as np
 from PIL import Image
-from rich.progress import Progress
 
 from productgan.atomic import write_atomic
 from productgan.data.images import (
     MAX_IMAGE_PIXELS, ImageSkipped, apply_exif_orientation, decode_image, is_image_file, to_8bit_rgb_or_grey,
 )
 from productgan.errors import ProductGANError
+from productgan.progress import WorkProgress
 
 OUTPUT_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP"}
 
@@ -115,10 +115,9 @@ def map_photos(edit: Callable[..., np.ndarray], source: str | Path, out: str | P
     """
     jobs = plan_outputs(source, out, suffix, fmt)
     report = MapReport()
-    with Progress(disable=not progress, transient=True) as bar:
-        task = bar.add_task(suffix, total=len(jobs))
+    with WorkProgress(suffix, len(jobs), enabled=progress, describe=lambda d, t: f"{d:.0f}/{t:.0f} photos") as bar:
         for job, image in iter_readable(jobs, report.skipped):
             result = edit(image, job.source) if with_source else edit(image)
             report.written.append(write_photo(result, job.target))
-            bar.advance(task)
+            bar.update(len(report.written) + len(report.skipped))
     return report

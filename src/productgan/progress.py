@@ -3,7 +3,8 @@
 A rich bar prints nothing when the output is a pipe (a log file, CI, `nohup`), which is exactly
 where a slow run most needs to be seen: there, the same object prints one line per interval with
 the work done, the rate, the figures the caller passes and an ETA from the recent rate (a busy
-machine slows a run down; the ETA follows it instead of averaging the quiet start in).
+machine slows a run down; the ETA follows it instead of averaging the quiet start in). Work that
+ends within the first interval prints nothing; work that printed gets a last line when it ends.
 """
 
 from __future__ import annotations
@@ -71,7 +72,8 @@ class WorkProgress:
         self.every_s = log_interval() if every_s is None else every_s
         self.done, self.fields = done, {}
         self.recent: deque[tuple[float, float]] = deque([(time.perf_counter(), done)])
-        self.last_line = -float("inf")
+        self.last_line = time.perf_counter()  # the first line after one interval: quick work prints nothing
+        self.printed = False
         self.bar = None
         if enabled and self.console.is_terminal:
             self.bar = Progress(TextColumn(f"[bold]{escape(label)}"), BarColumn(), TextColumn("{task.percentage:>5.1f}%"),
@@ -116,7 +118,7 @@ class WorkProgress:
             self.console.print(f"[{self.label}] {message}", markup=False, soft_wrap=True)
 
     def print_line(self) -> None:
-        self.last_line = time.perf_counter()
+        self.last_line, self.printed = time.perf_counter(), True
         self.console.print(self.line(), markup=False, soft_wrap=True)
 
     def close(self) -> None:
@@ -125,7 +127,7 @@ class WorkProgress:
         if self.bar is not None:
             self.bar.stop()
             self.bar = None
-        else:
+        elif self.printed:  # the last word on work that was long enough to be reported
             self.print_line()
         self.enabled = False
 

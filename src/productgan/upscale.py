@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
-from rich.progress import Progress
 
 from productgan.errors import ProductGANError
 from productgan.grid import save_png
+from productgan.progress import WorkProgress
 
 if TYPE_CHECKING:
     from productgan.enhance.learned import LearnedEnhancer
@@ -75,11 +75,10 @@ def write_samples(images: np.ndarray, out: str | Path, upscaler: LearnedEnhancer
         check_upscalable(images, upscaler)
     written = WrittenSamples()
     label = f"upscaling x{upscaler.scale} ({upscaler.task})" if upscaler is not None else "writing"
-    with Progress(disable=not progress, transient=True) as bar:
-        task = bar.add_task(label, total=len(images))
+    with WorkProgress(label, len(images), enabled=progress, describe=lambda d, t: f"{d:.0f}/{t:.0f} images") as bar:
         for index, image in enumerate(images):
             written.native.append(save_png(image, out / f"{index:04d}.png"))
             if upscaler is not None:
                 written.upscaled.append(save_png(upscaler(image), out / f"{index:04d}-{upscaler.task}.png"))
-            bar.advance(task)
+            bar.update(index + 1)
     return written

@@ -46,3 +46,17 @@ def test_the_defaults_are_what_the_http_api_always_used():
     photo, _ = studio_photo()
     assert np.array_equal(apply_photo_edit(photo, "recolour", colour="red"), recolour(photo, "red"))
     assert np.array_equal(apply_photo_edit(photo, "mask")[..., 0] > 0, product_mask(photo))
+
+
+def test_whiten_refuses_a_strip_whose_square_canvas_would_be_huge(monkeypatch):
+    import numpy as np
+    import pytest as _pytest
+
+    from productgan.edit import photo as photo_module
+
+    monkeypatch.setattr(photo_module, "MAX_SQUARE_PIXELS", 100 * 100)
+    strip = np.full((10, 200, 3), 255, np.uint8)
+    with _pytest.raises(photo_module.PhotoEditError, match="200 x 200 square") as error:
+        photo_module.PhotoEdit("whiten")(strip)
+    assert error.value.option == "make_square"
+    assert photo_module.PhotoEdit("whiten", make_square=False)(strip).shape == strip.shape  # no square: fine

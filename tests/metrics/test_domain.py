@@ -3,6 +3,8 @@ through its safetensors file, and refuses images it was not trained on."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
@@ -171,3 +173,32 @@ def test_features_and_logits_in_one_pass_equal_the_separate_calls(classifier, ca
     assert set(logits) == set(separate) == set(ATTRIBUTES)
     for name in ATTRIBUTES:
         np.testing.assert_allclose(logits[name], separate[name], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("forge", ["huge", "unknown_key", "negative", "bad_holdout", "shape"])
+def test_a_forged_classifier_header_is_one_clear_error_before_anything_is_built(classifier, tmp_path, forge):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "train"))
+    from helpers_checkpoint import rewrite
+
+    source = classifier.save(tmp_path / "domain.safetensors")
+
+    def edit_meta(meta):
+        if forge == "huge":
+            meta["config"]["width"] = meta["config"]["max_width"] = 10**7
+        elif forge == "unknown_key":
+            meta["config"]["surprise"] = 1
+        elif forge == "negative":
+            meta["config"]["width"] = -4
+        elif forge == "bad_holdout":
+            meta["extra"]["holdout"] = {"nothing": 1}
+
+    def edit_tensors(tensors):
+        if forge == "shape":
+            name = next(k for k in tensors if k.startswith("domain.") and tensors[k].ndim == 4)
+            tensors[name] = tensors[name][:1].clone()
+
+    forged = rewrite(source, tmp_path / "forged.safetensors", edit_meta, edit_tensors)
+    with pytest.raises(CheckpointError, match="forged.safetensors"):
+        load_domain_classifier(forged)

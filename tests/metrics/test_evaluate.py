@@ -77,12 +77,14 @@ class StubGenerator:
         picks = [rng.choice(np.flatnonzero(self.colour_ids == int(label))) for label in labels[:, 0]]
         return self.catalog.images[picks]
 
-    def inputs(self, n, seed=0, truncation=None, **attributes):
+    def inputs(self, n, seed=0, truncation=None, attributes=None, **keyword_attributes):
+        """ProductGenerator's contract: attributes as a mapping (or as keywords, for convenience)."""
         rng = torch.Generator().manual_seed(seed)
-        return torch.randn(n, self.latent_dim, generator=rng), self.labels_for(n, attributes, rng)
+        wanted = {**(attributes or {}), **keyword_attributes}
+        return torch.randn(n, self.latent_dim, generator=rng), self.labels_for(n, wanted, rng)
 
-    def generate(self, n, seed=0, truncation=None, **attributes):
-        return self.render(*self.inputs(n, seed, truncation, **attributes))
+    def generate(self, n, seed=0, truncation=None, attributes=None, **keyword_attributes):
+        return self.render(*self.inputs(n, seed, truncation, attributes, **keyword_attributes))
 
 
 @pytest.fixture(scope="module")

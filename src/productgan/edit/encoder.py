@@ -19,7 +19,7 @@ from torch import nn
 from productgan.errors import CheckpointError
 from productgan.edit.inversion import frozen
 from productgan.generate import ProductGenerator
-from productgan.train.checkpoint import CheckpointMeta, load_module, load_tensors, read_meta, save_checkpoint
+from productgan.train.checkpoint import CheckpointMeta, checked_network, load_module, load_tensors, read_meta, save_checkpoint
 
 KIND = "latent-encoder"
 ARCHITECTURE_VERSION = 1
@@ -74,7 +74,7 @@ def load_encoder(path: str | Path, generator: ProductGenerator | None = None) ->
     if meta.extra.get("kind") != KIND or meta.extra.get("architecture_version") != ARCHITECTURE_VERSION:
         raise CheckpointError(f"{path} is not a latent encoder of version {ARCHITECTURE_VERSION} "
                               f"(kind {meta.extra.get('kind', 'generator')!r}); train one with `productgan edit train-encoder`")
-    encoder = LatentEncoder(EncoderConfig(**meta.config))
+    _, encoder = checked_network(path, "encoder", lambda: EncoderConfig(**meta.config), LatentEncoder)
     load_module(encoder, load_tensors(path, "encoder."), "encoder")
     if generator is not None and (encoder.config.latent_dim != generator.latent_dim or meta.levels != generator.levels):
         raise CheckpointError(f"{path} was trained for another generator (latent size {encoder.config.latent_dim}, "

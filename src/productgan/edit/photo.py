@@ -18,6 +18,7 @@ from productgan.edit.mask import DEFAULT_THRESHOLD, product_mask
 from productgan.edit.recolour import recolour
 from productgan.errors import ProductGANError
 
+MAX_SQUARE_PIXELS = 64 * 10**6  # whiten's square canvas: 8000 x 8000, far beyond any product page
 OPERATIONS = ("recolour", "whiten", "scale", "rotate", "flip", "mask")
 REGIONS = ("dominant", "whole")
 DIRECTIONS = ("horizontal", "vertical")
@@ -114,6 +115,11 @@ def _no_options_to_check(edit: PhotoEdit) -> None:
 
 
 def _whiten(edit: PhotoEdit, image: np.ndarray) -> np.ndarray:
+    side = max(image.shape[:2])
+    if edit.make_square and side * side > MAX_SQUARE_PIXELS:  # a long thin strip would become a huge canvas
+        raise PhotoEditError(f"whiten would pad this {image.shape[1]} x {image.shape[0]} photo to a {side} x {side} "
+                             f"square, over {MAX_SQUARE_PIXELS // 10**6} MP; crop it first or use --no-square",
+                             "make_square")
     white = whiten_background(image, edit.mask(image))
     return square(white) if edit.make_square else white
 

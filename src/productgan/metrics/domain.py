@@ -39,7 +39,9 @@ from productgan.metrics.extractor import (
     DEFAULT_BATCH_SIZE, ExtractorInputError, FeatureExtractor, check_images, run_batched,
 )
 from productgan.progress import WorkProgress
-from productgan.train.checkpoint import CheckpointMeta, load_module, load_tensors, read_meta, save_checkpoint
+from productgan.train.checkpoint import (
+    CheckpointMeta, checked_network, load_module, load_tensors, read_meta, save_checkpoint,
+)
 
 KIND = "domain-classifier"
 ARCHITECTURE_VERSION = 1
@@ -242,12 +244,15 @@ def load_domain_classifier(path: str | Path, device: str | torch.device = "cpu")
     if meta.extra.get("architecture_version") != ARCHITECTURE_VERSION:
         raise CheckpointError(f"{path} holds domain classifier architecture version {meta.extra.get('architecture_version')} "
                               f"(code {meta.code_version}); this code builds version {ARCHITECTURE_VERSION}: retrain it")
-    config = DomainConfig(**meta.config)
-    network = DomainNet(config)
+    config, network = checked_network(path, "domain", lambda: DomainConfig(**meta.config), DomainNet)
     load_module(network, load_tensors(path, "domain."), "domain")
     training = meta.extra.get("training")
-    return DomainClassifier(network, config, meta.levels, HoldoutReport(**meta.extra["holdout"]), device, path,
-                            DomainTraining(**training) if training else None)
+    try:
+        holdout = HoldoutReport(**meta.extra["holdout"])
+        training = DomainTraining(**training) if training else None
+    except TypeError as error:
+        raise CheckpointError(f"{path}: its holdout or training record is malformed: {error}") from None
+    return DomainClassifier(network, config, meta.levels, holdout, device, path, training)
 
 
 # ------------------------------------------------------------------------------------------ training

@@ -18,6 +18,7 @@ import torch
 
 from productgan.errors import ProductGANError
 from productgan.progress import WorkProgress
+from productgan.threads import ThreadTuner
 
 DEFAULT_BATCH_SIZE = 64
 
@@ -72,11 +73,14 @@ def run_batched(compute: Callable[[torch.Tensor], torch.Tensor], images: np.ndar
     if batch_size < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
     outputs = []
-    shown = _show_progress.get() and len(images) >= PROGRESS_MIN_IMAGES
-    with torch.no_grad(), precision_context(device), WorkProgress("features", len(images), enabled=shown) as progress:
+    large = len(images) >= PROGRESS_MIN_IMAGES
+    tuner = ThreadTuner() if large and device.type == "cpu" else None  # a long eval on a busy CPU: as training
+    with torch.no_grad(), precision_context(device), \
+            WorkProgress("features", len(images), enabled=large and _show_progress.get()) as progress:
         for start in range(0, len(images), batch_size):
             batch = torch.from_numpy(images[start:start + batch_size]).to(device)
-            outputs.append(compute(batch).float().cpu())
+            with tuner.step() if tuner is not None else contextlib.nullcontext():
+                outputs.append(compute(batch).float().cpu())
             progress.update(start + len(batch), **{"img/s": f"{progress.rate():.1f}"})
     if not outputs:
         return np.zeros((0, width), np.float32)

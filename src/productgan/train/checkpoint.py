@@ -244,6 +244,21 @@ def require_tensors(path: str | Path, name: str, expected: Mapping[str, torch.Te
                               + "; ".join(problems[:3]) + more)
 
 
+def checked_network(path: str | Path, name: str, make_config: Callable[[], object],
+                    build: Callable[[object], torch.nn.Module]) -> tuple[object, torch.nn.Module]:
+    """(config, network) from a header, for the small networks that have no schema of their own (the
+    domain classifier, the latent encoder): the config must build, its planned size must be under
+    MAX_PARAMETERS and its tensors must match the file's, all before any weight is allocated."""
+    try:
+        config = make_config()
+        planned = planned_state(lambda: build(config))
+    except (TypeError, ValueError, RuntimeError, OverflowError) as error:
+        raise CheckpointError(f"{path}: its {name} settings do not describe a network this code builds: {error}") from None
+    require_size(path, name, planned)
+    require_tensors(path, name, planned)
+    return config, build(config)
+
+
 def _is_float_code(dtype: str) -> bool:
     return dtype.startswith("F") or dtype == "BF16"
 

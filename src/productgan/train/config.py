@@ -15,6 +15,9 @@ from productgan.models.config import ModelConfig
 # (data, model, optimiser, seed, ...) is the checkpoint's, and a different value given is refused.
 RESUME_MAY_CHANGE = frozenset({"kimg", "minutes", "out", "device", "compile", "sample_every_kimg",
                                "checkpoint_every_kimg", "threads"})
+# Settings whose default changed: a config saved before they existed ran with these values, so a
+# resumed or reloaded old run keeps its recipe instead of silently taking the new default.
+LEGACY_DEFAULTS = {"diversity_weight": 0.0}
 # Filled in from the catalog at the start of a run, never set by the user.
 DERIVED_SETTINGS = frozenset({"model.level_counts"})
 
@@ -43,7 +46,7 @@ class TrainConfig:
     r1_gamma: float = 0.0  # R1 on reals (and R2 on fakes when r2 is set); 0 disables
     r2: bool = False
     gp_weight: float = 0.0  # WGAN-GP weight (for loss=wgan)
-    diversity_weight: float = 0.0  # diversity-sensitive G term (DSGAN/MSGAN) against one product per label; 0 off
+    diversity_weight: float = 1.0  # diversity-sensitive G term (DSGAN/MSGAN) against one product per label; 0 off
     lecam_weight: float = 0.0  # LeCam regulariser on D's logits (Tseng et al. 2021); 0 off
     balance: str | None = None  # a conditioned attribute whose levels are drawn by sqrt-inverse frequency
     penalty_every: int = 4  # lazy regularisation interval (StyleGAN2)
@@ -62,7 +65,7 @@ class TrainConfig:
     device: str = "auto"  # auto | cpu | cuda
     bf16: bool = True  # bf16 autocast on CUDA
     cpu_bf16: bool = False  # bf16 autocast on a CPU too (tests the GPU path; fast only on CPUs with AMX)
-    threads: int | None = None  # CPU threads of torch; None: chosen by measurement and checked again (train/threads.py)
+    threads: int | None = None  # CPU threads of torch; None: chosen by measurement and checked again (productgan/threads.py)
     compile: bool = False
     channels_last: bool = True
 
@@ -111,7 +114,7 @@ class TrainConfig:
     def from_dict(cls, data: dict) -> "TrainConfig":
         """Rebuild from JSON, ignoring keys from newer versions so old code can still read it."""
         known = {f.name for f in fields(cls)}
-        kwargs = {k: v for k, v in data.items() if k in known}
+        kwargs = LEGACY_DEFAULTS | {k: v for k, v in data.items() if k in known}
         model_known = {f.name for f in fields(ModelConfig)}
         model = ModelConfig(**{k: v for k, v in kwargs.pop("model", {}).items() if k in model_known})
         model.level_counts = tuple(model.level_counts)

@@ -39,7 +39,7 @@ from productgan.train.config import TrainConfig, catalog_location
 from productgan.train.ema import ema_beta, make_ema, update_ema
 from productgan.train.evaluation import BEST_CHECKPOINT_NAME, PeriodicEvaluator
 from productgan.train.progress import TrainProgress
-from productgan.train.threads import ThreadTuner
+from productgan.threads import ThreadTuner
 from productgan.train.run_log import RunLog
 
 LOG_EVERY_STEPS = 20

@@ -25,14 +25,33 @@ RECHECK_S = 120.0
 MIN_GAIN = 0.05  # switch only for a clearly faster count: timings on a busy machine are noisy
 
 
+_ours: dict[str, int] = {}  # the count a tuner last set, and the caller's count before tuners changed it
+
+
 def available_threads() -> int:
     """The most threads worth trying: torch's own count (which follows OMP_NUM_THREADS and any
-    torch.set_num_threads the caller made), capped by the cores this process may run on."""
+    torch.set_num_threads the caller made), capped by the cores this process may run on.
+
+    A count a tuner set is not the caller's choice: the next run in the same process (a benchmark
+    of several runs) starts again from the count the caller had, so one busy spell does not pin
+    every later run to one thread.
+    """
+    current = torch.get_num_threads()
+    if current == _ours.get("set"):
+        current = _ours["before"]
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         cores = os.cpu_count() or 1
-    return max(1, min(torch.get_num_threads(), cores))
+    return max(1, min(current, cores))
+
+
+def set_threads(count: int) -> None:
+    """torch.set_num_threads, remembering that a tuner (not the caller) chose this count."""
+    if torch.get_num_threads() != _ours.get("set"):
+        _ours["before"] = torch.get_num_threads()
+    torch.set_num_threads(count)
+    _ours["set"] = count
 
 
 @dataclass
@@ -41,7 +60,7 @@ class ThreadTuner:
 
     Use: `with tuner.step(): train_step()` around each step (only the step is timed, not
     sampling or checkpoints); `tuner.chosen` is the count in force; `on_choice(message)` is called
-    with a line saying what was measured whenever a trial ends.
+    with a line saying what was measured after the first trial and whenever a later one changes it.
     """
 
     fixed: int | None = None
@@ -53,12 +72,13 @@ class ThreadTuner:
     _times: dict[int, list[float]] = field(default_factory=dict)
     _last_trial: float = 0.0
     _started: float = 0.0
+    _said: bool = False
 
     def __post_init__(self) -> None:
         if self.fixed is not None and self.fixed < 1:
             raise ValueError(f"threads must be >= 1, got {self.fixed}")
         self.chosen = self.fixed or self.most
-        torch.set_num_threads(self.chosen)
+        set_threads(self.chosen)
         if self.fixed is None and self.most > 1:
             self._begin_trial()
 
@@ -77,7 +97,7 @@ class ThreadTuner:
 
     def _before(self) -> None:
         if self._queue:
-            torch.set_num_threads(self._queue[0])
+            set_threads(self._queue[0])
         self._started = time.perf_counter()
 
     def _after(self) -> None:
@@ -95,9 +115,10 @@ class ThreadTuner:
             best = self.chosen  # not clearly faster: keep the count in force
         changed = best != self.chosen
         self.chosen = best
-        torch.set_num_threads(best)
+        set_threads(best)
         self._last_trial = time.perf_counter()
-        if self.on_choice is not None:
+        if self.on_choice is not None and (changed or not self._said):  # the first choice, then changes only
+            self._said = True
             timings = ", ".join(f"{count} thread{'s' if count > 1 else ''} {1000 * t:.0f} ms/step"
                                 for count, t in sorted(per_step.items(), reverse=True))
             self.on_choice(f"threads: {best} ({'changed; ' if changed else ''}measured {timings}; "

@@ -7,7 +7,7 @@ import time
 import pytest
 import torch
 
-from productgan.train.threads import TRIAL_STEPS, WARMUP_STEPS, ThreadTuner
+from productgan.threads import TRIAL_STEPS, WARMUP_STEPS, ThreadTuner, available_threads
 
 
 @pytest.fixture(autouse=True)
@@ -59,3 +59,21 @@ def test_a_fixed_count_is_used_as_given_and_never_probed():
 def test_a_bad_count_is_refused():
     with pytest.raises(ValueError):
         ThreadTuner(fixed=0)
+
+
+def test_a_later_run_in_the_same_process_tries_all_threads_again():
+    import os
+
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("needs 2 cores to choose between 1 and 2 threads")
+    torch.set_num_threads(2)  # the caller's count
+    first = ThreadTuner()
+    run_steps(first, 2 * (WARMUP_STEPS + TRIAL_STEPS), slow_threads=2)
+    assert first.chosen == 1 and torch.get_num_threads() == 1
+    assert available_threads() == 2  # the 1 is the tuner's choice, not the caller's
+    assert ThreadTuner().candidates == [2, 1]  # so the next run tries both again
+
+
+def test_a_count_the_caller_set_is_respected():
+    torch.set_num_threads(1)
+    assert ThreadTuner().candidates == [1]

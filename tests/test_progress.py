@@ -24,7 +24,7 @@ def test_off_a_terminal_progress_prints_lines_with_amount_rate_figures_and_eta()
         work.update(done, loss_d=1.25, **{"img/s": "135"})
     work.close()
     lines = stream.getvalue().splitlines()
-    assert len(lines) == 4  # one per update (every_s=0) and a last one on close
+    assert len(lines) == 3  # one per update (every_s=0); close adds none: the last line says it all
     assert lines[0].startswith("[train] 0.1/1.0 kimg (10%)")
     assert "loss_d 1.25" in lines[-1] and "135 img/s" in lines[-1] and "ETA " in lines[-1]
     assert "ETA ?" not in lines[-1]  # a rate was measured, so the ETA is a duration

@@ -73,7 +73,7 @@ class WorkProgress:
         self.done, self.fields = done, {}
         self.recent: deque[tuple[float, float]] = deque([(time.perf_counter(), done)])
         self.last_line = time.perf_counter()  # the first line after one interval: quick work prints nothing
-        self.printed = False
+        self.printed, self.printed_done = False, None
         self.bar = None
         if enabled and self.console.is_terminal:
             self.bar = Progress(TextColumn(f"[bold]{escape(label)}"), BarColumn(), TextColumn("{task.percentage:>5.1f}%"),
@@ -107,7 +107,7 @@ class WorkProgress:
             self.print_line()
 
     def line(self) -> str:
-        share = self.done / self.total if self.total > 0 else 1.0
+        share = min(self.done / self.total, 1.0) if self.total > 0 else 1.0  # a last batch may overshoot
         extra = format_fields(self.fields)
         return (f"[{self.label}] {self.describe(self.done, self.total)} ({share:.0%})"
                 + (f" · {extra}" if extra else "") + f" · ETA {format_duration(self.eta_s())}")
@@ -118,7 +118,7 @@ class WorkProgress:
             self.console.print(f"[{self.label}] {message}", markup=False, soft_wrap=True)
 
     def print_line(self) -> None:
-        self.last_line, self.printed = time.perf_counter(), True
+        self.last_line, self.printed, self.printed_done = time.perf_counter(), True, self.done
         self.console.print(self.line(), markup=False, soft_wrap=True)
 
     def close(self) -> None:
@@ -127,7 +127,7 @@ class WorkProgress:
         if self.bar is not None:
             self.bar.stop()
             self.bar = None
-        elif self.printed:  # the last word on work that was long enough to be reported
+        elif self.printed and self.done != self.printed_done:  # the last word on work long enough to report
             self.print_line()
         self.enabled = False
 

@@ -25,8 +25,8 @@ from productgan.grid import save_png
 from productgan.models.config import ModelConfig
 from productgan.train import TrainConfig
 from productgan.train.loop import Trainer
+from train_speed import peak_tflops  # the peak table lives with the other speed bench (run from bench/)
 
-PEAK_BF16_TFLOPS = {"H200": 989.0, "H100": 989.0, "A100": 312.0, "L40S": 362.0, "A10": 125.0}  # dense, no sparsity
 TIMED_STEPS = 20
 
 
@@ -60,7 +60,7 @@ def synchronize(device: torch.device) -> None:
         torch.cuda.synchronize(device)
 
 
-def step_figures(trainer: Trainer, peak_tflops: float | None) -> dict:
+def step_figures(trainer: Trainer, peak: float | None) -> dict:
     """FLOPs of one real train step, then the mean time of TIMED_STEPS more (after a warm-up step)."""
     from torch.utils.flop_counter import FlopCounterMode
 
@@ -79,18 +79,9 @@ def step_figures(trainer: Trainer, peak_tflops: float | None) -> dict:
     figures = {"train_step_gflop": round(flops / 1e9, 2), "train_step_ms": round(step_s * 1000, 2),
                "achieved_tflops": round(achieved / 1e12, 2),
                "step_images_per_s": round(trainer.config.batch / step_s, 1)}
-    if peak_tflops:
-        figures["fraction_of_peak_bf16"] = round(achieved / (peak_tflops * 1e12), 4)
+    if peak:
+        figures["fraction_of_peak_bf16"] = round(achieved / (peak * 1e12), 4)
     return figures
-
-
-def device_peak(device: torch.device, override: float | None) -> float | None:
-    if override:
-        return override
-    if device.type != "cuda":
-        return None
-    name = torch.cuda.get_device_name(device)
-    return next((tflops for key, tflops in PEAK_BF16_TFLOPS.items() if key in name), None)
 
 
 def peak_memory_gib(device: torch.device) -> float:
@@ -119,7 +110,7 @@ def main() -> None:
         torch.backends.cudnn.allow_tf32 = True
         torch.backends.cudnn.benchmark = True
         torch.cuda.reset_peak_memory_stats(trainer.device)
-    speed = step_figures(trainer, device_peak(trainer.device, args.peak_tflops))
+    speed = step_figures(trainer, peak_tflops(trainer.device, args.peak_tflops))
     print("step:", json.dumps(speed), flush=True)
     timed_images = trainer.images_seen  # the timed steps above are not on the run's clock
     if trainer.config.kimg is not None:  # and not in its work budget either

@@ -20,7 +20,7 @@ from productgan.data import Catalog
 from productgan.models.config import ModelConfig
 from productgan.train import TrainConfig, Trainer
 
-PEAK_BF16_TFLOPS = {"H100": 989.0, "H200": 989.0}  # dense bf16 tensor-core peak, NVIDIA datasheets
+PEAK_BF16_TFLOPS = {"H100": 989.0, "H200": 989.0, "A100": 312.0}  # dense bf16 tensor-core peak, NVIDIA datasheets
 
 
 def random_catalog(resolution: int, n: int = 512) -> Catalog:

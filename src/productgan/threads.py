@@ -1,10 +1,11 @@
 """Choose torch's CPU thread count by measurement, and check the choice again now and then.
 
 PyTorch's intra-op threads wait for each other at every operation: when another process takes a
-core, a 2-thread run stalls on its slowest thread. Measured on 2 cores (demo settings): quiet,
-2 threads 106 img/s and 1 thread 76; with one other busy process, 2 threads fell to 26 img/s while
-1 thread kept 75. No fixed count is right on a machine whose load changes, so the tuner times a
-few steps at n and n-1 threads, keeps the faster, and repeats the trial every `recheck_s` seconds.
+core, a 2-thread run stalls on its slowest thread. Measured on 2 cores (the demo's steps, this
+tuner's own trials, docs/BENCHMARKS.md): quiet, 2 threads 144-151 ms/step against 1 thread
+223-239; with a luma training on the same cores, 2 threads 494-613 ms/step against 1 thread
+253-376. No fixed count is right on a machine whose load changes, so the tuner times a few steps
+at n and n-1 threads, keeps the faster, and repeats the trial every `recheck_s` seconds.
 
 The trial steps are real training steps (nothing is wasted), and each step's random draws come
 from its own seeded generator, so the thread count changes only float rounding, never the data.

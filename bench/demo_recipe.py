@@ -34,6 +34,7 @@ VARIANTS = {
     "default": {},  # since December 2026 with the diversity-sensitive loss at weight 1
     "no-diversity": {"diversity_weight": 0.0},  # the default before it
     "diversity-0.3": {"diversity_weight": 0.3},
+    "diversity-2": {"diversity_weight": 2.0},
     "lecam": {"lecam_weight": 0.01},
     "spectral-norm": {"model.d_spectral_norm": True},
     "batch-32": {"batch": 32},

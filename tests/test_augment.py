@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from productgan.augment import DEFAULT_POLICY, OPS, diff_augment, safe_policy
+from productgan.augment import DEFAULT_POLICY, OPS, AdaptiveProbability, diff_augment, safe_policy
 
 
 def seeded(seed: int) -> torch.Generator:
@@ -100,3 +100,23 @@ def test_unknown_op_is_a_clear_error():
         diff_augment(torch.zeros(1, 3, 8, 8), ["rotate90"], seeded(0))
     with pytest.raises(ValueError, match="unknown augmentation"):
         safe_policy(["rotate90"], [])
+
+
+def test_probability_zero_leaves_images_alone_and_half_augments_about_half():
+    images = torch.rand(64, 3, 16, 16) * 2 - 1
+    assert torch.equal(diff_augment(images, ["translation", "cutout"], torch.Generator().manual_seed(0), p=0.0), images)
+    half = diff_augment(images, ["cutout"], torch.Generator().manual_seed(0), p=0.5)
+    changed = (half != images).flatten(1).any(1).float().mean()
+    assert 0.3 < changed < 0.7
+
+
+def test_adaptive_probability_rises_while_d_is_sure_of_reals_and_falls_when_not():
+    ada = AdaptiveProbability(target=0.6, speed_kimg=0.1, interval=2)
+    for _ in range(6):
+        ada.observe(torch.ones(8), batch=8)  # every real judged real: overfitting
+    assert ada.p == pytest.approx(3 * 16 / 100)
+    for _ in range(20):
+        ada.observe(-torch.ones(8), batch=8)
+    assert ada.p == 0.0  # clamped at 0
+    ada.observe(torch.ones(8), batch=8)
+    assert AdaptiveProbability(0.6, 0.1, 2, **ada.state()).state() == ada.state() and ada.seen == 8

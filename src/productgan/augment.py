@@ -104,17 +104,55 @@ def _check(policy: Sequence[str]) -> None:
         raise ValueError(f"unknown augmentation {', '.join(unknown)}; available: {', '.join(OPS)}")
 
 
-def diff_augment(images: torch.Tensor, policy: Sequence[str], generator: torch.Generator | None = None) -> torch.Tensor:
+def diff_augment(images: torch.Tensor, policy: Sequence[str], generator: torch.Generator | None = None,
+                 p: float = 1.0) -> torch.Tensor:
     """Apply the ops named in policy (in OPS order, each once) to (B, C, H, W) images.
 
     Differentiable w.r.t. images; shape, device and dtype are kept. Each image gets its own
     random parameters, all drawn from `generator` (the global CPU generator when None).
+    p < 1: each op reaches each image with probability p (StyleGAN2-ADA's augmentation
+    probability, which `AdaptiveProbability` tunes); p = 1 is DiffAugment and draws no extra numbers.
     """
     _check(policy)
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"augmentation probability must be in [0, 1], got {p}")
     for name, op in OPS.items():
         if name in policy:
-            images = op(images, generator)
+            if p >= 1.0:
+                images = op(images, generator)
+            else:
+                chosen = _uniform(images.shape[0], generator, images) < p
+                images = torch.where(chosen, op(images, generator), images)
     return images
+
+
+class AdaptiveProbability:
+    """The augmentation probability p of StyleGAN2-ADA (Karras et al. 2020), tuned while training.
+
+    D's overfitting is read from r = mean(sign(D(real))) over the last `interval` steps: a D that
+    is sure of every training image (r near 1) is memorising, so p rises; when r falls below the
+    target, p falls. p moves by at most batch * interval / (speed_kimg * 1000) per adjustment, so
+    it can cross [0, 1] in speed_kimg thousand images. Its state is plain numbers, kept in the
+    checkpoint so a resumed run continues it exactly.
+    """
+
+    def __init__(self, target: float, speed_kimg: float, interval: int = 4, p: float = 0.0,
+                 signs: float = 0.0, seen: int = 0):
+        self.target, self.speed_kimg, self.interval = target, speed_kimg, interval
+        self.p, self.signs, self.seen = p, signs, seen
+
+    def observe(self, real_logits: torch.Tensor, batch: int) -> None:
+        """Add one D step's real logits; every `interval` steps, move p."""
+        self.signs += float(real_logits.detach().sign().sum())
+        self.seen += real_logits.numel()
+        if self.seen >= batch * self.interval:
+            overfit = self.signs / self.seen
+            step = self.seen / (self.speed_kimg * 1000)
+            self.p = min(1.0, max(0.0, self.p + (step if overfit > self.target else -step)))
+            self.signs, self.seen = 0.0, 0
+
+    def state(self) -> dict[str, float]:
+        return {"p": self.p, "signs": self.signs, "seen": self.seen}
 
 
 def safe_policy(policy: Sequence[str], condition_names: Sequence[str]) -> tuple[list[str], dict[str, str]]:

@@ -18,6 +18,7 @@ from productgan.cli_support import (
     resolution_option, seed_option, split as _split,
 )
 from productgan.errors import ProductGANError
+from productgan.train.config import TrainConfig as _TrainConfig
 
 MAX_BATCH = 4096  # images per step; beyond it memory, not the model, is the limit
 MAX_WIDTH = 1024  # channels at the highest resolution
@@ -46,6 +47,8 @@ eval_app = typer.Typer(cls=DefaultCommandGroup, no_args_is_help=True,
                        help="Measure a run (FID, KID, precision/recall, conditional accuracy, ...) beside its real-vs-real floor.")
 app.add_typer(eval_app, name="eval")
 
+TRAIN_DEFAULTS = _TrainConfig()  # the options whose default is the library's read it from here
+
 # Each train option and the TrainConfig settings it sets, so --resume can check the options given.
 TRAIN_OPTION_SETTINGS = {
     "data": ("data",), "model": ("model.family",), "resolution": ("model.resolution",),
@@ -57,6 +60,7 @@ TRAIN_OPTION_SETTINGS = {
     "eval_every": ("eval_every_kimg",), "eval_extractor": ("eval_extractor",), "eval_n": ("eval_n",),
     "inception": ("inception_path",), "classifier": ("eval_classifier",), "device": ("device",), "compile": ("compile",),
     "threads": ("threads",), "diversity": ("diversity_weight",), "lecam": ("lecam_weight",), "balance": ("balance",),
+    "cr": ("cr_weight",), "ada_target": ("ada_target",), "minibatch_std": ("model.d_minibatch_std",),
 }
 
 
@@ -79,8 +83,11 @@ def train(
     loss: str = typer.Option("hinge", help="hinge | nsgan | rpgan | wgan."),
     r1_gamma: float = float_option(0.0, low=0, help="R1 gradient penalty weight (0: off)."),
     gp_weight: float = float_option(0.0, low=0, help="WGAN-GP weight (with --loss wgan)."),
-    diversity: float = float_option(0.0, low=0, high=100, help="Diversity-sensitive G loss weight (against one product per label; 0: off)."),
+    diversity: float = float_option(TRAIN_DEFAULTS.diversity_weight, low=0, high=100, help="Diversity-sensitive G loss weight (against one product per label; 0: off)."),
     lecam: float = float_option(0.0, low=0, high=100, help="LeCam regularisation weight on D (limited data; 0: off)."),
+    cr: float = float_option(0.0, low=0, high=100, help="Consistency regularisation weight: |D(x) - D(augmented x)|^2 on reals (0: off)."),
+    ada_target: float = float_option(0.0, low=0, high=1, high_open=True, help="Adaptive augmentation: tune the probability of each augmentation so mean sign(D(real)) stays near this (ADA: 0.6); 0: always augment."),
+    minibatch_std: bool = typer.Option(False, "--minibatch-std/--no-minibatch-std", help="StyleGAN's minibatch standard deviation feature in the discriminator (resnet)."),
     balance: Optional[str] = typer.Option(None, help="A conditioned attribute whose rare levels are drawn more often (sqrt-inverse frequency), e.g. category."),
     spectral_norm: Optional[bool] = typer.Option(None, "--spectral-norm/--no-spectral-norm", help="Spectral norm in the discriminator (default: the family's measured default, resnet off, dcgan on)."),
     augment: str = typer.Option("translation,cutout,color", help="DiffAugment ops; those that would change a conditioned attribute are dropped. 'none' for no augmentation."),
@@ -110,14 +117,14 @@ def train(
     config = TrainConfig(
         data=data or "", out=str(out), condition=_split(condition), min_count=min_count,
         model=ModelConfig(family=model, resolution=resolution, channels=channels, width=width,
-                          d_spectral_norm=spectral_norm),
+                          d_spectral_norm=spectral_norm, d_minibatch_std=minibatch_std),
         batch=batch, kimg=kimg, minutes=minutes, seed=seed, lr_g=lr, lr_d=lr, loss=loss,
         r1_gamma=r1_gamma, gp_weight=gp_weight, augment=[] if augment == "none" else _split([augment]),
         ema_kimg=ema_kimg, sample_every_kimg=sample_every, checkpoint_every_kimg=checkpoint_every,
         eval_every_kimg=eval_every, eval_extractor=eval_extractor, eval_n=eval_n,
         inception_path=_optional_str(inception), eval_classifier=_optional_str(classifier),
         device=device, compile=compile, threads=threads, diversity_weight=diversity, lecam_weight=lecam,
-        balance=balance,
+        balance=balance, cr_weight=cr, ada_target=ada_target,
     )
     given = given_settings(ctx, TRAIN_OPTION_SETTINGS)
     result = run_training(config, resume=resume, given=given)

@@ -9,7 +9,7 @@ from torch import nn
 
 from productgan.losses import discriminator_loss
 from productgan.models import ModelConfig, create_discriminator, create_generator
-from productgan.models.resnet import ResNetDiscriminator, ResNetGenerator
+from productgan.models.resnet import ResNetDiscriminator, ResNetGenerator, minibatch_std
 
 
 def resnet_config(**overrides) -> ModelConfig:
@@ -93,3 +93,26 @@ def test_other_powers_of_two(resolution):
     images = create_generator(cfg)(torch.randn(1, 16), torch.zeros(1, 0, dtype=torch.long))
     assert images.shape == (1, 3, resolution, resolution)
     assert create_discriminator(cfg)(images, torch.zeros(1, 0, dtype=torch.long)).shape == (1,)
+
+
+def test_minibatch_std_is_the_spread_of_each_group_and_lets_d_see_a_collapsed_batch():
+    x = torch.randn(8, 5, 4, 4)
+    out = minibatch_std(x, group=4)
+    assert out.shape == (8, 6, 4, 4) and torch.equal(out[:, :5], x)
+    expected = x[:4].std(dim=0, unbiased=False).mean()
+    assert torch.allclose(out[:4, 5], expected.expand(4, 4, 4), atol=1e-5)
+    collapsed = minibatch_std(x[:1].expand(8, 5, 4, 4))
+    assert collapsed[:, 5].max() < 1e-3 < out[:, 5].min()
+    assert minibatch_std(torch.randn(6, 2, 4, 4), group=4)[:, 2].unique().numel() == 2  # two groups of 3
+
+
+def test_with_minibatch_std_the_logits_depend_on_the_batch_and_old_configs_build_without_it():
+    torch.manual_seed(0)
+    cfg = resnet_config(d_minibatch_std=True)
+    discriminator = create_discriminator(cfg)
+    images, labels = torch.rand(4, 3, 32, 32) * 2 - 1, torch.zeros(4, 2, dtype=torch.long)
+    varied = discriminator(images, labels)
+    same = discriminator(images[:1].expand(4, 3, 32, 32), labels)
+    assert not torch.allclose(varied[0], same[0])
+    assert create_discriminator(resnet_config()).epilogue is None
+    assert ModelConfig.from_dict({k: v for k, v in resnet_config().__dict__.items() if k != "d_minibatch_std"}).d_minibatch_std is False

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import torch
 from helpers_train import tiny_config, two_colour_catalog
 
 from productgan.data import Catalog
+from productgan.errors import ProductGANError
 from productgan.train import TrainConfig, train
-from productgan.train.checkpoint import read_meta
+from productgan.train.checkpoint import load_tensors, read_meta
 from productgan.train.loop import Trainer
 from productgan.train.run_log import read_metrics
 
@@ -56,3 +58,55 @@ def test_balance_draws_rare_levels_by_the_square_root_of_their_count(tmp_path):
     blue = np.array(catalog.table["color"])[drawn.numpy()] == "blue"
     expected = np.sqrt(4) / (np.sqrt(4) + np.sqrt(32))  # 0.26, against 4/36 = 0.11 when drawn uniformly
     assert abs(blue.mean() - expected) < 0.03
+
+
+def test_consistency_ada_and_minibatch_std_train_log_and_resume_exactly(tmp_path):
+    """The three D-side candidates together: logged, ADA's p kept in the checkpoint, and a resumed
+    run equal to an uninterrupted one (p and its sign counter carry over mid-interval)."""
+    catalog = two_colour_catalog()
+    options = dict(cr_weight=1.0, ada_target=0.6, ada_kimg=0.05, threads=1)
+
+    def config(name, kimg):
+        run = tiny_config(tmp_path / name, kimg=kimg, **options)
+        run.model.d_minibatch_std = True
+        return run
+
+    full = train(config("full", 0.128), progress=False, catalog=catalog)
+    train(config("split", 0.072), progress=False, catalog=catalog)  # 9 steps: mid ADA interval
+    resumed = train(config("split", 0.128), resume=True, progress=False, catalog=catalog)
+    logged = [line for line in read_metrics(tmp_path / "full") if "loss_d" in line]
+    assert all("consistency" in line and 0.0 <= line["augment_p"] <= 1.0 for line in logged)
+    ada = read_meta(full.checkpoint).extra["ada"]
+    assert ada["p"] > 0.0  # D is sure of the real images this early, so p has risen
+    assert read_meta(resumed.checkpoint).extra["ada"] == ada
+    a, b = load_tensors(full.checkpoint), load_tensors(resumed.checkpoint)
+    assert any(key.startswith("discriminator.epilogue") for key in a)
+    assert all(torch.equal(a[key], b[key]) for key in a)
+
+
+def test_consistency_and_ada_need_an_augmentation(tmp_path):
+    with pytest.raises(ProductGANError, match="need an augmentation"):
+        tiny_config(tmp_path / "run", cr_weight=1.0, augment=[]).validate()
+    with pytest.raises(ProductGANError, match="ADA's target"):
+        tiny_config(tmp_path / "run", ada_target=1.5).validate()
+
+
+def test_cli_train_takes_the_library_recipe_defaults_and_the_new_options(tmp_path):
+    """The CLI's --diversity once defaulted to 0 while the library's default was 1: a CLI run then
+    trained the collapsed recipe. Its defaults now come from TrainConfig."""
+    from typer.testing import CliRunner
+
+    from productgan.cli import app
+
+    def run(name, *options):
+        result = CliRunner().invoke(app, ["train", "--data", "builtin:catalog", "--out", str(tmp_path / name),
+                                          "--resolution", "16", "--width", "8", "--batch", "8", "--kimg", "0.016",
+                                          "--condition", "color", "--threads", "1", *options])
+        assert result.exit_code == 0, result.output
+        return read_meta(tmp_path / name / "checkpoint.safetensors").config
+
+    default = run("default")
+    assert default["diversity_weight"] == TrainConfig().diversity_weight == 1.0
+    assert (default["cr_weight"], default["ada_target"], default["model"]["d_minibatch_std"]) == (0.0, 0.0, False)
+    chosen = run("chosen", "--cr", "2", "--ada-target", "0.6", "--minibatch-std", "--augment", "translation")
+    assert (chosen["cr_weight"], chosen["ada_target"], chosen["model"]["d_minibatch_std"]) == (2.0, 0.6, True)

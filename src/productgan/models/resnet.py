@@ -102,8 +102,32 @@ class ResNetGenerator(nn.Module):
         return torch.tanh(self.to_image(F.relu(self.out_norm(x))))
 
 
+MINIBATCH_STD_GROUP = 4
+
+
+def minibatch_std(x: torch.Tensor, group: int = MINIBATCH_STD_GROUP) -> torch.Tensor:
+    """x with one more channel: the standard deviation across each group of samples, averaged over
+    features and broadcast (StyleGAN, Karras et al. 2018).
+
+    It lets D see a batch's variety: a generator that draws one product per label gives groups of
+    near-identical images, which real batches never are, so collapse becomes something D can
+    punish. A group is `group` consecutive samples (fewer when the batch does not divide); D sees
+    real and generated images in separate batches, so no group mixes them.
+    """
+    batch, channels, height, width = x.shape
+    size = next(g for g in range(min(group, batch), 0, -1) if batch % g == 0)
+    grouped = x.float().reshape(batch // size, size, channels, height, width)
+    spread = (grouped.var(dim=1, unbiased=False) + 1e-8).sqrt().mean(dim=(1, 2, 3))  # (batch // size,)
+    feature = spread.repeat_interleave(size)[:, None, None, None].expand(batch, 1, height, width)
+    return torch.cat([x, feature.to(x.dtype)], dim=1)
+
+
 class ResNetDiscriminator(nn.Module):
-    """forward(images (B, channels, R, R) in [-1, 1], labels (B, A) long) -> raw logits (B,)."""
+    """forward(images (B, channels, R, R) in [-1, 1], labels (B, A) long) -> raw logits (B,).
+
+    With cfg.d_minibatch_std, the final 4x4 features get the minibatch-std channel and one more 3x3
+    conv (StyleGAN's epilogue) before pooling; the logits then depend on the batch they came in.
+    """
 
     def __init__(self, cfg: ModelConfig):
         super().__init__()
@@ -112,9 +136,12 @@ class ResNetDiscriminator(nn.Module):
         chans = [channels_at(cfg.resolution // 2**i, cfg.resolution, cfg.width, cfg.max_width) for i in range(stages + 1)]
         self.from_image = conv(cfg.channels, chans[0], 3, sn)
         self.blocks = nn.Sequential(*(DiscriminatorBlock(chans[i], chans[i + 1], sn) for i in range(stages)))
+        self.epilogue = conv(chans[-1] + 1, chans[-1], 3, sn) if cfg.d_minibatch_std else None
         self.head = ProjectionHead(chans[-1], cfg.level_counts, sn)
 
     def forward(self, images: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         h = self.blocks(self.from_image(images))
+        if self.epilogue is not None:
+            h = self.epilogue(minibatch_std(F.leaky_relu(h, 0.2)))
         h = F.leaky_relu(h, 0.2).sum(dim=(2, 3))  # sum pooling over the final 4x4, as in SNGAN/BigGAN
         return self.head(h.float(), labels)

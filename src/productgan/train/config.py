@@ -48,6 +48,9 @@ class TrainConfig:
     gp_weight: float = 0.0  # WGAN-GP weight (for loss=wgan)
     diversity_weight: float = 1.0  # diversity-sensitive G term (DSGAN/MSGAN) against one product per label; 0 off
     lecam_weight: float = 0.0  # LeCam regulariser on D's logits (Tseng et al. 2021); 0 off
+    cr_weight: float = 0.0  # consistency regularisation, |D(x) - D(augmented x)|^2 on reals (Zhang et al. 2020); 0 off
+    ada_target: float = 0.0  # adaptive augmentation probability toward this mean sign of D(real) (ADA uses 0.6); 0: p = 1
+    ada_kimg: float = 5.0  # how fast ADA's p may move: from 0 to 1 in this many kimg
     balance: str | None = None  # a conditioned attribute whose levels are drawn by sqrt-inverse frequency
     penalty_every: int = 4  # lazy regularisation interval (StyleGAN2)
     augment: list[str] = field(default_factory=lambda: ["translation", "cutout", "color"])
@@ -96,8 +99,12 @@ class TrainConfig:
             problems.append("batch and width must be positive")
         if self.eval_extractor not in ("domain", "inception"):
             problems.append(f"eval extractor {self.eval_extractor!r} is not one of: domain, inception")
-        if not (0 <= self.diversity_weight < 1e3 and 0 <= self.lecam_weight < 1e3):
-            problems.append("diversity and LeCam weights must be finite and >= 0")
+        if not all(0 <= weight < 1e3 for weight in (self.diversity_weight, self.lecam_weight, self.cr_weight)):
+            problems.append("diversity, LeCam and consistency weights must be finite and >= 0")
+        if not (0 <= self.ada_target < 1 and 0 < self.ada_kimg < 1e6):
+            problems.append("ADA's target must be in [0, 1) and its speed (ada_kimg) positive")
+        if (self.cr_weight > 0 or self.ada_target > 0) and not self.augment:
+            problems.append("consistency regularisation and ADA need an augmentation policy (--augment)")
         if self.balance is not None and self.balance not in self.condition:
             problems.append(f"balance {self.balance!r} must be one of the conditioned attributes: {', '.join(self.condition) or 'none'}")
         if self.threads is not None and self.threads < 1:

@@ -21,7 +21,7 @@ from typing import Iterable
 import numpy as np
 import torch
 
-from productgan.augment import diff_augment, safe_policy
+from productgan.augment import AdaptiveProbability, diff_augment, safe_policy
 from productgan.data import Catalog, Conditions, encode_conditions, load_catalog
 from productgan.errors import CheckpointError, ProductGANError, TrainingDiverged
 from productgan.generate import ProductGenerator
@@ -161,6 +161,7 @@ class Trainer:
         self.opt_g = torch.optim.Adam(self.generator.parameters(), lr=cfg.lr_g, betas=cfg.betas, **fused)
         self.opt_d = torch.optim.Adam(self.discriminator.parameters(), lr=cfg.lr_d, betas=cfg.betas, **fused)
         self.lecam = LeCamAnchors() if cfg.lecam_weight > 0 else None
+        self.ada = AdaptiveProbability(cfg.ada_target, cfg.ada_kimg) if cfg.ada_target > 0 else None
         self.g_step = torch.compile(self.generator) if cfg.compile else self.generator
         self.d_step = torch.compile(self.discriminator) if cfg.compile else self.discriminator
 
@@ -186,6 +187,8 @@ class Trainer:
         self.step, self.images_seen, self.elapsed_before = meta.step, meta.images_seen, meta.elapsed_s
         if self.lecam is not None and meta.extra.get("lecam"):
             self.lecam = LeCamAnchors(**meta.extra["lecam"])
+        if self.ada is not None and meta.extra.get("ada"):
+            self.ada = AdaptiveProbability(self.config.ada_target, self.config.ada_kimg, **meta.extra["ada"])
         return meta.extra.get("best_fid")
 
     # ----- one step -----------------------------------------------------------------------------
@@ -215,7 +218,9 @@ class Trainer:
         return z, self.labels[self._draw(rng)]
 
     def _augment(self, images: torch.Tensor, rng: torch.Generator) -> torch.Tensor:
-        return diff_augment(images, self.policy, generator=rng) if self.policy else images
+        if not self.policy:
+            return images
+        return diff_augment(images, self.policy, generator=rng, p=self.ada.p if self.ada is not None else 1.0)
 
     def _discriminator_step(self, rng: torch.Generator) -> dict[str, torch.Tensor]:
         cfg = self.config
@@ -236,6 +241,15 @@ class Trainer:
             lecam = self.lecam.penalty(real_logits, fake_logits)
             loss = loss + cfg.lecam_weight * lecam
             stats["lecam"] = lecam.detach()
+        if cfg.cr_weight > 0:
+            with self._autocast():
+                clean_logits = self.d_step(real, real_labels).float()
+            consistency = (clean_logits - real_logits).pow(2).mean()
+            loss = loss + cfg.cr_weight * consistency
+            stats["consistency"] = consistency.detach()
+        if self.ada is not None:
+            self.ada.observe(real_logits, cfg.batch)
+            stats["augment_p"] = torch.tensor(self.ada.p)
         if penalise:
             r1 = r1_penalty(real_logits, real_aug)
             penalty = r1 + (r1_penalty(fake_logits, fake_aug) if cfg.r2 else 0.0)
@@ -346,7 +360,8 @@ class Trainer:
                                                         "augment": self.policy,
                                                         "augment_dropped": self.dropped_augment,
                                                         "best_fid": best_fid if best_fid != math.inf else None,
-                                                        "lecam": self.lecam.state() if self.lecam is not None else None})
+                                                        "lecam": self.lecam.state() if self.lecam is not None else None,
+                                                        "ada": self.ada.state() if self.ada is not None else None})
         written = save_checkpoint(path or self.checkpoint_path, meta, self._modules(), {"g": self.opt_g, "d": self.opt_d})
         if path is None:
             self.good_checkpoint = written

@@ -61,6 +61,7 @@ TRAIN_OPTION_SETTINGS = {
     "inception": ("inception_path",), "classifier": ("eval_classifier",), "device": ("device",), "compile": ("compile",),
     "threads": ("threads",), "diversity": ("diversity_weight",), "lecam": ("lecam_weight",), "balance": ("balance",),
     "cr": ("cr_weight",), "ada_target": ("ada_target",), "minibatch_std": ("model.d_minibatch_std",),
+    "skip_excitation": ("model.g_skip_excitation",),
 }
 
 
@@ -88,6 +89,7 @@ def train(
     cr: float = float_option(0.0, low=0, high=100, help="Consistency regularisation weight: |D(x) - D(augmented x)|^2 on reals (0: off)."),
     ada_target: float = float_option(0.0, low=0, high=1, high_open=True, help="Adaptive augmentation: tune the probability of each augmentation so mean sign(D(real)) stays near this (ADA: 0.6); 0: always augment."),
     minibatch_std: bool = typer.Option(False, "--minibatch-std/--no-minibatch-std", help="StyleGAN's minibatch standard deviation feature in the discriminator (resnet)."),
+    skip_excitation: bool = typer.Option(False, "--skip-excitation/--no-skip-excitation", help="FastGAN's skip-layer excitation in the generator (resnet)."),
     balance: Optional[str] = typer.Option(None, help="A conditioned attribute whose rare levels are drawn more often (sqrt-inverse frequency), e.g. category."),
     spectral_norm: Optional[bool] = typer.Option(None, "--spectral-norm/--no-spectral-norm", help="Spectral norm in the discriminator (default: the family's measured default, resnet off, dcgan on)."),
     augment: str = typer.Option("translation,cutout,color", help="DiffAugment ops; those that would change a conditioned attribute are dropped. 'none' for no augmentation."),
@@ -117,7 +119,7 @@ def train(
     config = TrainConfig(
         data=data or "", out=str(out), condition=_split(condition), min_count=min_count,
         model=ModelConfig(family=model, resolution=resolution, channels=channels, width=width,
-                          d_spectral_norm=spectral_norm, d_minibatch_std=minibatch_std),
+                          d_spectral_norm=spectral_norm, d_minibatch_std=minibatch_std, g_skip_excitation=skip_excitation),
         batch=batch, kimg=kimg, minutes=minutes, seed=seed, lr_g=lr, lr_d=lr, loss=loss,
         r1_gamma=r1_gamma, gp_weight=gp_weight, augment=[] if augment == "none" else _split([augment]),
         ema_kimg=ema_kimg, sample_every_kimg=sample_every, checkpoint_every_kimg=checkpoint_every,

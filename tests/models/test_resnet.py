@@ -116,3 +116,17 @@ def test_with_minibatch_std_the_logits_depend_on_the_batch_and_old_configs_build
     assert not torch.allclose(varied[0], same[0])
     assert create_discriminator(resnet_config()).epilogue is None
     assert ModelConfig.from_dict({k: v for k, v in resnet_config().__dict__.items() if k != "d_minibatch_std"}).d_minibatch_std is False
+
+
+def test_skip_excitation_gates_every_block_from_two_blocks_back_and_stays_batch_independent():
+    cfg = resnet_config(resolution=32, g_skip_excitation=True)  # features at 4, 8, 16, 32 px
+    generator = create_generator(cfg)
+    assert sorted(generator.excitations) == ["2", "3"]  # 4 px gates 16 px, 8 px gates 32 px
+    z, labels = torch.randn(3, 16), torch.zeros(3, 2, dtype=torch.long)
+    images = generator(z, labels)
+    assert images.shape == (3, 3, 32, 32)
+    assert torch.allclose(generator(z[:1], labels[:1]), images[:1], atol=1e-5)
+    with torch.no_grad():  # the gates are live: closing them changes the image
+        generator.excitations["3"].excite.bias.fill_(-1e4)
+    assert not torch.allclose(generator(z, labels), images, atol=1e-3)
+    assert not create_generator(resnet_config()).excitations

@@ -108,5 +108,7 @@ def test_cli_train_takes_the_library_recipe_defaults_and_the_new_options(tmp_pat
     default = run("default")
     assert default["diversity_weight"] == TrainConfig().diversity_weight == 1.0
     assert (default["cr_weight"], default["ada_target"], default["model"]["d_minibatch_std"]) == (0.0, 0.0, False)
-    chosen = run("chosen", "--cr", "2", "--ada-target", "0.6", "--minibatch-std", "--augment", "translation")
-    assert (chosen["cr_weight"], chosen["ada_target"], chosen["model"]["d_minibatch_std"]) == (2.0, 0.6, True)
+    chosen = run("chosen", "--cr", "2", "--ada-target", "0.6", "--minibatch-std", "--skip-excitation",
+                 "--augment", "translation")
+    assert (chosen["cr_weight"], chosen["ada_target"]) == (2.0, 0.6)
+    assert chosen["model"]["d_minibatch_std"] and chosen["model"]["g_skip_excitation"]

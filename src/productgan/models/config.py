@@ -38,6 +38,7 @@ class ModelConfig:
     d_spectral_norm: bool | None = None  # None: the family's measured default (D_SPECTRAL_NORM_DEFAULT)
     g_spectral_norm: bool = False
     d_minibatch_std: bool = False  # StyleGAN's minibatch standard deviation feature in D's last block (resnet)
+    g_skip_excitation: bool = False  # FastGAN's skip-layer excitation in G: each block's features gate those two blocks on (resnet)
 
     def __post_init__(self) -> None:
         # Resolved here, so a saved config always holds an explicit value and old checkpoints keep theirs.
@@ -90,7 +91,7 @@ def _field_problems(values: Mapping) -> list[str]:
         if not _is_int(value) or not low <= value <= high:
             problems.append(f"{name} {value!r} is not an integer in [{low}, {high}]")
     problems += _level_count_problems(values.get("level_counts", ()))
-    for name in ("d_spectral_norm", "g_spectral_norm", "d_minibatch_std"):
+    for name in ("d_spectral_norm", "g_spectral_norm", "d_minibatch_std", "g_skip_excitation"):
         value = values.get(name, False)
         if not (isinstance(value, bool) or (value is None and name == "d_spectral_norm")):
             problems.append(f"{name} {value!r} is not true or false")

@@ -8,7 +8,7 @@ from helpers_train import tiny_config, two_colour_catalog
 
 from productgan.data import Catalog
 from productgan.train import TrainConfig, train
-from productgan.train.checkpoint import read_meta
+from productgan.checkpoint import read_meta
 from productgan.train.loop import Trainer
 from productgan.train.run_log import read_metrics
 

@@ -15,13 +15,13 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from productgan.checkpoint import load_module, load_tensors
 from productgan.enhance.checkpoint import EnhancerCheckpointError, HeldOut, held_out, read_enhancer_meta
 from productgan.enhance.config import EnhanceTrainConfig
 from productgan.enhance.networks import build_generator, image_statistics
 from productgan.enhance.photos import context_thumbnail
 from productgan.enhance.repair import inpaint
 from productgan.errors import ProductGANError
-from productgan.train.checkpoint import load_module, load_tensors
 
 __all__ = ["EnhancerCheckpointError", "EnhanceInputError", "HeldOut", "LearnedEnhancer", "held_out", "load_enhancer"]
 

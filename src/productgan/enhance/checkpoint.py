@@ -15,7 +15,8 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 import torch
 
 from productgan.checkpoint import (
-    ENHANCER, CheckpointMeta, planned_state, read_meta, require_size, require_tensors, resolve_checkpoint, save_checkpoint,
+    ENHANCER, CheckpointMeta, planned_state, read_meta, require_size, require_tensors, resolve_checkpoint,
+    save_checkpoint,
 )
 from productgan.enhance import networks
 from productgan.enhance.config import EnhanceTrainConfig

@@ -98,9 +98,9 @@ def load_models(path: str | Path, device: str = "auto") -> ModelRegistry:
     """
     torch_device = pick_device(device)
     found = find_checkpoints(path)
-    configs = {name: gan_model_config(read_meta(checkpoint, expect=GAN), checkpoint) for name, checkpoint in found.items()}
-    models = [ServedModel(name=name, generator=load_generator(checkpoint, device=torch_device),
-                          family=configs[name].family, resolution=configs[name].resolution,
-                          channels=configs[name].channels)
-              for name, checkpoint in found.items()]
-    return ModelRegistry(models)
+    configs = {name: gan_model_config(read_meta(checkpoint, expect=GAN), checkpoint)
+               for name, checkpoint in found.items()}
+    return ModelRegistry([ServedModel(name=name, generator=load_generator(checkpoint, device=torch_device),
+                                      family=configs[name].family, resolution=configs[name].resolution,
+                                      channels=configs[name].channels)
+                          for name, checkpoint in found.items()])

@@ -38,7 +38,7 @@ from productgan.edit.variants import variants
 from productgan.generate import ProductGenerator, load_generator
 from productgan.grid import make_grid, save_png
 from productgan.metrics.prepare import classifier_for
-from productgan.train.checkpoint import read_meta, resolve_checkpoint
+from productgan.checkpoint import GAN, read_meta, resolve_checkpoint
 
 TARGETS = ("red", "yellow", "green", "blue", "black", "white")
 COLOUR = "color"
@@ -73,8 +73,8 @@ class Setup:
 def load_setup(run: str, classifier_path: str | None, device: str = "cpu") -> Setup:
     """What `productgan eval RUN` builds: the checkpoint's catalog at its resolution and the cached
     (else trained) domain classifier for its attributes, with the generator's min_count."""
-    checkpoint = resolve_checkpoint(run)
-    config = read_meta(checkpoint).config
+    checkpoint = resolve_checkpoint(run, GAN)
+    config = read_meta(checkpoint, expect=GAN).config
     model, min_count = config["model"], int(config.get("min_count", 1))
     generator = load_generator(checkpoint, device=device)
     catalog = load_catalog(config["data"], resolution=model["resolution"], channels=model["channels"])

@@ -105,5 +105,5 @@ def test_checkpoint_from_another_architecture_version_is_refused(lone_checkpoint
     from productgan import models
 
     monkeypatch.setitem(models.ARCHITECTURE_VERSIONS, "resnet", 99)
-    with pytest.raises(CheckpointError, match="architecture version .* this code builds version 99"):
+    with pytest.raises(CheckpointError, match="architecture version .* this code builds resnet version 99"):
         load_generator(lone_checkpoint)

@@ -53,7 +53,7 @@ def test_a_restore_checkpoint_is_refused_naming_the_file_before_anything_is_writ
     assert "Traceback" not in result.output and not out.exists()
 
 
-@pytest.mark.parametrize("which, message", [("missing", "does not exist"), ("generator", "not an enhancer")])
+@pytest.mark.parametrize("which, message", [("missing", "does not exist"), ("generator", "generate needs an enhancer checkpoint")])
 def test_a_missing_file_or_a_gan_checkpoint_is_refused(checkpoints, tmp_path, which, message):
     path = tmp_path / "nope.safetensors" if which == "missing" else checkpoints[which]
     result = runner.invoke(app, ["generate", str(checkpoints["generator"]), "--out", str(tmp_path / "out"),

@@ -112,7 +112,7 @@ def train(
     from productgan.models.config import ModelConfig
     from productgan.train import TrainConfig
     from productgan.train import train as run_training
-    from productgan.train.checkpoint import CHECKPOINT_NAME
+    from productgan.checkpoint import CHECKPOINT_NAME
 
     if data is None and not (resume and (out / CHECKPOINT_NAME).exists()):
         raise ProductGANError("--data is required (only --resume of a run with a checkpoint takes its catalog from it)")

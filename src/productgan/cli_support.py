@@ -11,11 +11,12 @@ import unicodedata
 from pathlib import Path
 from typing import Any, List, Optional
 
+import importlib
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from productgan.errors import ProductGANError
+from productgan.errors import CheckpointKindError, ProductGANError
 
 console = Console()
 err_console = Console(stderr=True)
@@ -40,19 +41,39 @@ def friendly_errors(command):
 
     User errors (ProductGANError, or an OSError without errno such as PIL's "cannot identify image
     file") exit 2; an OSError from the system (disk full, read-only folder, a file where a folder
-    belongs) names its path and exits 74; Ctrl-C exits 130 and SIGTERM 143.
+    belongs) names its path and exits 74; Ctrl-C exits 130 and SIGTERM 143. A checkpoint of the wrong
+    kind is named with the command that needs another: "PATH is an enhancer (sr4) checkpoint;
+    generate needs a GAN checkpoint".
     """
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
         except ProductGANError as error:
+            if isinstance(error, CheckpointKindError):
+                error.command = command_name()
             fail(str(error), EXIT_USER_ERROR)
         except OSError as error:  # without an errno it is a library's verdict on a file (PIL: not an image)
             fail(describe_os_error(error), EXIT_IO_ERROR if error.errno is not None else EXIT_USER_ERROR)
         except KeyboardInterrupt as error:  # outside a training loop, which checkpoints and returns instead
             fail("interrupted", getattr(error, "exit_code", EXIT_INTERRUPTED))
     return wrapper
+
+
+def command_name() -> str | None:
+    """The command being run as typed after the program's name ('generate', 'enhance apply'), if known.
+
+    Newer typer versions carry their own copy of click, older ones use click itself; neither
+    exports the current context, so both places are asked.
+    """
+    for module in ("typer._click.globals", "click.globals"):
+        try:
+            context = importlib.import_module(module).get_current_context(silent=True)
+        except (ImportError, AttributeError):
+            continue
+        if context is not None:
+            return " ".join(context.command_path.split()[1:]) or None
+    return None
 
 
 def fail(message: str, code: int) -> None:

@@ -19,3 +19,22 @@ class TrainingDiverged(ProductGANError):
 
 class CheckpointError(ProductGANError):
     """A checkpoint is missing, incomplete or from an incompatible code version."""
+
+
+class CheckpointKindError(CheckpointError):
+    """A checkpoint of another kind than the one needed (an enhancer given to `generate`, ...).
+
+    found and needed are phrases ("an enhancer (sr4) checkpoint", "a GAN checkpoint"). The CLI sets
+    `command`, so its one line says which command needs what: "PATH is an enhancer (sr4) checkpoint;
+    generate needs a GAN checkpoint"; without it the line reads "PATH is ..., not a GAN checkpoint".
+    """
+
+    def __init__(self, path: object, found: str, needed: str):
+        super().__init__(path, found, needed)
+        self.path, self.found, self.needed = str(path), found, needed
+        self.command: str | None = None
+
+    def __str__(self) -> str:
+        if self.command:
+            return f"{self.path} is {self.found}; {self.command} needs {self.needed}"
+        return f"{self.path} is {self.found}, not {self.needed}"

@@ -17,8 +17,8 @@ from productgan.data.catalog import level_ids
 from productgan.errors import AttributeLevelError
 from productgan.grid import make_grid, to_uint8
 from productgan.models import create_generator
-from productgan.train.checkpoint import (
-    gan_model_config, load_module, load_tensors, read_meta, require_architecture, require_tensors, resolve_checkpoint,
+from productgan.checkpoint import (
+    GAN, gan_model_config, load_module, load_tensors, read_meta, require_tensors, resolve_checkpoint,
 )
 
 
@@ -171,13 +171,12 @@ def merge_attributes(attributes: Mapping[str, str] | None, keyword_attributes: M
 def load_generator(path: str | Path, device: str | torch.device = "cpu", use_ema: bool = True) -> ProductGenerator:
     """Rebuild the (EMA) generator from a checkpoint file or run folder.
 
-    The header is validated (train.checkpoint.read_meta) before the network is built, and the file's
-    tensor names and shapes are compared with the built network before any weight is read, so a
-    damaged or forged checkpoint is one CheckpointError naming the file.
+    The header is validated (checkpoint.read_meta, expecting a GAN) before the network is built, and
+    the file's tensor names and shapes are compared with the built network before any weight is read,
+    so a damaged or forged checkpoint, or one of another kind, is one CheckpointError naming the file.
     """
-    path = resolve_checkpoint(path)
-    meta = read_meta(path)
-    require_architecture(meta, path)
+    path = resolve_checkpoint(path, GAN)
+    meta = read_meta(path, expect=GAN)
     module = create_generator(gan_model_config(meta, path))
     name = "ema_generator" if use_ema and meta.config.get("ema_kimg", 0) > 0 else "generator"
     require_tensors(path, name, module.state_dict())

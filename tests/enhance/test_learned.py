@@ -71,7 +71,7 @@ def test_not_a_checkpoint_and_not_an_enhancer(tmp_path):
 
 
 def test_a_gan_checkpoint_is_refused_by_kind(tmp_path):
-    from productgan.train.checkpoint import CheckpointMeta, save_checkpoint
+    from productgan.checkpoint import CheckpointMeta, save_checkpoint
 
     path = save_checkpoint(tmp_path / "gan.safetensors", CheckpointMeta(config={}, condition_names=[], levels={}),
                            {"generator": torch.nn.Linear(2, 2)})
@@ -80,9 +80,9 @@ def test_a_gan_checkpoint_is_refused_by_kind(tmp_path):
 
 
 def test_incompatible_architecture_version_is_refused(runs, monkeypatch):
-    from productgan.enhance import networks
+    from productgan.checkpoint import ENHANCER
 
-    monkeypatch.setitem(networks.ARCHITECTURE_VERSIONS, "rrdb", 999)
+    monkeypatch.setitem(ENHANCER.versions, "rrdb", 999)
     with pytest.raises(EnhancerCheckpointError, match="architecture version 1.*builds rrdb version 999"):
         load_enhancer(runs["sr2"])
     load_enhancer(runs["restore"])  # another family's version is not this one's business

@@ -15,7 +15,7 @@ from helpers_enhance import tiny_config, write_catalog
 from productgan.enhance.checkpoint import held_out, read_enhancer_meta
 from productgan.enhance.train import EnhanceTrainer, make_batch, train_enhancer
 from productgan.errors import CatalogError
-from productgan.train.checkpoint import load_tensors
+from productgan.checkpoint import load_tensors
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from productgan.metrics.domain import (
     train_domain_classifier,
 )
 from productgan.metrics.extractor import ExtractorInputError
-from productgan.train.checkpoint import CheckpointMeta, read_meta, save_checkpoint
+from productgan.checkpoint import CheckpointMeta, read_meta, save_checkpoint
 
 ATTRIBUTES = ["category", "color"]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from safetensors import safe_open
 from safetensors.torch import load_file, save_file
 
-from productgan.train.checkpoint import FORMAT
+from productgan.checkpoint import FORMAT
 
 
 def raw_meta(path: Path) -> str:

@@ -21,7 +21,7 @@ from productgan.cli import app  # noqa: E402
 from productgan.errors import CheckpointError  # noqa: E402
 from productgan.generate import load_generator  # noqa: E402
 from productgan.train import train  # noqa: E402
-from productgan.train.checkpoint import MAX_PARAMETERS  # noqa: E402
+from productgan.checkpoint import MAX_PARAMETERS  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -150,7 +150,7 @@ def test_a_header_claiming_a_huge_model_builds_nothing(good, tmp_path, monkeypat
 
 def test_another_kind_of_checkpoint_is_refused_by_kind(good, tmp_path):
     refuse(forged(good, tmp_path, lambda m: m["extra"].update(kind="latent-encoder")),
-           "is a 'latent-encoder' checkpoint, not a GAN")
+           "is a latent encoder checkpoint, not a GAN checkpoint")
 
 
 def test_cli_generate_and_eval_print_one_line_and_exit_2(good, tmp_path):
@@ -176,7 +176,7 @@ def test_a_missing_section_read_by_any_caller_is_a_checkpoint_error(good, tmp_pa
     """Callers index the header directly (the registry reads config['model']['family']): a section the
     header lacks is a CheckpointError naming the file there too, not a KeyError."""
     from productgan.serve import load_models
-    from productgan.train.checkpoint import read_meta
+    from productgan.checkpoint import read_meta
 
     path = forged(good, tmp_path, lambda m: m["config"].pop("model"))
     with pytest.raises(CheckpointError, match="its header config has no 'model'"):

@@ -23,7 +23,7 @@ from productgan.errors import TrainingDiverged
 from productgan.generate import load_generator
 from productgan.train import loop as loop_module
 from productgan.train import train
-from productgan.train.checkpoint import load_tensors, read_meta
+from productgan.checkpoint import load_tensors, read_meta
 
 
 

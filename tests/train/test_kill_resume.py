@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 
-from productgan.train.checkpoint import read_meta
+from productgan.checkpoint import read_meta
 
 
 def test_sigterm_writes_checkpoint_and_resume_continues(tmp_path):

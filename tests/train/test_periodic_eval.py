@@ -9,7 +9,7 @@ import torch
 
 from helpers_train import tiny_config, two_colour_catalog
 from productgan.train import train
-from productgan.train.checkpoint import load_tensors, read_meta
+from productgan.checkpoint import load_tensors, read_meta
 
 
 @pytest.fixture(scope="module")

@@ -7,10 +7,10 @@ import pytest
 import torch
 from helpers_train import tiny_config, two_colour_catalog
 
+from productgan.checkpoint import load_tensors, read_meta
 from productgan.data import Catalog
 from productgan.errors import ProductGANError
 from productgan.train import TrainConfig, train
-from productgan.train.checkpoint import load_tensors, read_meta
 from productgan.train.loop import Trainer
 from productgan.train.run_log import read_metrics
 

@@ -11,7 +11,7 @@ from helpers_train import tiny_config, two_colour_catalog
 from productgan.cli import app
 from productgan.errors import ProductGANError
 from productgan.train import TrainConfig, train
-from productgan.train.checkpoint import read_meta
+from productgan.checkpoint import read_meta
 from productgan.train.config import catalog_location, resume_conflicts
 
 runner = CliRunner()

@@ -13,7 +13,7 @@ from productgan.errors import TrainingDiverged
 from productgan.generate import load_generator
 from productgan.train import loop as loop_module
 from productgan.train import train
-from productgan.train.checkpoint import load_tensors, read_meta
+from productgan.checkpoint import load_tensors, read_meta
 
 
 def test_training_learns_the_requested_colour(tmp_path):

@@ -16,13 +16,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from productgan.errors import CheckpointError
+from productgan.checkpoint import (
+    LATENT_ENCODER, CheckpointMeta, checked_network, load_module, load_tensors, read_meta, resolve_checkpoint, save_checkpoint,
+)
 from productgan.edit.inversion import frozen
+from productgan.errors import CheckpointError
 from productgan.generate import ProductGenerator
-from productgan.train.checkpoint import CheckpointMeta, checked_network, load_module, load_tensors, read_meta, save_checkpoint
-
-KIND = "latent-encoder"
-ARCHITECTURE_VERSION = 1
 
 
 @dataclass
@@ -63,17 +62,14 @@ class LatentEncoder(nn.Module):
 
     def save(self, path: str | Path, levels: dict[str, list[str]], extra: dict | None = None) -> Path:
         """One safetensors file; levels name the generator vocabulary it was trained against."""
-        meta = CheckpointMeta(config=asdict(self.config), condition_names=list(levels), levels=levels,
-                              extra={"kind": KIND, "architecture_version": ARCHITECTURE_VERSION, **(extra or {})})
-        return save_checkpoint(path, meta, {"encoder": self})
+        meta = CheckpointMeta(config=asdict(self.config), condition_names=list(levels), levels=levels, extra=extra or {})
+        return save_checkpoint(path, meta, {"encoder": self}, kind=LATENT_ENCODER)
 
 
 def load_encoder(path: str | Path, generator: ProductGenerator | None = None) -> LatentEncoder:
     """Rebuild an encoder; with a generator, refuse one trained for another latent size or vocabulary."""
-    meta = read_meta(path)
-    if meta.extra.get("kind") != KIND or meta.extra.get("architecture_version") != ARCHITECTURE_VERSION:
-        raise CheckpointError(f"{path} is not a latent encoder of version {ARCHITECTURE_VERSION} "
-                              f"(kind {meta.extra.get('kind', 'generator')!r}); train one with `productgan edit train-encoder`")
+    path = resolve_checkpoint(path, LATENT_ENCODER)
+    meta = read_meta(path, expect=LATENT_ENCODER)
     _, encoder = checked_network(path, "encoder", lambda: EncoderConfig(**meta.config), LatentEncoder)
     load_module(encoder, load_tensors(path, "encoder."), "encoder")
     if generator is not None and (encoder.config.latent_dim != generator.latent_dim or meta.levels != generator.levels):

@@ -1,10 +1,10 @@
 """An enhancer's checkpoint: one safetensors file holding the networks, optimiser states and, in its
 header, the training config, code version and the held-out products.
 
-It reuses the project's checkpoint format (productgan.train.checkpoint), tagged with kind
-'enhancer' so a GAN or classifier checkpoint handed to `enhance apply` is refused by name. The
-held-out side of the split travels in the header, so a benchmark measures on exactly the products
-the model never saw, from the checkpoint alone.
+It is the project's checkpoint format (productgan.checkpoint) of kind ENHANCER, so a GAN or
+classifier checkpoint handed to `enhance apply` is refused by name. The held-out side of the split
+travels in the header, so a benchmark measures on exactly the products the model never saw, from
+the checkpoint alone.
 """
 
 from __future__ import annotations
@@ -14,22 +14,22 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import torch
 
-from productgan.enhance.config import EnhanceTrainConfig
-from productgan.enhance import networks
-from productgan.errors import CheckpointError
-from productgan.train.checkpoint import (
-    CHECKPOINT_NAME, CheckpointMeta, planned_state, read_meta, require_size, require_tensors, save_checkpoint,
+from productgan.checkpoint import (
+    ENHANCER, CheckpointMeta, planned_state, read_meta, require_size, require_tensors, resolve_checkpoint,
+    save_checkpoint,
 )
+from productgan.enhance import networks
+from productgan.enhance.config import EnhanceTrainConfig
+from productgan.errors import CheckpointError
 
-KIND = "enhancer"
 # Integer network sizes a header may hold: generous bounds that keep planning the network cheap;
-# the parameter cap (train.checkpoint.MAX_PARAMETERS) decides what may be allocated.
+# the parameter cap (checkpoint.MAX_PARAMETERS) decides what may be allocated.
 MODEL_RANGES = {"channels": (1, 4), "width": (1, 2048), "growth": (1, 2048), "blocks": (1, 64),
                 "dense_layers": (1, 32), "depth": (1, 10), "disc_width": (1, 2048)}
 
-
-class EnhancerCheckpointError(CheckpointError):
-    """The file is missing, not an enhancer, or written by incompatible code; the message names it."""
+# The old name: every problem with an enhancer checkpoint (missing, another kind, damaged) is the
+# project's one CheckpointError, whose message names the file.
+EnhancerCheckpointError = CheckpointError
 
 
 @dataclass(frozen=True)
@@ -56,56 +56,33 @@ def save_enhancer(path: str | Path, config: EnhanceTrainConfig, modules: dict[st
     meta = CheckpointMeta(
         config=config.to_dict(), condition_names=[], levels={}, step=progress["step"],
         images_seen=progress["images_seen"], elapsed_s=progress["elapsed_s"],
-        extra={"kind": KIND, "architecture_version": networks.ARCHITECTURE_VERSIONS[networks.architecture_family(config.task)],
-               "task": config.task,
-               "scale": config.model.scale, "held_out": held_out.__dict__},
+        extra={"task": config.task, "scale": config.model.scale, "held_out": held_out.__dict__},
     )
-    return save_checkpoint(path, meta, modules, optimizers)
-
-
-def resolve(path: str | Path) -> Path:
-    """A checkpoint file, or a run folder holding checkpoint.safetensors."""
-    path = Path(path)
-    candidate = path / CHECKPOINT_NAME if path.is_dir() else path
-    if not candidate.is_file():
-        where = f"run folder {path} has no {CHECKPOINT_NAME}" if path.is_dir() else f"enhancer checkpoint {path} does not exist"
-        raise EnhancerCheckpointError(where)
-    return candidate
+    return save_checkpoint(path, meta, modules, optimizers, kind=ENHANCER)
 
 
 def read_enhancer_meta(path: str | Path) -> tuple[Path, CheckpointMeta, EnhanceTrainConfig]:
-    """Header of an enhancer checkpoint, checked: (file, meta, training config)."""
-    path = resolve(path)
-    try:
-        meta = read_meta(path)
-    except CheckpointError as error:
-        raise EnhancerCheckpointError(f"{error}; expected an enhancer trained by `productgan enhance train`") from None
-    if meta.extra.get("kind") != KIND:
-        raise EnhancerCheckpointError(f"{path} is a productgan checkpoint but not an enhancer "
-                                      f"(kind {meta.extra.get('kind', 'generator')!r}); train one with `productgan enhance train`")
+    """Header of an enhancer checkpoint (a file or a run folder), checked: (file, meta, training config).
+
+    Kind and architecture version are checked by read_meta; the network sizes, held-out record and
+    tensor shapes here, all before anything is built.
+    """
+    path = resolve_checkpoint(path, ENHANCER)
+    meta = read_meta(path, expect=ENHANCER)
     _require_schema(path, _model_problems(meta.config.get("model")) + _held_out_problems(meta.extra.get("held_out")))
     try:
         config = EnhanceTrainConfig.from_dict(meta.config)
     except (TypeError, ValueError) as error:
-        raise EnhancerCheckpointError(f"{path}: its training config cannot be read by this code ({error})") from None
-    family = networks.architecture_family(config.task)
-    version, current = meta.extra.get("architecture_version"), networks.ARCHITECTURE_VERSIONS[family]
-    if version != current:
-        raise EnhancerCheckpointError(f"{path} holds a {config.task} enhancer of architecture version {version} "
-                                      f"(code {meta.code_version}); this code builds {family} version {current}: "
-                                      f"retrain, or use the productgan version that wrote it")
+        raise CheckpointError(f"{path}: its training config cannot be read by this code ({error})") from None
     planned = planned_state(lambda: networks.build_generator(config.model))
-    try:
-        require_size(path, f"{config.task} generator", planned)
-        require_tensors(path, "generator", planned)
-    except CheckpointError as error:
-        raise EnhancerCheckpointError(str(error)) from None
+    require_size(path, f"{config.task} generator", planned)
+    require_tensors(path, "generator", planned)
     return path, meta, config
 
 
 def _require_schema(path: Path, problems: list[str]) -> None:
     if problems:
-        raise EnhancerCheckpointError(f"{path}: invalid enhancer header: " + "; ".join(problems[:3]))
+        raise CheckpointError(f"{path}: invalid enhancer header: " + "; ".join(problems[:3]))
 
 
 def _model_problems(model: object) -> list[str]:

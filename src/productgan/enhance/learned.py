@@ -15,13 +15,13 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from productgan.checkpoint import load_module, load_tensors
 from productgan.enhance.checkpoint import EnhancerCheckpointError, HeldOut, held_out, read_enhancer_meta
 from productgan.enhance.config import EnhanceTrainConfig
 from productgan.enhance.networks import build_generator, image_statistics
 from productgan.enhance.photos import context_thumbnail
 from productgan.enhance.repair import inpaint
-from productgan.errors import ProductGANError
-from productgan.train.checkpoint import load_module, load_tensors
+from productgan.errors import CheckpointError, ProductGANError
 
 __all__ = ["EnhancerCheckpointError", "EnhanceInputError", "HeldOut", "LearnedEnhancer", "held_out", "load_enhancer"]
 
@@ -108,8 +108,8 @@ def load_enhancer(checkpoint: str | Path, device: str | torch.device = "cpu", ti
                   overlap: int = DEFAULT_OVERLAP) -> LearnedEnhancer:
     """Rebuild the generator of an enhancer checkpoint (a file, or a run folder holding one).
 
-    Raises EnhancerCheckpointError, naming the file, when it is missing, not an enhancer, or from
-    an incompatible code version.
+    Raises CheckpointError, naming the file, when it is missing, not an enhancer, or from an
+    incompatible code version.
     """
     if tile < 8 or overlap < 0:
         raise ValueError(f"tile must be >= 8 and overlap >= 0, got tile={tile}, overlap={overlap}")
@@ -119,5 +119,5 @@ def load_enhancer(checkpoint: str | Path, device: str | torch.device = "cpu", ti
     try:
         load_module(generator, load_tensors(path, "generator.", device=str(device)), "generator")
     except (RuntimeError, ProductGANError) as error:
-        raise EnhancerCheckpointError(f"{path}: its generator weights do not fit this code's network ({error})") from None
+        raise CheckpointError(f"{path}: its generator weights do not fit this code's network ({error})") from None
     return LearnedEnhancer(generator.to(device).eval(), config, path, meta.code_version, device, tile, overlap)

@@ -32,12 +32,11 @@ import torch.nn.functional as F
 from torch import nn
 from torch.nn.utils import spectral_norm
 
+from productgan.checkpoint.kinds import enhancer_family
 from productgan.enhance.config import EnhanceModelConfig
 
-# Per generator family; bump one when a change makes its old weights compute something else.
-# unet 2: exposure statistics of the whole photo enter as two constant input planes.
-# unet 3: a repair-mask plane (1 = known damage, prefilled by OpenCV inpainting; 0 = unknown or clean).
-ARCHITECTURE_VERSIONS = {"rrdb": 1, "unet": 3}
+# A change that makes a generator family's old weights compute something else bumps its architecture
+# version in the checkpoint registry (checkpoint/kinds.py, ENHANCER): loading checks it.
 STATISTICS = 2  # mean and 95th-percentile luma of the whole photo
 REPAIR_PLANES = 1
 LUMA = (0.299, 0.587, 0.114)
@@ -219,14 +218,10 @@ def image_statistics(images: torch.Tensor) -> torch.Tensor:
     return torch.stack([luma.mean(1), torch.quantile(luma, 0.95, dim=1)], 1)
 
 
-def architecture_family(task: str) -> str:
-    return "unet" if task == "restore" else "rrdb"
-
-
 # ------------------------------------------------------------------------------------------- factory
 def build_generator(config: EnhanceModelConfig) -> nn.Module:
     """Called as generator(images, statistics, repair) -> enhanced images (statistics and repair may be None)."""
-    return UNetGenerator(config) if architecture_family(config.task) == "unet" else RRDBNet(config)
+    return UNetGenerator(config) if enhancer_family(config.task) == "unet" else RRDBNet(config)
 
 
 def build_discriminator(config: EnhanceModelConfig) -> nn.Module:

@@ -24,6 +24,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from productgan.checkpoint import CHECKPOINT_NAME, load_module, load_tensors, restore_optimizers
 from productgan.data.catalog import SkippedFile
 from productgan.data.split import split_by_product
 from productgan.enhance.checkpoint import HeldOut, read_enhancer_meta, save_enhancer
@@ -36,7 +37,6 @@ from productgan.errors import ProductGANError, TrainingDiverged
 from productgan.losses import discriminator_loss, generator_loss
 from productgan.photo_io import write_photo
 from productgan.progress import WorkProgress
-from productgan.train.checkpoint import CHECKPOINT_NAME, load_module, load_tensors, restore_optimizers
 from productgan.train.config import catalog_location, chosen_settings, resume_conflicts
 from productgan.train.loop import _install_sigterm, _restore_sigterm, interruption  # the GAN loop's kill handling, shared
 from productgan.train.run_log import RunLog

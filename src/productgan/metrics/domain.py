@@ -32,6 +32,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from productgan.checkpoint import (
+    DOMAIN_CLASSIFIER, CheckpointMeta, checked_network, load_module, load_tensors, read_meta, resolve_checkpoint,
+    save_checkpoint,
+)
 from productgan.data import Catalog, encode_conditions
 from productgan.data.split import PRODUCT_COLUMN, split_by_product
 from productgan.errors import CheckpointError
@@ -39,13 +43,7 @@ from productgan.metrics.extractor import (
     DEFAULT_BATCH_SIZE, ExtractorInputError, FeatureExtractor, check_images, run_batched,
 )
 from productgan.progress import WorkProgress
-from productgan.train.checkpoint import (
-    CheckpointMeta, checked_network, load_module, load_tensors, read_meta, save_checkpoint,
-)
 
-KIND = "domain-classifier"
-ARCHITECTURE_VERSION = 1
-DEFAULT_FILE = "domain.safetensors"
 # Attributes a horizontal flip would change (a product facing left would be labelled as facing right).
 DIRECTIONAL_ATTRIBUTES = {"angle", "view", "pose", "orientation", "direction", "side", "facing"}
 MAX_FEATURE_MAP = 8  # pool until the map is at most this many pixels across
@@ -218,32 +216,25 @@ class DomainClassifier(FeatureExtractor):
         return {name: scores.argmax(axis=1).astype(np.int64) for name, scores in self.logits(images, batch_size).items()}
 
     def save(self, path: str | Path) -> Path:
-        """Write weights, config, levels and holdout report to one safetensors file, atomically."""
+        """Write weights, config, levels and holdout report to one safetensors file, atomically
+        (a folder: domain.safetensors in it)."""
         path = Path(path)
         if path.is_dir():
-            path = path / DEFAULT_FILE
+            path = path / DOMAIN_CLASSIFIER.file_name
         meta = CheckpointMeta(
             config=asdict(self.config), condition_names=self.attribute_names, levels=self.levels,
-            extra={"kind": KIND, "architecture_version": ARCHITECTURE_VERSION, "holdout": asdict(self.holdout),
+            extra={"holdout": asdict(self.holdout),
                    "training": asdict(self.training) if self.training is not None else None},
         )
-        save_checkpoint(path, meta, {"domain": self.network})
+        save_checkpoint(path, meta, {"domain": self.network}, kind=DOMAIN_CLASSIFIER)
         self.name = self._name(path)
         return path
 
 
 def load_domain_classifier(path: str | Path, device: str | torch.device = "cpu") -> DomainClassifier:
     """Rebuild a DomainClassifier from a file written by save() (or a folder holding domain.safetensors)."""
-    device, path = torch.device(device), Path(path)
-    if path.is_dir():
-        path = path / DEFAULT_FILE
-    meta = read_meta(path)
-    if meta.extra.get("kind") != KIND:
-        raise CheckpointError(f"{path} is a productgan checkpoint but not a domain classifier "
-                              f"(kind {meta.extra.get('kind', 'generator')!r}); train one first")
-    if meta.extra.get("architecture_version") != ARCHITECTURE_VERSION:
-        raise CheckpointError(f"{path} holds domain classifier architecture version {meta.extra.get('architecture_version')} "
-                              f"(code {meta.code_version}); this code builds version {ARCHITECTURE_VERSION}: retrain it")
+    device, path = torch.device(device), resolve_checkpoint(path, DOMAIN_CLASSIFIER)
+    meta = read_meta(path, expect=DOMAIN_CLASSIFIER)
     config, network = checked_network(path, "domain", lambda: DomainConfig(**meta.config), DomainNet)
     load_module(network, load_tensors(path, "domain."), "domain")
     training = meta.extra.get("training")

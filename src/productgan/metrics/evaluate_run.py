@@ -17,7 +17,7 @@ from productgan.data import load_catalog
 from productgan.generate import load_generator
 from productgan.metrics.evaluate import EvalResult, EvalSettings, Evaluator
 from productgan.metrics.prepare import classifier_for, extractor_for
-from productgan.train.checkpoint import read_meta, resolve_checkpoint
+from productgan.checkpoint import GAN, read_meta, resolve_checkpoint
 
 
 @dataclass
@@ -36,8 +36,8 @@ def evaluate_checkpoint(run: str | Path, data: str | None = None, settings: Eval
     """Score a checkpoint against its catalog; writes eval.json and nearest-training.png to out_dir
     (default: RUN/eval). Returns the result and the paths written."""
     request = request or EvalRequest()
-    checkpoint = resolve_checkpoint(run)
-    config = read_meta(checkpoint).config
+    checkpoint = resolve_checkpoint(run, GAN)
+    config = read_meta(checkpoint, expect=GAN).config
     device = torch.device(request.device)
     generator = load_generator(checkpoint, device=device)
     model = config["model"]

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import torch
 
+from productgan.checkpoint import DOMAIN_CLASSIFIER
 from productgan.data import Catalog
 from productgan.errors import ProductGANError
-from productgan.metrics.domain import ARCHITECTURE_VERSION, DomainClassifier, load_domain_classifier, train_domain_classifier
+from productgan.metrics.domain import DomainClassifier, load_domain_classifier, train_domain_classifier
 from productgan.metrics.extractor import FeatureExtractor
 from productgan.metrics.feature_cache import features_dir, images_fingerprint
 
@@ -29,7 +30,7 @@ def classifiers_dir() -> Path:
 def classifier_key(catalog: Catalog, attributes: list[str], epochs: float, seed: int, min_count: int,
                    width: int) -> str:
     text = (f"{images_fingerprint(catalog.images)}\0{','.join(attributes)}\0{epochs}\0{seed}\0{min_count}"
-            f"\0{width}\0v{ARCHITECTURE_VERSION}")
+            f"\0{width}\0v{DOMAIN_CLASSIFIER.versions['domain']}")
     digest = hashlib.sha256(text.encode())
     for name in attributes:
         digest.update(("\0".join(catalog.table[name])).encode())

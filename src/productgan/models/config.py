@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 
 # What a checkpoint header may ask for. The bounds are generous (a 2048 px model with 16k channels
 # passes) yet keep the arithmetic of building a network small; the checkpoint loader separately caps
-# the parameter count (train.checkpoint.MAX_PARAMETERS) before allocating anything.
+# the parameter count (checkpoint.shapes.MAX_PARAMETERS) before allocating anything.
 SUPPORTED_RESOLUTIONS = tuple(2**power for power in range(3, 12))  # 8 ... 2048
 SUPPORTED_CHANNELS = (1, 3)
 SIZE_RANGES = {"latent_dim": (1, 4096), "width": (1, 4096), "max_width": (1, 16384), "embed_dim": (1, 4096)}

@@ -14,7 +14,7 @@ import torch
 from productgan.errors import CheckpointError
 from productgan.generate import ProductGenerator, load_generator
 from productgan.serve.errors import UnknownModelError
-from productgan.train.checkpoint import CHECKPOINT_NAME, read_meta, resolve_checkpoint
+from productgan.checkpoint import CHECKPOINT_NAME, GAN, gan_model_config, read_meta, resolve_checkpoint
 
 
 @dataclass
@@ -91,12 +91,16 @@ def _model_name(path: Path) -> str:
 
 
 def load_models(path: str | Path, device: str = "auto") -> ModelRegistry:
-    """Load every checkpoint that find_checkpoints names, once, onto one device."""
+    """Load every checkpoint that find_checkpoints names, once, onto one device.
+
+    Every header is read first, expecting a GAN: a folder of runs holding an enhancer (or any other
+    kind) is refused by name before a single network is loaded.
+    """
     torch_device = pick_device(device)
-    models = []
-    for name, checkpoint in find_checkpoints(path).items():
-        model_config = read_meta(checkpoint).config["model"]
-        models.append(ServedModel(name=name, generator=load_generator(checkpoint, device=torch_device),
-                                  family=model_config["family"], resolution=int(model_config["resolution"]),
-                                  channels=int(model_config["channels"])))
-    return ModelRegistry(models)
+    found = find_checkpoints(path)
+    configs = {name: gan_model_config(read_meta(checkpoint, expect=GAN), checkpoint)
+               for name, checkpoint in found.items()}
+    return ModelRegistry([ServedModel(name=name, generator=load_generator(checkpoint, device=torch_device),
+                                      family=configs[name].family, resolution=configs[name].resolution,
+                                      channels=configs[name].channels)
+                          for name, checkpoint in found.items()])

@@ -22,6 +22,9 @@ import numpy as np
 import torch
 
 from productgan.augment import AdaptiveProbability, diff_augment, safe_policy
+from productgan.checkpoint import (
+    CHECKPOINT_NAME, GAN, CheckpointMeta, load_module, load_tensors, read_meta, restore_optimizers, save_checkpoint,
+)
 from productgan.data import Catalog, Conditions, encode_conditions, load_catalog
 from productgan.errors import CheckpointError, ProductGANError, TrainingDiverged
 from productgan.generate import ProductGenerator
@@ -31,10 +34,6 @@ from productgan.losses import (
 )
 from productgan.models import ARCHITECTURE_VERSIONS, create_discriminator, create_generator
 from productgan.train import distributed as dist_utils
-from productgan.train.checkpoint import (
-    CHECKPOINT_NAME, CheckpointMeta, load_module, load_tensors, read_meta, require_architecture, restore_optimizers,
-    save_checkpoint,
-)
 from productgan.train.config import TrainConfig, catalog_location
 from productgan.train.ema import ema_beta, make_ema, update_ema
 from productgan.train.evaluation import BEST_CHECKPOINT_NAME, PeriodicEvaluator
@@ -173,8 +172,7 @@ class Trainer:
 
     def _restore(self) -> float | None:
         """Load weights, optimisers and counters; returns the run's best FID so far (if it evaluates)."""
-        meta = read_meta(self.checkpoint_path)
-        require_architecture(meta, self.checkpoint_path)
+        meta = read_meta(self.checkpoint_path, expect=GAN)
         if meta.levels != self.conditions.levels or meta.condition_names != self.conditions.names:
             raise CheckpointError(
                 f"cannot resume {self.checkpoint_path}: the catalog {self.config.data!r} now has attribute levels "

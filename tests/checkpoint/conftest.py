@@ -1,0 +1,44 @@
+"""One genuine file of each checkpoint kind, written by the code that writes it in use, for the whole folder."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+TESTS = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(TESTS / "train"))
+sys.path.insert(0, str(TESTS / "enhance"))
+from helpers_enhance import tiny_config as tiny_enhancer_config  # noqa: E402
+from helpers_train import tiny_config, two_colour_catalog  # noqa: E402
+
+from productgan.edit.encoder import EncoderConfig, LatentEncoder  # noqa: E402
+from productgan.enhance import networks  # noqa: E402
+from productgan.enhance.checkpoint import HeldOut, save_enhancer  # noqa: E402
+from productgan.metrics.domain import train_domain_classifier  # noqa: E402
+from productgan.train import train  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def kind_files(tmp_path_factory) -> dict[str, Path]:
+    """kind name -> what a user would hand a command: run folders for the GAN (runs/gan) and the
+    enhancer (runs/enhance-sr4, as BENCHMARKS names them), files for the classifier and the encoder."""
+    base = tmp_path_factory.mktemp("kinds")
+    catalog = two_colour_catalog(32)
+    train(tiny_config(base / "runs" / "gan", kimg=0.016), progress=False, catalog=catalog)
+
+    enhancer = tiny_enhancer_config(base / "photos", base / "runs" / "enhance-sr4", "sr4")
+    modules = {"generator": networks.build_generator(enhancer.model),
+               "discriminator": networks.build_discriminator(enhancer.model)}
+    optimizers = {name: torch.optim.Adam(module.parameters()) for name, module in modules.items()}
+    save_enhancer(base / "runs" / "enhance-sr4" / "checkpoint.safetensors", enhancer, modules, optimizers,
+                  {"step": 0, "images_seen": 0, "elapsed_s": 0.0},
+                  HeldOut(str(base / "photos"), "product", 0, 0.2, ["p1"], ["p1/main.png"]))
+
+    classifier = train_domain_classifier(catalog, ["color"], epochs=1, width=8, batch_size=32, seed=0)
+    encoder = LatentEncoder(EncoderConfig(resolution=32, channels=3, latent_dim=16, condition_dim=0, width=8))
+    return {"gan": base / "runs" / "gan", "enhancer": base / "runs" / "enhance-sr4",
+            "domain-classifier": classifier.save(base / "domain.safetensors"),
+            "latent-encoder": encoder.save(base / "encoder.safetensors", {"color": ["blue", "red"]})}

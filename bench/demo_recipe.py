@@ -111,10 +111,13 @@ def main(argv=None) -> int:
     catalog = load_catalog("builtin:catalog", resolution=32)
     variety_reader = variety_classifier(catalog, 0, progress=False)
     rows = []
+    args.out.mkdir(parents=True, exist_ok=True)
     for name in args.variants:
         for seed in args.seeds:
             rows.append(run_one(name, seed, args, catalog, variety_reader))
             console.print("  ".join(cells(rows[-1])))
+            with (args.out / "rows.jsonl").open("a") as log:  # a cut bench keeps the rows it finished
+                log.write(json.dumps(rows[-1]) + "\n")
     floors = rows[0]
     table = Table(title=f"demo recipe at {args.kimg:g} kimg (floors: FID {floors['fid_floor']:.1f}, recall "
                         f"{floors['recall_floor']:.2f}, coverage {floors['coverage_floor']:.2f}; variety 1.00 = as "

@@ -166,6 +166,8 @@ def run_dataset(name: str, args, console: Console) -> list[Row]:
                 rows.append(Row(name, variant, seed, result.elapsed_s / 60, result.images_seen / 1000,
                                 result.images_per_s, scores["figures"], scores["conditional"], scores["diversity"],
                                 scores["memorisation"], fid_curve(out)))
+                with (args.out / "rows.md").open("a") as log:  # a cut bench keeps the rows it finished
+                    log.write(markdown(rows[-1:]).splitlines()[-1] + "\n")
                 console.print(f"{name} {budget} {variant} seed {seed}: FID {scores['figures']['fid'][0]:.2f} "
                               f"(floor {scores['figures']['fid'][1]:.2f}), {result.images_per_s:.0f} img/s")
     return rows

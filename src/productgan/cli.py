@@ -225,7 +225,7 @@ def eval_run(
     from productgan.metrics.evaluate_run import EvalRequest, evaluate_checkpoint, write_result_json
     from productgan.metrics.extractor import feature_progress
     from productgan.metrics.summary import conditional_table, figures_table, level_table
-    from productgan.train.loop import resolve_device
+    from productgan.device import resolve_device
 
     if json_out is not None:
         require_output_file(json_out, "--json")
@@ -259,7 +259,7 @@ def eval_train_features(
     """Train the domain feature extractor / attribute classifier on a catalog; prints its held-out accuracy."""
     from productgan.data import load_catalog
     from productgan.metrics.domain import train_domain_classifier
-    from productgan.train.loop import resolve_device
+    from productgan.device import resolve_device
 
     names = _split(condition)
     if not names:

@@ -33,6 +33,7 @@ from productgan.enhance.degrade import degrade_for_restore, degrade_for_sr
 from productgan.enhance.networks import build_discriminator, build_generator, discriminator_input, image_statistics
 from productgan.enhance.photos import context_thumbnail, random_crop, read_catalog_photos
 from productgan.enhance.repair import inpaint
+from productgan.device import resolve_device
 from productgan.errors import ProductGANError, TrainingDiverged
 from productgan.losses import discriminator_loss, generator_loss
 from productgan.photo_io import write_photo
@@ -184,8 +185,7 @@ class EnhanceTrainer:
             stored, config = self._resumed(config, given)
         self.config, self.show_progress = config, progress
         self.stopped = "budget"
-        self.device = torch.device("cuda" if config.device == "auto" and torch.cuda.is_available() else
-                                   "cpu" if config.device == "auto" else config.device)
+        self.device = resolve_device(config.device)
         self._load_data()
         torch.manual_seed(config.seed)
         self.generator = build_generator(config.model).to(self.device)

@@ -12,6 +12,7 @@ from pathlib import Path
 import torch
 
 from productgan.errors import CheckpointError
+from productgan.device import resolve_device
 from productgan.generate import ProductGenerator, load_generator
 from productgan.serve.errors import UnknownModelError
 from productgan.checkpoint import CHECKPOINT_NAME, GAN, gan_model_config, read_meta, resolve_checkpoint
@@ -55,13 +56,6 @@ class ModelRegistry:
         return model
 
 
-def pick_device(device: str) -> torch.device:
-    """'auto' is the GPU when there is one, else the CPU."""
-    if device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(device)
-
-
 def find_checkpoints(path: str | Path) -> dict[str, Path]:
     """Model name -> checkpoint file, for a checkpoint, a run folder, or a folder of either one level down.
 
@@ -96,7 +90,7 @@ def load_models(path: str | Path, device: str = "auto") -> ModelRegistry:
     Every header is read first, expecting a GAN: a folder of runs holding an enhancer (or any other
     kind) is refused by name before a single network is loaded.
     """
-    torch_device = pick_device(device)
+    torch_device = resolve_device(device)
     found = find_checkpoints(path)
     configs = {name: gan_model_config(read_meta(checkpoint, expect=GAN), checkpoint)
                for name, checkpoint in found.items()}

@@ -11,7 +11,8 @@ import uvicorn
 from productgan.serve.app import create_app
 from productgan.serve.enhancers import PhotoEnhancers
 from productgan.serve.hosts import WILDCARD_BINDS
-from productgan.serve.registry import load_models, pick_device
+from productgan.device import resolve_device
+from productgan.serve.registry import load_models
 from productgan.serve.service import ServeSettings
 
 log = logging.getLogger("productgan.serve")
@@ -23,7 +24,7 @@ def run_server(path: str | Path, host: str = "127.0.0.1", port: int = 8000, devi
     """Blocks until Ctrl-C / SIGTERM. Loading errors (no checkpoint, bad file) raise before binding."""
     settings = settings or ServeSettings()
     registry = load_models(path, device=device)
-    enhancers = PhotoEnhancers.load(settings.enhancers, device=str(pick_device(device)))
+    enhancers = PhotoEnhancers.load(settings.enhancers, device=str(resolve_device(device)))
     if host not in LOCAL_HOSTS and settings.api_key is None:
         log.warning("serving on %s without an API key: anyone who can reach this address can use it", host)
     if host in WILDCARD_BINDS and not settings.allow_hosts:

@@ -26,6 +26,7 @@ from productgan.checkpoint import (
     CHECKPOINT_NAME, GAN, CheckpointMeta, load_module, load_tensors, read_meta, restore_optimizers, save_checkpoint,
 )
 from productgan.data import Catalog, Conditions, encode_conditions, load_catalog
+from productgan.device import resolve_device
 from productgan.errors import CheckpointError, ProductGANError, TrainingDiverged
 from productgan.generate import ProductGenerator
 from productgan.grid import save_png
@@ -54,14 +55,6 @@ class TrainResult:
     images_per_s: float
     stopped: str  # 'kimg' | 'minutes' | 'interrupted' (Ctrl-C) | 'terminated' (SIGTERM)
     threads: int = 0  # torch's CPU threads at the end (0 on a GPU, where they do not matter)
-
-
-def resolve_device(name: str) -> torch.device:
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if name.startswith("cuda") and not torch.cuda.is_available():
-        raise ProductGANError("--device cuda was asked for but no CUDA GPU is visible")
-    return torch.device(name)
 
 
 def step_generator(seed: int, step: int, rank: int) -> torch.Generator:

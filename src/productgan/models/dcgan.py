@@ -38,6 +38,7 @@ class DCGANGenerator(nn.Module):
     def __init__(self, cfg: ModelConfig):
         super().__init__()
         self.latent_dim = cfg.latent_dim
+        self.resolution, self.channels = cfg.resolution, cfg.channels  # what ProductGenerator reports
         sn = cfg.g_spectral_norm
         stages = num_stages(cfg.resolution)
         chans = [channels_at(4 * 2**i, cfg.resolution, cfg.width, cfg.max_width) for i in range(stages)]

@@ -129,3 +129,10 @@ def test_rough_masks_mark_what_differs_clearly_from_each_images_own_backdrop():
     expected[1, 2:6, 8:14] = True
     assert masks.shape == (2, 16, 16) and np.array_equal(masks, expected)
     assert rough_product_masks(images, threshold=40.0)[0, 12:14, 2:4].all()
+
+
+def test_one_palette_a_colour_name_is_the_rgb_the_builtin_catalog_draws():
+    from productgan.data.builtin import BUILTIN_COLORS
+
+    assert all(parse_colour(name.upper()) == rgb for name, rgb in BUILTIN_COLORS.items())
+    assert parse_colour("grey") == parse_colour("gray") and parse_colour("navy") == (30, 40, 100)

@@ -35,6 +35,8 @@ class ClipError(ProductGANError):
 
 
 def check_frames(frames: int, minimum: int = 2) -> None:
+    """A clip's frame count within [minimum, MAX_FRAMES]; the server's tighter per-request bound is
+    serve/limits.check_clip_request."""
     if not minimum <= frames <= MAX_FRAMES:
         raise ClipError(f"frames must be between {minimum} and {MAX_FRAMES}, got {frames}")
 

@@ -147,14 +147,15 @@ def start_levels(generator: ProductGenerator, target: np.ndarray, levels: dict[s
     chosen = dict(levels or {})
     generator.level_ids(chosen)  # unknown attribute or level: a clear error now
     if classifier is not None:
-        chosen.update(read_levels(generator, target, classifier, exclude=chosen))
+        chosen.update(classify_photo(generator, target, classifier, exclude=chosen))
     if len(chosen) < len(generator.names):
         chosen = closest_combination(generator, target, chosen, seed)
     return chosen
 
 
-def read_levels(generator: ProductGenerator, target: np.ndarray, classifier, exclude: dict[str, str]) -> dict[str, str]:
-    """The levels the domain classifier reads on the photo, for attributes the generator also has."""
+def classify_photo(generator: ProductGenerator, target: np.ndarray, classifier, exclude: dict[str, str]) -> dict[str, str]:
+    """The levels the domain classifier reads on the photo, for attributes the generator also has
+    and `exclude` does not already give (the start levels of an inversion)."""
     predicted = classifier.predict(prepare_photo(target, classifier.config.resolution, classifier.config.channels)[None])
     read = {}
     for name in generator.names:

@@ -2,8 +2,10 @@
 
 Generator: w = [z, summed attribute embeddings] feeds a linear stem (4x4) and modulates every
 GroupNorm in every up-block (BigGAN's conditional norm and hierarchical latents, on a norm that
-never couples the samples of a batch). Discriminator: residual down-blocks with spectral norm,
-sum pooling and a projection head (Miyato & Koyama 2018).
+never couples the samples of a batch). Discriminator: residual down-blocks, sum pooling and a
+projection head (Miyato & Koyama 2018). Spectral norm is a switch on either network
+(cfg.d_spectral_norm, cfg.g_spectral_norm), off by default for this family: D without it measured
+lower FID (models/config.py, D_SPECTRAL_NORM_DEFAULT).
 
 Cost: each block runs one of its two 3x3 convs at the lower of its two resolutions (before the
 upsample in G; after the downsample in D, as in StyleGAN2's discriminator), which halves the

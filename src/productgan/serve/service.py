@@ -19,7 +19,7 @@ from productgan.serve.batching import BatchingRenderer, DirectRenderer
 from productgan.serve.cache import LRUCache
 from productgan.serve.images import base64_list, grid_png, png_bytes, png_list, strip_png
 from productgan.serve.limits import (
-    DEFAULT_LIMITS, ServeLimits, check_count, check_frames, check_seed, check_truncation,
+    DEFAULT_LIMITS, ServeLimits, check_count, check_clip_request, check_seed, check_truncation,
 )
 from productgan.serve.metrics import ServeMetrics
 from productgan.serve.registry import ModelRegistry, ServedModel
@@ -123,7 +123,7 @@ class ProductService:
         limits = self.settings.limits
         model = self.registry.get(request.model)
         seed_a, seed_b = check_seed(request.seed_a, "seed_a"), check_seed(request.seed_b, "seed_b")
-        check_frames(request.frames, request.fps, limits)
+        check_clip_request(request.frames, request.fps, limits)
         truncation = check_truncation(request.truncation, limits)
         attributes_a = model.generator.canonical(request.attributes_a)
         attributes_b = attributes_a if request.attributes_b is None else model.generator.canonical(request.attributes_b)
@@ -138,7 +138,7 @@ class ProductService:
         limits = self.settings.limits
         model = self.registry.get(request.model)
         seed = check_seed(request.seed)
-        check_frames(request.frames, request.fps, limits)
+        check_clip_request(request.frames, request.fps, limits)
         truncation = check_truncation(request.truncation, limits)
         attributes = model.generator.canonical(request.attributes)
         frames = await asyncio.to_thread(turntable_frames, model.generator, request.frames, seed, truncation,

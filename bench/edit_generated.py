@@ -32,7 +32,7 @@ from productgan.data.split import split_by_product
 from productgan.edit.colours import parse_colour
 from productgan.edit.inversion import Inversion, InversionSettings, edit, invert
 from productgan.edit.mask import dominant_colour_region, product_mask
-from productgan.edit.measure import inversion_row, measure_variants, read_levels
+from productgan.edit.measure import classify_images, inversion_row, measure_variants
 from productgan.edit.recolour import recolour
 from productgan.edit.variants import variants
 from productgan.generate import ProductGenerator, load_generator
@@ -118,7 +118,7 @@ def level_success(setup: Setup, attribute: str, products: int, seed: int) -> lis
     rows = []
     for level, images in zip(table.row_levels, table.images):
         if level in known:
-            read = read_levels(setup.classifier, images)[attribute]
+            read = classify_images(setup.classifier, images)[attribute]
             rows.append({"attribute": attribute, "level": level, "edit_success": float(np.mean(read == level))})
     return rows
 

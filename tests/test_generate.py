@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parent / "train"))
@@ -107,3 +108,39 @@ def test_checkpoint_from_another_architecture_version_is_refused(lone_checkpoint
     monkeypatch.setitem(models.ARCHITECTURE_VERSIONS, "resnet", 99)
     with pytest.raises(CheckpointError, match="architecture version .* this code builds resnet version 99"):
         load_generator(lone_checkpoint)
+
+
+def test_the_generator_reports_its_image_shape_and_draws_empty_batches_in_it(lone_checkpoint):
+    generator = load_generator(lone_checkpoint)
+    assert (generator.resolution, generator.channels) == (32, 3)
+    z, labels = generator.inputs(2, seed=1)
+    assert generator.render(z[:0], labels[:0]).shape == (0, 32, 32, 3)
+    assert generator.render_conditions(z[:0], generator.embed(labels[:0])).shape == (0, 32, 32, 3)
+
+
+def test_embedded_conditions_render_the_same_images_as_labels(lone_checkpoint):
+    generator = load_generator(lone_checkpoint)
+    z, labels = generator.inputs(5, seed=3, color="red")
+    condition = generator.embed(labels)
+    assert condition.shape == (5, 16)  # tiny_config's embed_dim
+    assert np.array_equal(generator.render_conditions(z, condition, batch=2), generator.render(z, labels))
+    blue = generator.embed(generator.every_level(labels, "color")[:5])  # the first level, blue, for each row
+    halfway = generator.render_conditions(z, torch.lerp(condition, blue, 0.5))
+    assert not np.array_equal(halfway, generator.render(z, labels))  # a blended condition is another image
+
+
+def test_levels_are_given_back_as_the_model_spells_them(lone_checkpoint):
+    generator = load_generator(lone_checkpoint)
+    assert generator.canonical({"size": "LARGE", "color": "Red"}) == {"color": "red", "size": "large"}
+    assert generator.level_ids({"size": "small"}) == [None, generator.levels["size"].index("small")]
+
+
+def test_level_inputs_are_each_product_once_per_level(lone_checkpoint):
+    generator = load_generator(lone_checkpoint)
+    z, labels = generator.level_inputs("color", 3, seed=4, fixed={"size": "small"})
+    base_z, base_labels = generator.inputs(3, seed=4, size="small")
+    assert torch.equal(z, base_z.repeat(2, 1))
+    assert labels[:, 0].tolist() == [0, 0, 0, 1, 1, 1]
+    assert torch.equal(labels[:, 1], base_labels[:, 1].repeat(2))
+    with pytest.raises(AttributeLevelError, match="^unknown attribute 'material'; this model is conditioned on: color, size$"):
+        generator.level_inputs("material", 3)

@@ -38,7 +38,7 @@ def _randint(low: int, high: int, n: int, generator: torch.Generator | None, lik
     return torch.randint(low, high, (n,), generator=generator).to(like.device)
 
 
-def color(x: torch.Tensor, g: torch.Generator | None) -> torch.Tensor:
+def random_color(x: torch.Tensor, g: torch.Generator | None) -> torch.Tensor:
     """Brightness +-0.5, saturation x[0, 2), contrast x[0.5, 1.5), as in DiffAugment."""
     n = x.shape[0]
     x = x + (_uniform(n, g, x) - 0.5)
@@ -48,13 +48,13 @@ def color(x: torch.Tensor, g: torch.Generator | None) -> torch.Tensor:
     return (x - mean) * (_uniform(n, g, x) + 0.5) + mean
 
 
-def flip(x: torch.Tensor, g: torch.Generator | None) -> torch.Tensor:
+def random_flip(x: torch.Tensor, g: torch.Generator | None) -> torch.Tensor:
     """Horizontal flip of each image with probability 1/2."""
     chosen = _uniform(x.shape[0], g, x) < 0.5
     return torch.where(chosen, x.flip(3), x)
 
 
-def scale(x: torch.Tensor, g: torch.Generator | None, amount: float = 0.15) -> torch.Tensor:
+def random_scale(x: torch.Tensor, g: torch.Generator | None, amount: float = 0.15) -> torch.Tensor:
     """Zoom in or out by a factor in [1 - amount, 1 + amount] about the centre, edge-padded."""
     n = x.shape[0]
     factor = 1 + (torch.rand(n, generator=g) * 2 - 1) * amount
@@ -64,7 +64,7 @@ def scale(x: torch.Tensor, g: torch.Generator | None, amount: float = 0.15) -> t
     return F.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=False)
 
 
-def translation(x: torch.Tensor, g: torch.Generator | None, ratio: float = 0.125) -> torch.Tensor:
+def random_translation(x: torch.Tensor, g: torch.Generator | None, ratio: float = 0.125) -> torch.Tensor:
     """Integer shifts of up to ratio * size in each direction, filled with the edge pixels.
 
     A white studio background stays white; DiffAugment's zero padding would paint grey bars
@@ -81,7 +81,7 @@ def translation(x: torch.Tensor, g: torch.Generator | None, ratio: float = 0.125
     return padded.permute(0, 2, 3, 1)[batch, rows[:, :, None], cols[:, None, :]].permute(0, 3, 1, 2)
 
 
-def cutout(x: torch.Tensor, g: torch.Generator | None, ratio: float = 0.5) -> torch.Tensor:
+def random_cutout(x: torch.Tensor, g: torch.Generator | None, ratio: float = 0.5) -> torch.Tensor:
     """Set a random square of ratio * size per image to 0 (mid-grey), as in DiffAugment."""
     n, _, h, w = x.shape
     cut_h, cut_w = int(h * ratio + 0.5), int(w * ratio + 0.5)
@@ -95,7 +95,9 @@ def cutout(x: torch.Tensor, g: torch.Generator | None, ratio: float = 0.5) -> to
 
 # In the order they are applied, whatever the order of a policy: photometric first, cutout last
 # so that its hole is exactly 0.
-OPS = {"color": color, "flip": flip, "scale": scale, "translation": translation, "cutout": cutout}
+# policy name -> op; the functions are named random_* apart from edit/geometry's deterministic photo edits
+OPS = {"color": random_color, "flip": random_flip, "scale": random_scale, "translation": random_translation,
+       "cutout": random_cutout}
 
 
 def _check(policy: Sequence[str]) -> None:

@@ -161,7 +161,7 @@ def turntable_command(
 
 def parse_edits(values: Optional[List[str]], levels: dict[str, list[str]]) -> list[dict[str, str]]:
     """Each --set is one edited image; --set color=* means one image per colour."""
-    from productgan.data.catalog import level_ids
+    from productgan.generate import level_ids
 
     edits = []
     for attribute, level in (next(iter(parse_sets([value]).items())) for value in values or []):

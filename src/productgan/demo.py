@@ -54,13 +54,10 @@ def category_by_colour_grid(generator: ProductGenerator, seed: int) -> np.ndarra
     """Rows: categories; columns: colours; one latent for the whole grid."""
     import torch
 
-    categories, colours = generator.levels["category"], generator.levels["color"]
+    colours = generator.levels["color"]
     z = torch.randn(1, generator.latent_dim, generator=torch.Generator().manual_seed(seed))
-    k_cat, k_col = generator.names.index("category"), generator.names.index("color")
-    labels = torch.zeros(len(categories) * len(colours), len(generator.names), dtype=torch.long)
-    for i in range(len(categories)):
-        for j in range(len(colours)):
-            labels[i * len(colours) + j, k_cat], labels[i * len(colours) + j, k_col] = i, j
+    first_levels = torch.zeros(1, len(generator.names), dtype=torch.long)
+    labels = generator.every_level(generator.every_level(first_levels, "color"), "category")  # row i * colours + j
     images = generator.render(z.repeat(len(labels), 1), labels)
     return make_grid(images, ncols=len(colours))
 

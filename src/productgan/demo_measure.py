@@ -15,16 +15,10 @@ import numpy as np
 
 from productgan.data import Catalog
 from productgan.data.builtin import BUILTIN_COLORS
+from productgan.edit.mask import rough_product_masks
 from productgan.generate import ProductGenerator
 
 VARIETY_ATTRIBUTES = ["pattern", "size", "angle", "material"]  # what varies within one (category, colour)
-
-
-def product_mask(images: np.ndarray, threshold: float = 60.0) -> np.ndarray:
-    """Pixels that differ clearly from the near-white studio background, (N, H, W) bool."""
-    background = np.median(np.concatenate([images[:, 0], images[:, -1]], axis=1), axis=1)  # (N, C)
-    distance = np.linalg.norm(images.astype(np.float32) - background[:, None, None, :], axis=-1)
-    return distance > threshold
 
 
 def nearest_colour_names(images: np.ndarray) -> list[str | None]:
@@ -35,7 +29,7 @@ def nearest_colour_names(images: np.ndarray) -> list[str | None]:
     names = list(BUILTIN_COLORS)
     palette = np.array([BUILTIN_COLORS[n] for n in names], dtype=np.float32)
     found: list[str | None] = []
-    for image, mask in zip(images, product_mask(images)):
+    for image, mask in zip(images, rough_product_masks(images)):
         if mask.sum() < 4:
             found.append(None)
             continue

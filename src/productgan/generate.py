@@ -1,7 +1,10 @@
-"""Sampling from a trained generator: the object the CLI, the demo, the report and the server use.
+"""Sampling from a trained generator: the one generation API that the CLI, the demo, the report,
+the edits (variants, morphs, clips, inversion) and the server use.
 
 `load_generator(checkpoint)` needs nothing but the checkpoint file (or its run folder): the model
-config, attribute vocabularies and the observed attribute combinations are in its header.
+config, attribute vocabularies and the observed attribute combinations are in its header. Every
+"unknown attribute" and "unknown level" message comes from here (`unknown_attribute_error`,
+`level_ids`), so a shop sees the same words from the CLI, the server and the clips.
 """
 
 from __future__ import annotations
@@ -13,13 +16,49 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from productgan.data.catalog import level_ids
+from productgan.data.names import printable
 from productgan.errors import AttributeLevelError
 from productgan.grid import make_grid, to_uint8
 from productgan.models import create_generator
 from productgan.checkpoint import (
     GAN, gan_model_config, load_module, load_tensors, read_meta, require_tensors, resolve_checkpoint,
 )
+
+
+def unknown_attribute_error(asked: list[str], names: list[str], hint: str = "") -> AttributeLevelError:
+    """The one "unknown attribute" error: what was asked, and what the model is conditioned on.
+
+    hint: why the caller needed the attribute and what to do instead, added in parentheses.
+    """
+    conditioned = printable(", ".join(names)) or "(nothing: it is unconditional)"
+    message = f"unknown attribute {', '.join(map(repr, asked))}; this model is conditioned on: {conditioned}"
+    return AttributeLevelError(message + (f" ({hint})" if hint else ""))
+
+
+def level_ids(levels: Mapping[str, list[str]], names: list[str], wanted: Mapping[str, str]) -> list[int | None]:
+    """Map {'color': 'Red'} to label ids in model order; None for attributes not asked for.
+
+    Matching is exact first, then case-insensitive; anything else is an AttributeLevelError that
+    lists what is valid, so a typo in a shop's request is easy to fix.
+    """
+    unknown = [k for k in wanted if k not in levels]
+    if unknown:
+        raise unknown_attribute_error(unknown, names)
+    ids: list[int | None] = []
+    for name in names:
+        if name not in wanted:
+            ids.append(None)
+            continue
+        vocab, value = levels[name], str(wanted[name])
+        if value in vocab:
+            ids.append(vocab.index(value))
+            continue
+        folded = [v.lower() for v in vocab]
+        if value.lower() in folded:
+            ids.append(folded.index(value.lower()))
+            continue
+        raise AttributeLevelError(f"unknown level {value!r} for {name!r}; valid levels: {printable(', '.join(vocab))}")
+    return ids
 
 
 def truncated_normal(shape: tuple[int, ...], truncation: float | None, generator: torch.Generator) -> torch.Tensor:
@@ -41,6 +80,11 @@ def truncated_normal(shape: tuple[int, ...], truncation: float | None, generator
 class ProductGenerator:
     """A generator plus its vocabulary: ask for attributes by name, get uint8 images.
 
+    resolution, channels: the side and channel count of the images it draws. Besides generate()
+    it hands out the pieces callers compose: inputs() (latents and labels), every_level() (a label
+    per level of one attribute), embed() (labels -> condition tensors, which a morph or a turntable
+    blends) and render()/render_conditions() (uint8 images from either).
+
     combos: observed rows of label ids with their counts; attributes not asked for are drawn from
     the combinations that exist in the catalog and agree with what was asked ("a red one" draws a
     category that exists in red), falling back to each attribute's own frequencies.
@@ -54,14 +98,31 @@ class ProductGenerator:
         self.combos = combos or []
         self.device = torch.device(device)
         self.latent_dim = int(module.latent_dim)
+        self.resolution = int(module.resolution)
+        self.channels = int(module.channels)
 
     @property
     def attributes(self) -> dict[str, list[str]]:
         return {n: list(self.levels[n]) for n in self.names}
 
+    def level_ids(self, wanted: Mapping[str, str]) -> list[int | None]:
+        """Label ids in model order for {'color': 'RED'}; None where not asked (see `level_ids`)."""
+        return level_ids(self.levels, self.names, wanted)
+
+    def canonical(self, wanted: Mapping[str, str]) -> dict[str, str]:
+        """{'color': 'RED'} -> {'color': 'Red'}, as the model spells its levels, in model order."""
+        ids = self.level_ids(wanted)
+        return {name: self.levels[name][i] for name, i in zip(self.names, ids) if i is not None}
+
+    def attribute_index(self, attribute: str, hint: str = "") -> int:
+        """Column of `attribute` in the label rows; else the one unknown-attribute error (with `hint`)."""
+        if attribute not in self.levels:
+            raise unknown_attribute_error([attribute], self.names, hint)
+        return self.names.index(attribute)
+
     def labels_for(self, n: int, wanted: Mapping[str, str], generator: torch.Generator) -> torch.Tensor:
         """(n, A) label ids honouring `wanted` and filling the rest from observed combinations."""
-        ids = level_ids(self.levels, self.names, wanted)
+        ids = self.level_ids(wanted)
         if not self.names:
             return torch.zeros(n, 0, dtype=torch.long)
         rows = [(row, count) for row, count in self.combos
@@ -86,11 +147,28 @@ class ProductGenerator:
     @torch.no_grad()
     def render(self, z: torch.Tensor, labels: torch.Tensor, batch: int = 64) -> np.ndarray:
         """Run the network on given latents and labels; uint8 (N, H, W, C)."""
-        out = []
-        for start in range(0, len(z), batch):
-            images = self.module(z[start:start + batch].to(self.device), labels[start:start + batch].to(self.device))
-            out.append(to_uint8(images))
-        return np.concatenate(out) if out else np.zeros((0,), np.uint8)
+        return self._in_batches(len(z), batch, lambda rows: self.module(z[rows].to(self.device),
+                                                                        labels[rows].to(self.device)))
+
+    @torch.no_grad()
+    def embed(self, labels: torch.Tensor) -> torch.Tensor | None:
+        """(N, A) label ids -> (N, embed_dim) condition tensors on the device; None when unconditional.
+
+        Conditions can be blended (a morph, a turntable) or shifted (an inverted photo's edit) and
+        then drawn with render_conditions.
+        """
+        return self.module.embed(labels.to(self.device))
+
+    @torch.no_grad()
+    def render_conditions(self, z: torch.Tensor, condition: torch.Tensor | None, batch: int = 64) -> np.ndarray:
+        """uint8 (N, H, W, C) from latents and already-embedded conditions (None: unconditional)."""
+        return self._in_batches(len(z), batch, lambda rows: self.module.synthesize(
+            z[rows].to(self.device), None if condition is None else condition[rows].to(self.device)))
+
+    def _in_batches(self, count: int, batch: int, draw) -> np.ndarray:
+        """draw(slice) -> float images for that slice of rows; all rows as uint8 (count, H, W, C)."""
+        out = [to_uint8(draw(slice(start, start + batch))) for start in range(0, count, batch)]
+        return np.concatenate(out) if out else np.zeros((0, self.resolution, self.resolution, self.channels), np.uint8)
 
     def inputs(self, n: int, /, seed: int = 0, truncation: float | None = None,
                attributes: Mapping[str, str] | None = None, **keyword_attributes: str) -> tuple[torch.Tensor, torch.Tensor]:
@@ -117,13 +195,6 @@ class ProductGenerator:
         """
         return self.render(*self.inputs(n, seed, truncation, attributes, **keyword_attributes))
 
-    def attribute_index(self, attribute: str) -> int:
-        """Column of `attribute` in the label rows; AttributeLevelError names the model's attributes."""
-        if attribute not in self.levels:
-            raise AttributeLevelError(f"unknown attribute {attribute!r}; this model is conditioned on: "
-                                      + (", ".join(self.names) or "(nothing)"))
-        return self.names.index(attribute)
-
     def every_level(self, labels: torch.Tensor, attribute: str) -> torch.Tensor:
         """(L * n, A) labels: `labels` (n, A) repeated once per level of `attribute`, level-major,
         with that column set to the level and every other column kept."""
@@ -132,14 +203,20 @@ class ProductGenerator:
         rows[:, k] = torch.arange(len(self.levels[attribute])).repeat_interleave(len(labels))
         return rows
 
+    def level_inputs(self, attribute: str, per_level: int, seed: int = 0, truncation: float | None = None,
+                     fixed: Mapping[str, str] | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """(L * per_level, latent_dim) latents and (L * per_level, A) labels, level-major: the products
+        generate(per_level, seed, attributes=fixed) draws, once per level of `attribute`."""
+        self.attribute_index(attribute)  # validate before any sampling
+        z, labels = self.inputs(per_level, seed, truncation, fixed)
+        return z.repeat(len(self.levels[attribute]), 1), self.every_level(labels, attribute)
+
     def level_images(self, attribute: str, per_level: int = 8, seed: int = 0, truncation: float | None = None,
                      fixed: Mapping[str, str] | None = None) -> tuple[np.ndarray, list[str]]:
         """uint8 (levels, per_level, H, W, C): the products generate(per_level, seed, attributes=fixed) draws,
         each rendered once per level of `attribute` with its other attributes kept. Returns (images, levels)."""
-        self.attribute_index(attribute)  # validate before any sampling
-        z, labels = self.inputs(per_level, seed, truncation, fixed)
+        images = self.render(*self.level_inputs(attribute, per_level, seed, truncation, fixed))
         count = len(self.levels[attribute])
-        images = self.render(z.repeat(count, 1), self.every_level(labels, attribute))
         return images.reshape(count, per_level, *images.shape[1:]), list(self.levels[attribute])
 
     def level_grid(self, attribute: str, per_level: int = 8, seed: int = 0, truncation: float | None = None,

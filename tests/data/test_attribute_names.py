@@ -10,12 +10,13 @@ import pytest
 from rich.console import Console
 
 from helpers_data import solid, write_csv, write_image
-from productgan.data import Catalog, encode_conditions, level_ids
+from productgan.data import Catalog, encode_conditions
 from productgan.data.inspect import inspect_catalog, print_inspect_report
 from productgan.data.load import load_catalog
 from productgan.data.names import RESERVED_ATTRIBUTE_NAMES, printable
 from productgan.data.table import read_attributes
 from productgan.errors import AttributeLevelError, CatalogError
+from productgan.generate import level_ids
 
 CONTROL = ("\x00", "\x1b", "\x07", "\x9b", "\x7f", "\u202e")
 

@@ -78,7 +78,8 @@ def test_a_turntable_passes_through_every_level(generator, tmp_path):
 
 
 def test_turntable_without_a_view_attribute_names_what_there_is(generator):
-    with pytest.raises(AttributeLevelError, match="needs a 'view' attribute.*conditioned on: color, backdrop"):
+    with pytest.raises(AttributeLevelError, match=r"^unknown attribute 'view'; this model is conditioned on: "
+                                                  r"color, backdrop \(a turntable needs a 'view' attribute: "):
         turntable_frames(generator, 8)
 
 

@@ -12,7 +12,7 @@ from skimage.color import deltaE_ciede2000, rgb2lab
 
 from productgan.edit.colours import UnknownColour, parse_colour
 from productgan.edit.geometry import flip, rotate, scale, square, whiten_background
-from productgan.edit.mask import product_mask
+from productgan.edit.mask import product_mask, rough_product_masks
 from productgan.edit.recolour import recolour
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -115,3 +115,24 @@ def test_whiten_and_square_give_a_pure_white_square():
     squared = square(white)
     assert squared.shape[:2] == (max(photo.shape[:2]),) * 2
     assert (squared[:, 0] == 255).all()
+
+
+def test_rough_masks_mark_what_differs_clearly_from_each_images_own_backdrop():
+    images = np.full((2, 16, 16, 3), 245, np.uint8)
+    images[0, 4:9, 5:12] = (205, 35, 40)  # a red product on the studio white
+    images[0, 12:14, 2:4] = 215           # a shadow: 52 RGB units from the backdrop, under the threshold
+    images[1] = 20                        # a dark backdrop, with a light product
+    images[1, 2:6, 8:14] = 240
+    masks = rough_product_masks(images)
+    expected = np.zeros((2, 16, 16), bool)
+    expected[0, 4:9, 5:12] = True
+    expected[1, 2:6, 8:14] = True
+    assert masks.shape == (2, 16, 16) and np.array_equal(masks, expected)
+    assert rough_product_masks(images, threshold=40.0)[0, 12:14, 2:4].all()
+
+
+def test_one_palette_a_colour_name_is_the_rgb_the_builtin_catalog_draws():
+    from productgan.data.builtin import BUILTIN_COLORS
+
+    assert all(parse_colour(name.upper()) == rgb for name, rgb in BUILTIN_COLORS.items())
+    assert parse_colour("grey") == parse_colour("gray") and parse_colour("navy") == (30, 40, 100)

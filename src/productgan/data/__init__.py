@@ -7,7 +7,6 @@ from productgan.data.catalog import (
     Conditions,
     SkippedFile,
     encode_conditions,
-    level_ids,
 )
 from productgan.data.load import load_catalog
 from productgan.data.paths import EntryRefused, resolve_catalog_entry
@@ -20,7 +19,6 @@ __all__ = [
     "EntryRefused",
     "SkippedFile",
     "encode_conditions",
-    "level_ids",
     "load_catalog",
     "resolve_catalog_entry",
 ]

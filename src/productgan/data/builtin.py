@@ -20,20 +20,13 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from productgan.data.catalog import Catalog
 from productgan.data.images import check_catalog_memory
+from productgan.data.palette import BUILTIN_COLOR_NAMES, NAMED_COLORS
 
 SOURCE = "builtin:catalog"
 DEFAULT_COUNT = 3072
 
-BUILTIN_COLORS: dict[str, tuple[int, int, int]] = {
-    "red": (205, 35, 40),
-    "orange": (245, 135, 25),
-    "yellow": (240, 205, 40),
-    "green": (40, 155, 70),
-    "blue": (40, 85, 205),
-    "purple": (130, 55, 170),
-    "black": (35, 35, 38),
-    "gray": (140, 140, 140),
-}
+# The palette's entries for the colours this catalog draws (data/palette.py: one RGB per colour name).
+BUILTIN_COLORS: dict[str, tuple[int, int, int]] = {name: NAMED_COLORS[name] for name in BUILTIN_COLOR_NAMES}
 
 BUILTIN_ATTRIBUTES: dict[str, list[str]] = {
     "category": ["tee", "trousers", "shoe", "bag", "ring", "watch"],

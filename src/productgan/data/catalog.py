@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from productgan.data.names import check_attribute_name, printable
-from productgan.errors import AttributeLevelError, CatalogError
+from productgan.errors import CatalogError
 
 UNKNOWN = "unknown"  # explicit level for a missing value, so no row is silently dropped
 OTHER = "other"  # level that rare values are merged into by --min-count
@@ -113,31 +113,3 @@ def encode_conditions(catalog: Catalog, names: list[str], min_count: int = 1) ->
     labels = np.asarray(columns, dtype=np.int64).T.reshape(len(catalog), len(names))
     return Conditions(names=list(names), levels=levels, labels=labels)
 
-
-def level_ids(levels: dict[str, list[str]], names: list[str], wanted: dict[str, str]) -> list[int | None]:
-    """Map {'color': 'Red'} to label ids in model order; None for attributes not asked for.
-
-    Matching is exact first, then case-insensitive; anything else is an AttributeLevelError that
-    lists what is valid, so a typo in a shop's request is easy to fix.
-    """
-    unknown = [k for k in wanted if k not in levels]
-    if unknown:
-        raise AttributeLevelError(
-            f"unknown attribute {', '.join(map(repr, unknown))}; this model is conditioned on: "
-            + (printable(", ".join(names)) or "(nothing: it is unconditional)")
-        )
-    ids: list[int | None] = []
-    for name in names:
-        if name not in wanted:
-            ids.append(None)
-            continue
-        vocab, value = levels[name], str(wanted[name])
-        if value in vocab:
-            ids.append(vocab.index(value))
-            continue
-        folded = [v.lower() for v in vocab]
-        if value.lower() in folded:
-            ids.append(folded.index(value.lower()))
-            continue
-        raise AttributeLevelError(f"unknown level {value!r} for {name!r}; valid levels: {printable(', '.join(vocab))}")
-    return ids

@@ -19,9 +19,9 @@ import torch
 
 from productgan.atomic import write_atomic
 from productgan.edit.morph import encode_gif, morph_frames
-from productgan.errors import AttributeLevelError, ProductGANError
+from productgan.errors import ProductGANError
 from productgan.generate import ProductGenerator
-from productgan.grid import make_grid, to_uint8
+from productgan.grid import make_grid
 from productgan.photo_io import encode_png
 
 CLIP_FORMATS = ("png", "gif", "mp4")
@@ -35,6 +35,8 @@ class ClipError(ProductGANError):
 
 
 def check_frames(frames: int, minimum: int = 2) -> None:
+    """A clip's frame count within [minimum, MAX_FRAMES]; the server's tighter per-request bound is
+    serve/limits.check_clip_request."""
     if not minimum <= frames <= MAX_FRAMES:
         raise ClipError(f"frames must be between {minimum} and {MAX_FRAMES}, got {frames}")
 
@@ -66,26 +68,14 @@ def turntable_frames(generator: ProductGenerator, frames: int, seed: int = 0, tr
                      fixed: dict[str, str] | None = None, attribute: str = VIEW_ATTRIBUTE) -> np.ndarray:
     """uint8 (frames, H, W, C): one product (generate(1, seed, **fixed)) turning through every level
     of `attribute` (main -> back -> alt1 -> main for luma), embeddings blended between neighbours."""
-    if attribute not in generator.names:
-        raise AttributeLevelError(
-            f"a turntable needs a {attribute!r} attribute; this model is conditioned on: "
-            + (", ".join(generator.names) or "(nothing: it is unconditional)")
-            + ". Train with --condition including a view column, or make a morph clip instead")
+    generator.attribute_index(attribute, hint=f"a turntable needs a {attribute!r} attribute: train with --condition "
+                                              "including a view column, or make a morph clip instead")
     check_frames(frames)
     z, labels = generator.inputs(1, seed, truncation, fixed)
-    module, device = generator.module, generator.device
-    views = module.embed(generator.every_level(labels, attribute).to(device))  # (levels, embed_dim)
+    views = generator.embed(generator.every_level(labels, attribute))  # (levels, embed_dim)
     start, end, blend = loop_weights(len(views), frames)
-    condition = torch.lerp(views[start], views[end], blend[:, None].to(device))
-    return render_conditions(generator, z.to(device).expand(frames, -1), condition)
-
-
-@torch.no_grad()
-def render_conditions(generator: ProductGenerator, z: torch.Tensor, condition: torch.Tensor,
-                      batch: int = 64) -> np.ndarray:
-    """uint8 (N, H, W, C) from latents and already-embedded conditions, in batches."""
-    return np.concatenate([to_uint8(generator.module.synthesize(z[i:i + batch], condition[i:i + batch]))
-                           for i in range(0, len(z), batch)])
+    condition = torch.lerp(views[start], views[end], blend[:, None].to(views.device))
+    return generator.render_conditions(z.expand(frames, -1), condition)
 
 
 # ------------------------------------------------------------------------------------------ writers

@@ -90,11 +90,9 @@ def train_encoder(generator: ProductGenerator, steps: int = 2000, batch: int = 3
 
     progress(step, steps, loss) after each step. Seeded: the same generator and seed give the same encoder on CPU.
     """
-    sample = generator.render(*generator.inputs(1, 0))[0]
     module, device = generator.module, generator.device
-    with torch.no_grad():
-        condition = module.embed(generator.labels_for(1, {}, torch.Generator()).to(device))
-    config = EncoderConfig(sample.shape[0], sample.shape[2], generator.latent_dim,
+    condition = generator.embed(generator.labels_for(1, {}, torch.Generator()))
+    config = EncoderConfig(generator.resolution, generator.channels, generator.latent_dim,
                            0 if condition is None else condition.shape[1], width=width)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)

@@ -17,19 +17,16 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Callable
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from productgan.data.catalog import level_ids
 from productgan.data.images import pad_to_square, resize_square
 from productgan.errors import ProductGANError
 from productgan.generate import ProductGenerator
 from productgan.grid import to_uint8
-from productgan.photo_io import read_photo
 
 MAX_PHOTO_PIXELS = 40_000_000  # a larger photo is refused before decoding (inversion works at model size anyway)
 Progress = Callable[[int, int, float], None]  # (step, total steps, best loss so far)
@@ -74,12 +71,6 @@ class Inversion:
     losses: list[float] = field(default_factory=list)
 
 
-def model_shape(generator: ProductGenerator) -> tuple[int, int]:
-    """(resolution, channels) of the images the generator draws."""
-    image = generator.render(*generator.inputs(1, 0))[0]
-    return image.shape[0], image.shape[2]
-
-
 def prepare_photo(photo: np.ndarray, resolution: int, channels: int) -> np.ndarray:
     """A photo of any size as the generator sees images: padded to a square with its own border
     colour, Lanczos-resized to the model resolution, grey if the model is. uint8 (R, R, channels)."""
@@ -88,11 +79,6 @@ def prepare_photo(photo: np.ndarray, resolution: int, channels: int) -> np.ndarr
         grey = np.asarray(square, np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
         return grey.round().clip(0, 255).astype(np.uint8)[..., None]
     return square.copy()  # writable: Pillow's arrays are read-only, which torch.from_numpy warns about
-
-
-def load_photo(path: str | Path, generator: ProductGenerator) -> np.ndarray:
-    """Read a photo safely (errors name the file) and bring it to the model's size and channels."""
-    return prepare_photo(read_photo(path, max_pixels=MAX_PHOTO_PIXELS), *model_shape(generator))
 
 
 def to_tensor(images: np.ndarray) -> torch.Tensor:
@@ -159,16 +145,17 @@ def start_levels(generator: ProductGenerator, target: np.ndarray, levels: dict[s
     """Every attribute's level to start from: given, else read by the classifier, else the observed
     combination whose renders (a few seeded latents) come closest to the photo in pixels."""
     chosen = dict(levels or {})
-    level_ids(generator.levels, generator.names, chosen)  # unknown attribute or level: a clear error now
+    generator.level_ids(chosen)  # unknown attribute or level: a clear error now
     if classifier is not None:
-        chosen.update(read_levels(generator, target, classifier, exclude=chosen))
+        chosen.update(classify_photo(generator, target, classifier, exclude=chosen))
     if len(chosen) < len(generator.names):
         chosen = closest_combination(generator, target, chosen, seed)
     return chosen
 
 
-def read_levels(generator: ProductGenerator, target: np.ndarray, classifier, exclude: dict[str, str]) -> dict[str, str]:
-    """The levels the domain classifier reads on the photo, for attributes the generator also has."""
+def classify_photo(generator: ProductGenerator, target: np.ndarray, classifier, exclude: dict[str, str]) -> dict[str, str]:
+    """The levels the domain classifier reads on the photo, for attributes the generator also has
+    and `exclude` does not already give (the start levels of an inversion)."""
     predicted = classifier.predict(prepare_photo(target, classifier.config.resolution, classifier.config.channels)[None])
     read = {}
     for name in generator.names:
@@ -185,7 +172,7 @@ def closest_combination(generator: ProductGenerator, target: np.ndarray, chosen:
                         latents: int = 4, limit: int = 256) -> dict[str, str]:
     """Among observed combinations agreeing with `chosen` (the `limit` most frequent), the one whose
     renders of `latents` seeded latents have the lowest mean L1 to the photo; a drawn one without combos."""
-    ids = level_ids(generator.levels, generator.names, chosen)
+    ids = generator.level_ids(chosen)
     rows = sorted((count, row) for row, count in generator.combos
                   if all(i is None or row[k] == i for k, i in enumerate(ids)))[::-1][:limit]
     if not rows:
@@ -222,7 +209,7 @@ def invert(generator: ProductGenerator, photo: np.ndarray, levels: dict[str, str
     LatentEncoder whose guess is one of the starts. progress(step, steps, best loss) after each step.
     """
     settings = settings or InversionSettings()
-    target_image = prepare_photo(photo, *model_shape(generator))
+    target_image = prepare_photo(photo, generator.resolution, generator.channels)
     levels = start_levels(generator, target_image, levels, classifier, settings.seed)
     module, device = generator.module, generator.device
     target = to_tensor(target_image).to(device)
@@ -278,11 +265,9 @@ def edit(generator: ProductGenerator, inversion: Inversion, changes: list[dict[s
     """
     if not changes:
         return np.zeros((0, *inversion.reconstruction.shape), np.uint8)
-    module, device = generator.module, generator.device
     wanted = [{**inversion.levels, **change} for change in changes]
-    labels = torch.cat([generator.labels_for(1, levels, torch.Generator()) for levels in wanted]).to(device)
+    labels = torch.cat([generator.labels_for(1, levels, torch.Generator()) for levels in wanted])
     z = inversion.z.expand(len(changes), -1)
     if inversion.condition is None:
-        return to_uint8(module.synthesize(z, None))
-    condition = inversion.condition + module.embed(labels) - inversion.start_condition
-    return to_uint8(module.synthesize(z, condition))
+        return generator.render_conditions(z, None)
+    return generator.render_conditions(z, inversion.condition + generator.embed(labels) - inversion.start_condition)

@@ -24,8 +24,8 @@ from productgan.edit.variants import variants
 from productgan.generate import ProductGenerator
 
 
-def read_levels(classifier, images: np.ndarray) -> dict[str, np.ndarray]:
-    """attribute -> level names the classifier reads on uint8 (N, H, W, C) images."""
+def classify_images(classifier, images: np.ndarray) -> dict[str, np.ndarray]:
+    """attribute -> (N,) level names the classifier reads on uint8 (N, H, W, C) images (the figures' raw reads)."""
     predicted = classifier.predict(images)
     return {name: np.array(classifier.levels[name])[ids] for name, ids in predicted.items()}
 
@@ -54,8 +54,8 @@ def measure_variants(generator: ProductGenerator, classifier, attribute: str, pr
     table = variants(generator, attribute, n=products, seed=seed)
     levels, columns = table.images.shape[:2]
     flat = table.images.reshape(levels * columns, *table.images.shape[2:])
-    seen = {name: read.reshape(levels, columns) for name, read in read_levels(classifier, flat).items()}
-    control = read_levels(classifier, generator.generate(products, seed=seed))
+    seen = {name: read.reshape(levels, columns) for name, read in classify_images(classifier, flat).items()}
+    control = classify_images(classifier, generator.generate(products, seed=seed))
     known = np.isin(table.row_levels, classifier.levels.get(attribute, []))
     success = (seen[attribute] == np.array(table.row_levels)[:, None])[known].mean() if attribute in seen else np.nan
     held = [(seen[name] == control[name][None, :]).mean() for name in generator.names
@@ -101,13 +101,13 @@ def inversion_row(generator: ProductGenerator, classifier, inversion) -> dict[st
                if level != inversion.levels[name] and level in classifier.levels.get(name, [])]
     hits, kept = [], []
     if changes:
-        seen = read_levels(classifier, edit(generator, inversion, changes))
+        seen = classify_images(classifier, edit(generator, inversion, changes))
         for k, change in enumerate(changes):
             (name, level), = change.items()
             hits.append(seen[name][k] == level)
             kept += [seen[other][k] == inversion.levels[other] for other in generator.names
                      if other != name and other in seen]
-    recon = read_levels(classifier, inversion.reconstruction[None])
+    recon = classify_images(classifier, inversion.reconstruction[None])
     return {"psnr": inversion.psnr, "ssim": inversion.ssim, "start_error": inversion.start_error,
             "final_error": inversion.final_error,
             "reconstruction_reads_start_levels": float(np.mean([recon[n][0] == inversion.levels[n]
@@ -115,13 +115,3 @@ def inversion_row(generator: ProductGenerator, classifier, inversion) -> dict[st
             "edit_success": float(np.mean(hits)) if hits else float("nan"),
             "held_kept": float(np.mean(kept)) if kept else float("nan")}
 
-
-def measure_edits(generator: ProductGenerator, classifier, photos: Sequence[np.ndarray],
-                  photo_levels: list[dict[str, str]] | None = None, products: int = 16, seed: int = 0,
-                  settings: InversionSettings | None = None,
-                  progress: Callable[[int, int], None] | None = None) -> dict[str, dict[str, float]]:
-    """Everything above for one checkpoint: {'variants/<attribute>': ..., 'inversion': ...}."""
-    report = {f"variants/{name}": measure_variants(generator, classifier, name, products, seed)
-              for name in generator.names}
-    report["inversion"] = measure_inversion(generator, classifier, photos, photo_levels, settings, True, progress)
-    return report

@@ -14,7 +14,6 @@ import torch
 from PIL import Image
 
 from productgan.generate import ProductGenerator
-from productgan.grid import to_uint8
 
 PARALLEL_EPS = 1e-6  # below this sin(angle), slerp and lerp agree to float precision
 
@@ -52,12 +51,11 @@ def morph_frames(generator: ProductGenerator, seed_a: int, seed_b: int, frames: 
     attributes_b = dict(attributes_a if attributes_b is None else attributes_b)
     z_a, labels_a = generator.inputs(1, seed_a, truncation, attributes_a)
     z_b, labels_b = generator.inputs(1, seed_b, truncation, attributes_b)
-    module, device = generator.module, generator.device
-    condition_a, condition_b = module.embed(labels_a.to(device)), module.embed(labels_b.to(device))
+    condition_a, condition_b = generator.embed(labels_a), generator.embed(labels_b)
     steps = torch.linspace(0.0, 1.0, frames)[:, None]
-    z = slerp(z_a.expand(frames, -1), z_b.expand(frames, -1), steps).to(device)
-    condition = None if condition_a is None else torch.lerp(condition_a, condition_b, steps.to(device))
-    return to_uint8(module.synthesize(z, condition))
+    z = slerp(z_a.expand(frames, -1), z_b.expand(frames, -1), steps)
+    condition = None if condition_a is None else torch.lerp(condition_a, condition_b, steps.to(condition_a.device))
+    return generator.render_conditions(z, condition)
 
 
 def encode_gif(frames: np.ndarray, fps: float = 12.0, loop: bool = True) -> bytes:

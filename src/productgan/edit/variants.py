@@ -2,8 +2,9 @@
 
 One latent per product, its other attributes held fixed, only the edited attribute's level changes,
 so whatever else differs between two variants is the generator's entanglement, which
-edit/measure.py measures. The rows over one attribute come from ProductGenerator.level_images (the
-same code behind `productgan generate --by`); a sheet crosses two attributes for one product.
+edit/measure.py measures. The rows over one attribute are ProductGenerator.level_inputs (what
+level_images, `productgan generate --by` and the server's /api/variants draw too); a sheet crosses
+two attributes for one product.
 """
 
 from __future__ import annotations
@@ -59,11 +60,12 @@ def variants(generator: ProductGenerator, attribute: str, n: int = 4, seed: int 
     images[i, j] is product j in level i; attributes not in `fixed` are drawn once per product from
     the combinations the catalog has and then held for all its levels.
     """
-    images, levels = generator.level_images(attribute, per_level=n, seed=seed, truncation=truncation, fixed=fixed)
-    _, labels = generator.inputs(n, seed, truncation, fixed)
-    table = generator.every_level(labels, attribute).reshape(len(levels), n, -1).numpy()
-    return Variants(images, attribute, levels, None, [str(j) for j in range(n)],
-                    held_levels(generator, labels, (attribute,)), table)
+    z, rows = generator.level_inputs(attribute, n, seed, truncation, fixed)
+    levels = list(generator.levels[attribute])
+    images = generator.render(z, rows)
+    return Variants(images.reshape(len(levels), n, *images.shape[1:]), attribute, levels, None,
+                    [str(j) for j in range(n)], held_levels(generator, rows[:n], (attribute,)),
+                    rows.reshape(len(levels), n, -1).numpy())
 
 
 @torch.no_grad()

@@ -14,7 +14,9 @@ import torch
 from torch import nn
 
 from productgan.models.config import ModelConfig
-from productgan.models.layers import ConditionEmbedding, Layer, ProjectionHead, channels_at, maybe_sn, num_stages
+from productgan.models.layers import (
+    ConditionalGenerator, Layer, ProjectionHead, channels_at, maybe_sn, num_stages,
+)
 
 
 def _normal(module: Layer) -> Layer:
@@ -32,25 +34,19 @@ def _up(in_channels: int, out_channels: int, first: bool, sn: bool) -> list[nn.M
     return [maybe_sn(_normal(layer), sn), norm, nn.ReLU(inplace=True)]
 
 
-class DCGANGenerator(nn.Module):
+class DCGANGenerator(ConditionalGenerator):
     """forward(z (B, latent_dim), labels (B, A) long) -> images (B, channels, R, R) in [-1, 1]."""
 
     def __init__(self, cfg: ModelConfig):
-        super().__init__()
-        self.latent_dim = cfg.latent_dim
+        super().__init__(cfg)
         sn = cfg.g_spectral_norm
         stages = num_stages(cfg.resolution)
         chans = [channels_at(4 * 2**i, cfg.resolution, cfg.width, cfg.max_width) for i in range(stages)]
-        self.embed = ConditionEmbedding(cfg.level_counts, cfg.embed_dim)
-        in_dim = cfg.latent_dim + (cfg.embed_dim if cfg.level_counts else 0)
-        layers = _up(in_dim, chans[0], first=True, sn=sn)
+        layers = _up(self.input_dim, chans[0], first=True, sn=sn)
         for i in range(stages - 1):
             layers += _up(chans[i], chans[i + 1], first=False, sn=sn)
         layers += [maybe_sn(_normal(nn.ConvTranspose2d(chans[-1], cfg.channels, 4, 2, 1)), sn), nn.Tanh()]
         self.net = nn.Sequential(*layers)
-
-    def forward(self, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-        return self.synthesize(z, self.embed(labels))
 
     def synthesize(self, z: torch.Tensor, condition: torch.Tensor | None) -> torch.Tensor:
         """Images from latents and an already-embedded condition ((B, embed_dim), or None when

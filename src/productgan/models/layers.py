@@ -4,11 +4,14 @@ the projection head, and the channel/stage arithmetic both families use."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import torch
 from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm
+
+if TYPE_CHECKING:
+    from productgan.models.config import ModelConfig
 
 Layer = TypeVar("Layer", bound=nn.Module)
 
@@ -85,6 +88,28 @@ class ConditionalGroupNorm(nn.Module):
     def forward(self, x: torch.Tensor, cond: torch.Tensor) -> torch.Tensor:
         gain, bias = self.affine(cond)[:, :, None, None].chunk(2, dim=1)
         return self.norm(x) * (1 + gain) + bias
+
+
+class ConditionalGenerator(nn.Module):
+    """What every generator family shares: its latent size, image shape and condition embedding.
+
+    forward(z (B, latent_dim), labels (B, A) long) is synthesize(z, embed(labels)), so callers can
+    blend embedded conditions (a morph) and draw them with synthesize. A family builds its network
+    after this __init__, from input_dim (z and the embedded condition, concatenated) and implements
+    synthesize. ProductGenerator reports latent_dim, resolution and channels from here.
+    """
+
+    def __init__(self, cfg: "ModelConfig"):
+        super().__init__()
+        self.latent_dim, self.resolution, self.channels = cfg.latent_dim, cfg.resolution, cfg.channels
+        self.embed = ConditionEmbedding(cfg.level_counts, cfg.embed_dim)
+        self.input_dim = cfg.latent_dim + (cfg.embed_dim if cfg.level_counts else 0)
+
+    def forward(self, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        return self.synthesize(z, self.embed(labels))
+
+    def synthesize(self, z: torch.Tensor, condition: torch.Tensor | None) -> torch.Tensor:
+        raise NotImplementedError
 
 
 class ProjectionHead(nn.Module):

@@ -2,8 +2,10 @@
 
 Generator: w = [z, summed attribute embeddings] feeds a linear stem (4x4) and modulates every
 GroupNorm in every up-block (BigGAN's conditional norm and hierarchical latents, on a norm that
-never couples the samples of a batch). Discriminator: residual down-blocks with spectral norm,
-sum pooling and a projection head (Miyato & Koyama 2018).
+never couples the samples of a batch). Discriminator: residual down-blocks, sum pooling and a
+projection head (Miyato & Koyama 2018). Spectral norm is a switch on either network
+(cfg.d_spectral_norm, cfg.g_spectral_norm), off by default for this family: D without it measured
+lower FID (models/config.py, D_SPECTRAL_NORM_DEFAULT).
 
 Cost: each block runs one of its two 3x3 convs at the lower of its two resolutions (before the
 upsample in G; after the downsample in D, as in StyleGAN2's discriminator), which halves the
@@ -22,7 +24,7 @@ from torch import nn
 
 from productgan.models.config import ModelConfig
 from productgan.models.layers import (
-    ConditionEmbedding, ConditionalGroupNorm, ProjectionHead, channels_at, conv, group_count, maybe_sn, num_stages,
+    ConditionalGenerator, ConditionalGroupNorm, ProjectionHead, channels_at, conv, group_count, maybe_sn, num_stages,
     orthogonal,
 )
 
@@ -92,7 +94,7 @@ class SkipExcitation(nn.Module):
         return high * gates
 
 
-class ResNetGenerator(nn.Module):
+class ResNetGenerator(ConditionalGenerator):
     """forward(z (B, latent_dim), labels (B, A) long) -> images (B, channels, R, R) in [-1, 1].
 
     With cfg.g_skip_excitation, the features at each resolution r gate those at 4r (FastGAN's
@@ -100,13 +102,11 @@ class ResNetGenerator(nn.Module):
     """
 
     def __init__(self, cfg: ModelConfig):
-        super().__init__()
-        self.latent_dim = cfg.latent_dim
+        super().__init__(cfg)
         sn = cfg.g_spectral_norm
         stages = num_stages(cfg.resolution)
         chans = [channels_at(4 * 2**i, cfg.resolution, cfg.width, cfg.max_width) for i in range(stages + 1)]
-        self.embed = ConditionEmbedding(cfg.level_counts, cfg.embed_dim)
-        cond_dim = cfg.latent_dim + (cfg.embed_dim if cfg.level_counts else 0)
+        cond_dim = self.input_dim
         self.stem = maybe_sn(orthogonal(nn.Linear(cond_dim, chans[0] * 16)), sn)
         self.stem_shape = (chans[0], 4, 4)
         self.blocks = nn.ModuleList(GeneratorBlock(chans[i], chans[i + 1], cond_dim, sn) for i in range(stages))
@@ -114,9 +114,6 @@ class ResNetGenerator(nn.Module):
         self.to_image = conv(chans[-1], cfg.channels, 3, sn)
         gated = range(2, stages + 1) if cfg.g_skip_excitation else ()  # feature index i gated by i - 2
         self.excitations = nn.ModuleDict({str(i): SkipExcitation(chans[i - 2], chans[i], sn) for i in gated})
-
-    def forward(self, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-        return self.synthesize(z, self.embed(labels))
 
     def synthesize(self, z: torch.Tensor, condition: torch.Tensor | None) -> torch.Tensor:
         """Images from latents and an already-embedded condition ((B, embed_dim), or None when

@@ -17,7 +17,9 @@ from PIL import Image
 
 from productgan.serve.errors import LimitError, PayloadTooLarge, UnsupportedMediaType
 
-MAX_SEED = 2**63 - 1  # torch.Generator.manual_seed takes 64-bit seeds; JSON clients handle 63 safely
+# torch.Generator.manual_seed takes up to 2**64-1; 2**63-1 is the largest signed 64-bit integer, which
+# JSON parsers commonly decode exactly (JavaScript's Number is exact only up to 2**53).
+MAX_SEED = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -26,8 +28,8 @@ class ServeLimits:
 
     max_images: int = 64          # n of one generate request
     min_frames: int = 2
-    max_frames: int = 64          # frames of one morph
-    min_fps: float = 0.5          # slower GIFs overflow the format's frame duration (1/100 s units, 16 bits)
+    max_frames: int = 64          # frames of one morph or turntable
+    min_fps: float = 0.5          # 2 s a frame: slower is a slide show (GIF itself allows 655 s: 16 bits of 1/100 s)
     max_fps: float = 50.0
     max_truncation: float = 10.0  # beyond ~4 truncation changes nothing; larger values are typos
     max_body_bytes: int = 64 * 1024               # JSON bodies: a request is a few hundred bytes
@@ -57,7 +59,9 @@ def check_count(n: int, limits: ServeLimits) -> int:
     return n
 
 
-def check_frames(frames: int, fps: float, limits: ServeLimits) -> None:
+def check_clip_request(frames: int, fps: float, limits: ServeLimits) -> None:
+    """A morph or turntable request's frame count and rate within the served limits (a 4xx otherwise);
+    edit/clips.check_frames is the library's own, wider bound on written clips."""
     if not limits.min_frames <= frames <= limits.max_frames:
         raise LimitError(f"frames must be between {limits.min_frames} and {limits.max_frames}, got {frames}")
     if not (math.isfinite(fps) and limits.min_fps <= fps <= limits.max_fps):

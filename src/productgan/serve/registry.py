@@ -25,8 +25,14 @@ class ServedModel:
     name: str
     generator: ProductGenerator
     family: str
-    resolution: int
-    channels: int
+
+    @property
+    def resolution(self) -> int:
+        return self.generator.resolution
+
+    @property
+    def channels(self) -> int:
+        return self.generator.channels
 
     def describe(self) -> dict:
         return {"name": self.name, "family": self.family, "resolution": self.resolution,
@@ -95,6 +101,5 @@ def load_models(path: str | Path, device: str = "auto") -> ModelRegistry:
     configs = {name: gan_model_config(read_meta(checkpoint, expect=GAN), checkpoint)
                for name, checkpoint in found.items()}
     return ModelRegistry([ServedModel(name=name, generator=load_generator(checkpoint, device=torch_device),
-                                      family=configs[name].family, resolution=configs[name].resolution,
-                                      channels=configs[name].channels)
+                                      family=configs[name].family)
                           for name, checkpoint in found.items()])

@@ -13,15 +13,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from productgan.data.catalog import level_ids
 from productgan.edit.clips import turntable_frames
 from productgan.edit.morph import encode_gif, morph_frames
-from productgan.errors import AttributeLevelError
 from productgan.serve.batching import BatchingRenderer, DirectRenderer
 from productgan.serve.cache import LRUCache
 from productgan.serve.images import base64_list, grid_png, png_bytes, png_list, strip_png
 from productgan.serve.limits import (
-    DEFAULT_LIMITS, ServeLimits, check_count, check_frames, check_seed, check_truncation,
+    DEFAULT_LIMITS, ServeLimits, check_count, check_clip_request, check_seed, check_truncation,
 )
 from productgan.serve.metrics import ServeMetrics
 from productgan.serve.registry import ModelRegistry, ServedModel
@@ -88,7 +86,7 @@ class ProductService:
         model = self.registry.get(request.model)
         n, seed = check_count(request.n, limits), check_seed(request.seed)
         truncation = check_truncation(request.truncation, limits)
-        attributes = canonical_attributes(model, request.attributes)
+        attributes = model.generator.canonical(request.attributes)
         key = (model.name, tuple(sorted(attributes.items())), seed, n, truncation, image_format)
         cached = self.cache.get(key)
         self.metrics.cache.labels(result="hit" if cached is not None else "miss").inc()
@@ -110,15 +108,10 @@ class ProductService:
         model = self.registry.get(request.model)
         seed, truncation = check_seed(request.seed), check_truncation(request.truncation, self.settings.limits)
         generator = model.generator
-        if request.attribute not in generator.names:
-            raise AttributeLevelError(f"unknown attribute {request.attribute!r}; this model is conditioned on: "
-                                      + (", ".join(generator.names) or "(nothing: it is unconditional)"))
-        attributes = canonical_attributes(model, request.attributes)
-        z, labels = generator.inputs(1, seed, truncation, attributes)
+        z, labels = generator.level_inputs(request.attribute, 1, seed, truncation, request.attributes)
+        attributes = generator.canonical(request.attributes)
         levels = generator.levels[request.attribute]
-        labels = labels.repeat(len(levels), 1)
-        labels[:, generator.names.index(request.attribute)] = torch.arange(len(levels))
-        images = await self.render(model, z.repeat(len(levels), 1), labels, "variants")
+        images = await self.render(model, z, labels, "variants")
         if image_format == "png":
             return Answer(await asyncio.to_thread(strip_png, images), PNG)
         pngs = await asyncio.to_thread(png_list, images)
@@ -130,10 +123,10 @@ class ProductService:
         limits = self.settings.limits
         model = self.registry.get(request.model)
         seed_a, seed_b = check_seed(request.seed_a, "seed_a"), check_seed(request.seed_b, "seed_b")
-        check_frames(request.frames, request.fps, limits)
+        check_clip_request(request.frames, request.fps, limits)
         truncation = check_truncation(request.truncation, limits)
-        attributes_a = canonical_attributes(model, request.attributes_a)
-        attributes_b = attributes_a if request.attributes_b is None else canonical_attributes(model, request.attributes_b)
+        attributes_a = model.generator.canonical(request.attributes_a)
+        attributes_b = attributes_a if request.attributes_b is None else model.generator.canonical(request.attributes_b)
         frames = await asyncio.to_thread(morph_frames, model.generator, seed_a, seed_b, request.frames,
                                          attributes_a, attributes_b, truncation)
         self.metrics.images.labels(model=model.name, endpoint="morph").inc(len(frames))
@@ -145,9 +138,9 @@ class ProductService:
         limits = self.settings.limits
         model = self.registry.get(request.model)
         seed = check_seed(request.seed)
-        check_frames(request.frames, request.fps, limits)
+        check_clip_request(request.frames, request.fps, limits)
         truncation = check_truncation(request.truncation, limits)
-        attributes = canonical_attributes(model, request.attributes)
+        attributes = model.generator.canonical(request.attributes)
         frames = await asyncio.to_thread(turntable_frames, model.generator, request.frames, seed, truncation,
                                          attributes, request.attribute)
         self.metrics.images.labels(model=model.name, endpoint="turntable").inc(len(frames))
@@ -159,13 +152,6 @@ async def _clip_answer(frames: np.ndarray, image_format: str, fps: float) -> Ans
     if image_format == "png":
         return Answer(await asyncio.to_thread(strip_png, frames), PNG)
     return Answer(await asyncio.to_thread(encode_gif, frames, fps), GIF)
-
-
-def canonical_attributes(model: ServedModel, attributes: dict[str, str]) -> dict[str, str]:
-    """{'color': 'RED'} -> {'color': 'Red'} as the model spells it; unknown names list the valid ones."""
-    generator = model.generator
-    ids = level_ids(generator.levels, generator.names, attributes)
-    return {name: generator.levels[name][i] for name, i in zip(generator.names, ids) if i is not None}
 
 
 def _one_png(images: np.ndarray) -> bytes:

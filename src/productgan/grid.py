@@ -1,45 +1,16 @@
-"""Image grids and atomic PNG writes, shared by training samples, contact sheets and reports."""
+"""Labelled grids: a grid of images with its rows (and columns) named in the picture itself.
+
+Plain grids, PNG writes and tensor conversions live in productgan.imaging.
+"""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
-from productgan.atomic import write_atomic
-
-
-def make_grid(images: np.ndarray, ncols: int, pad: int = 2, pad_value: int = 255) -> np.ndarray:
-    """Tile uint8 images (N, H, W, C) into one (rows*H', ncols*W', 3) uint8 array, row-major."""
-    if images.ndim != 4 or images.dtype != np.uint8:
-        raise ValueError(f"expected uint8 (N,H,W,C), got {images.dtype} {images.shape}")
-    if images.shape[3] == 1:
-        images = np.repeat(images, 3, axis=3)
-    n, h, w, _ = images.shape
-    ncols = max(1, min(ncols, n))
-    nrows = -(-n // ncols)
-    canvas = np.full((nrows * (h + pad) + pad, ncols * (w + pad) + pad, 3), pad_value, dtype=np.uint8)
-    for i, image in enumerate(images):
-        r, c = divmod(i, ncols)
-        y, x = pad + r * (h + pad), pad + c * (w + pad)
-        canvas[y : y + h, x : x + w] = image
-    return canvas
-
-
-def save_png(array: np.ndarray, path: str | Path, scale: int = 1) -> Path:
-    """Write a uint8 (H, W, C) array as PNG atomically (temp file + rename), optionally upscaled."""
-    image = Image.fromarray(array.squeeze(-1) if array.ndim == 3 and array.shape[2] == 1 else array)
-    if scale > 1:
-        image = image.resize((image.width * scale, image.height * scale), Image.NEAREST)
-    return write_atomic(path, lambda handle: image.save(handle, format="PNG"))
-
-
-def to_uint8(images) -> np.ndarray:
-    """Convert a float tensor/array in [-1, 1], NCHW, to uint8 NHWC."""
-    array = images.detach().float().cpu().numpy() if hasattr(images, "detach") else np.asarray(images)
-    array = np.clip((array + 1.0) * 127.5 + 0.5, 0, 255).astype(np.uint8)
-    return array.transpose(0, 2, 3, 1)
+# The cli*.py modules still import these two names from here (another piece of issue 14 moves them
+# into a cli/ package); once they import productgan.imaging, these lines go.
+from productgan.imaging import make_grid, write_png as save_png  # noqa: F401
 
 
 def labelled_grid(grid: np.ndarray, row_labels: list[str], column_labels: list[str] | None = None,

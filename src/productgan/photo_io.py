@@ -8,7 +8,6 @@ inputs: a new file, written atomically, or a clear refusal.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
@@ -43,12 +42,6 @@ def photo_from_image(image: Image.Image) -> np.ndarray:
     """uint8 (H, W, 3) RGB from an already opened and checked Pillow image (an HTTP upload):
     upright per EXIF, alpha onto white, any mode to RGB, as read_photo does for files."""
     return np.asarray(to_8bit_rgb_or_grey(apply_exif_orientation(image)).convert("RGB"), dtype=np.uint8)
-
-
-def encode_png(array: np.ndarray) -> bytes:
-    buffer = io.BytesIO()
-    Image.fromarray(array).save(buffer, format="PNG")
-    return buffer.getvalue()
 
 
 def write_photo(array: np.ndarray, path: str | Path, quality: int = 95) -> Path:

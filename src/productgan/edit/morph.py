@@ -14,7 +14,7 @@ import torch
 from PIL import Image
 
 from productgan.generate import ProductGenerator
-from productgan.grid import to_uint8
+from productgan.imaging import check_image_batch, tensor_to_uint8
 
 PARALLEL_EPS = 1e-6  # below this sin(angle), slerp and lerp agree to float precision
 
@@ -57,13 +57,12 @@ def morph_frames(generator: ProductGenerator, seed_a: int, seed_b: int, frames: 
     steps = torch.linspace(0.0, 1.0, frames)[:, None]
     z = slerp(z_a.expand(frames, -1), z_b.expand(frames, -1), steps).to(device)
     condition = None if condition_a is None else torch.lerp(condition_a, condition_b, steps.to(device))
-    return to_uint8(module.synthesize(z, condition))
+    return tensor_to_uint8(module.synthesize(z, condition))
 
 
 def encode_gif(frames: np.ndarray, fps: float = 12.0, loop: bool = True) -> bytes:
     """An animated GIF of uint8 (N, H, W, C) frames; Pillow quantises each frame to its own palette."""
-    if frames.ndim != 4 or frames.dtype != np.uint8 or len(frames) == 0:
-        raise ValueError(f"expected uint8 (N,H,W,C) frames, got {frames.dtype} {frames.shape}")
+    check_image_batch(frames, "frames")
     images = [Image.fromarray(frame.squeeze(-1) if frame.shape[-1] == 1 else frame) for frame in frames]
     buffer = io.BytesIO()
     options = {"loop": 0} if loop else {}

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
+from productgan.imaging import check_frame_count
 from productgan.serve.errors import LimitError, PayloadTooLarge, UnsupportedMediaType
 
 MAX_SEED = 2**63 - 1  # torch.Generator.manual_seed takes 64-bit seeds; JSON clients handle 63 safely
@@ -58,8 +59,7 @@ def check_count(n: int, limits: ServeLimits) -> int:
 
 
 def check_frames(frames: int, fps: float, limits: ServeLimits) -> None:
-    if not limits.min_frames <= frames <= limits.max_frames:
-        raise LimitError(f"frames must be between {limits.min_frames} and {limits.max_frames}, got {frames}")
+    check_frame_count(frames, limits.min_frames, limits.max_frames, LimitError)
     if not (math.isfinite(fps) and limits.min_fps <= fps <= limits.max_fps):
         raise LimitError(f"fps must be between {limits.min_fps:g} and {limits.max_fps:g}, got {fps:g}")
 

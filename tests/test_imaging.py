@@ -38,6 +38,8 @@ def test_uint8_to_tensor_takes_lists_read_only_arrays_and_tensors_alike():
         assert torch.equal(uint8_to_tensor(given), expected)
     with pytest.raises(ValueError, match=r"\(N, H, W, C\)"):
         uint8_to_tensor(images[0])
+    with pytest.raises(ValueError, match="float32"):  # never cast silently: 0-255 floats would wrap
+        uint8_to_tensor(images.astype(np.float32))
 
 
 def test_tensor_to_uint8_clamps_and_rounds_to_the_nearest_level():

@@ -33,12 +33,9 @@ def uint8_to_tensor(images: np.ndarray | Sequence[np.ndarray] | torch.Tensor,
     images: a numpy array or a list of (H, W, C) arrays (copied, so Pillow's read-only arrays are
     fine), or a uint8 tensor (used as it is). The division happens on `device`.
     """
-    if isinstance(images, torch.Tensor):
-        pixels = images
-    else:
-        pixels = torch.from_numpy(np.array(images, dtype=np.uint8, copy=True))
-    if pixels.ndim != 4:
-        raise ValueError(f"expected uint8 (N, H, W, C) images, got shape {tuple(pixels.shape)}")
+    pixels = images if isinstance(images, torch.Tensor) else torch.from_numpy(np.array(images, copy=True))
+    if pixels.ndim != 4 or pixels.dtype != torch.uint8:
+        raise ValueError(f"expected uint8 (N, H, W, C) images, got {pixels.dtype} {tuple(pixels.shape)}")
     if device is not None:
         pixels = pixels.to(device)
     return uint8_tensor_to_float(pixels.permute(0, 3, 1, 2))

@@ -10,8 +10,9 @@ import torch
 from PIL import Image
 
 from productgan.imaging import (
-    REC601_LUMA, check_frame_count, check_image_batch, encode_png, frame_strip, make_grid, rgb_luma, rgb_to_grey,
-    tensor_to_uint8, uint8_tensor_to_float, uint8_to_tensor, uint8_to_unit_tensor, write_png,
+    REC601_LUMA, check_frame_count, check_image_batch, encode_png, frame_strip, grey_to_rgb, make_grid, rgb_luma,
+    rgb_to_grey, tensor_to_uint8, uint8_tensor_to_float, uint8_to_pil, uint8_to_tensor, uint8_to_unit_tensor,
+    write_png,
 )
 
 
@@ -87,6 +88,15 @@ def test_write_png_is_atomic_and_scales_with_sharp_pixels(tmp_path):
     written = np.asarray(Image.open(path))
     assert written.shape == (6, 9, 3) and np.array_equal(written[::3, ::3], image)
     assert np.array_equal(written[2, 5], image[0, 1])
+
+
+def test_pillow_images_are_grey_or_rgb_and_grey_repeats_to_rgb():
+    grey = np.arange(12, dtype=np.uint8).reshape(3, 4, 1)
+    assert uint8_to_pil(grey).mode == "L" and uint8_to_pil(grey[:, :, 0]).mode == "L"
+    assert np.array_equal(np.asarray(uint8_to_pil(grey)), grey[:, :, 0])
+    rgb = grey_to_rgb(grey)
+    assert rgb.shape == (3, 4, 3) and (rgb == grey).all() and grey_to_rgb(rgb) is rgb
+    assert uint8_to_pil(rgb).mode == "RGB"
 
 
 def test_grid_and_strip_tile_with_white_gaps_and_grey_becomes_rgb():

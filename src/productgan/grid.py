@@ -11,6 +11,7 @@ from PIL import Image
 # The cli*.py modules still import these two names from here (another piece of issue 14 moves them
 # into a cli/ package); once they import productgan.imaging, these lines go.
 from productgan.imaging import make_grid, write_png as save_png  # noqa: F401
+from productgan.imaging import grey_to_rgb, uint8_to_pil
 
 
 def labelled_grid(grid: np.ndarray, row_labels: list[str], column_labels: list[str] | None = None,
@@ -23,9 +24,9 @@ def labelled_grid(grid: np.ndarray, row_labels: list[str], column_labels: list[s
     """
     from PIL import ImageDraw, ImageFont
 
-    if grid.ndim == 3 and grid.shape[2] == 1:
-        grid = np.repeat(grid, 3, axis=2)
-    image = Image.fromarray(grid).resize((grid.shape[1] * scale, grid.shape[0] * scale), Image.NEAREST)
+    if grid.ndim == 3:
+        grid = grey_to_rgb(grid)
+    image = uint8_to_pil(grid).resize((grid.shape[1] * scale, grid.shape[0] * scale), Image.NEAREST)
     font = ImageFont.load_default(size=font_size)
     measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))
     width_of = lambda text: int(measure.textlength(text, font=font))  # noqa: E731

@@ -78,13 +78,23 @@ def rgb_to_grey(images: np.ndarray) -> np.ndarray:
     return np.clip(rgb_luma(images) + 0.5, 0, 255).astype(np.uint8)[..., None]
 
 
-# -------------------------------------------------------------------------------------------- PNG
+def grey_to_rgb(images: np.ndarray) -> np.ndarray:
+    """uint8 (..., 1) grey repeated to (..., 3); (..., 3) RGB returned as it is."""
+    return np.repeat(images, 3, axis=-1) if images.shape[-1] == 1 else images
+
+
+# ------------------------------------------------------------------------------------- Pillow, PNG
+def uint8_to_pil(image: np.ndarray) -> Image.Image:
+    """A uint8 (H, W), (H, W, 1) or (H, W, 3) array as a Pillow image: mode "L" for grey, "RGB"."""
+    array = image[:, :, 0] if image.ndim == 3 and image.shape[2] == 1 else image
+    return Image.fromarray(np.ascontiguousarray(array))
+
+
 def encode_png(image: np.ndarray, optimize: bool = False) -> bytes:
     """One uint8 (H, W), (H, W, 1) or (H, W, 3) image as PNG bytes; the same pixels always give
     the same bytes. optimize: smaller files, slower to write (for pictures shipped in docs)."""
-    array = image.squeeze(-1) if image.ndim == 3 and image.shape[2] == 1 else image
     buffer = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(array)).save(buffer, format="PNG", optimize=optimize)
+    uint8_to_pil(image).save(buffer, format="PNG", optimize=optimize)
     return buffer.getvalue()
 
 
@@ -124,8 +134,7 @@ def make_grid(images: np.ndarray, ncols: int, pad: int = 2, pad_value: int = 255
     grey images become RGB, `pad` px of `pad_value` between and around the tiles."""
     if images.ndim != 4 or images.dtype != np.uint8:
         raise ValueError(f"expected uint8 (N,H,W,C), got {images.dtype} {images.shape}")
-    if images.shape[3] == 1:
-        images = np.repeat(images, 3, axis=3)
+    images = grey_to_rgb(images)
     n, h, w, _ = images.shape
     ncols = max(1, min(ncols, n))
     nrows = -(-n // ncols)

@@ -20,6 +20,7 @@ from productgan.data.images import (
     MAX_IMAGE_PIXELS, ImageSkipped, apply_exif_orientation, decode_image, is_image_file, to_8bit_rgb_or_grey,
 )
 from productgan.errors import ProductGANError
+from productgan.imaging import uint8_to_pil
 from productgan.progress import WorkProgress
 
 OUTPUT_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP"}
@@ -50,7 +51,7 @@ def write_photo(array: np.ndarray, path: str | Path, quality: int = 95) -> Path:
     fmt = OUTPUT_FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise PhotoError(f"{path}: unsupported output format {path.suffix!r}; use one of {', '.join(OUTPUT_FORMATS)}")
-    image = Image.fromarray(np.ascontiguousarray(array))
+    image = uint8_to_pil(array)
     options = {"quality": quality} if fmt in ("JPEG", "WEBP") else {}
     return write_atomic(path, lambda handle: image.save(handle, format=fmt, **options))
 

@@ -21,7 +21,9 @@ from productgan.atomic import write_atomic
 from productgan.edit.morph import encode_gif, morph_frames
 from productgan.errors import AttributeLevelError, ProductGANError
 from productgan.generate import ProductGenerator
-from productgan.imaging import check_frame_count, check_image_batch, encode_png, frame_strip, tensor_to_uint8
+from productgan.imaging import (
+    check_frame_count, check_image_batch, encode_png, frame_strip, grey_to_rgb, tensor_to_uint8,
+)
 
 CLIP_FORMATS = ("png", "gif", "mp4")
 VIEW_ATTRIBUTE = "view"
@@ -108,13 +110,9 @@ def write_clip(frames: np.ndarray, path: str | Path, fmt: str | None = None, fps
     return write_atomic(Path(path), lambda handle: handle.write(data))
 
 
-def as_rgb(image: np.ndarray) -> np.ndarray:
-    return np.repeat(image, 3, axis=-1) if image.shape[-1] == 1 else image
-
-
 def upscaled(frames: np.ndarray, min_side: int = MP4_MIN_SIDE) -> np.ndarray:
     """RGB frames scaled up by a whole factor (sharp pixels) until the shorter side reaches min_side."""
-    frames = as_rgb(frames)
+    frames = grey_to_rgb(frames)
     factor = max(1, -(-min_side // min(frames.shape[1:3])))
     return frames.repeat(factor, axis=1).repeat(factor, axis=2)
 

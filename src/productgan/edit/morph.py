@@ -11,10 +11,9 @@ import io
 
 import numpy as np
 import torch
-from PIL import Image
 
 from productgan.generate import ProductGenerator
-from productgan.imaging import check_image_batch, tensor_to_uint8
+from productgan.imaging import check_image_batch, tensor_to_uint8, uint8_to_pil
 
 PARALLEL_EPS = 1e-6  # below this sin(angle), slerp and lerp agree to float precision
 
@@ -63,7 +62,7 @@ def morph_frames(generator: ProductGenerator, seed_a: int, seed_b: int, frames: 
 def encode_gif(frames: np.ndarray, fps: float = 12.0, loop: bool = True) -> bytes:
     """An animated GIF of uint8 (N, H, W, C) frames; Pillow quantises each frame to its own palette."""
     check_image_batch(frames, "frames")
-    images = [Image.fromarray(frame.squeeze(-1) if frame.shape[-1] == 1 else frame) for frame in frames]
+    images = [uint8_to_pil(frame) for frame in frames]
     buffer = io.BytesIO()
     options = {"loop": 0} if loop else {}
     images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:],

@@ -10,7 +10,7 @@ product. Every method sees the same degraded input (seeded per photo).
   holes and blemishes, what a user would paint) + the chain, the learned model blind and given the
   same mask; psnr_marked is the PSNR over the marked pixels alone. A second table gives each
   method's mean PSNR (capped at 60 dB) with one kind of damage at a time, and with none.
-  Both report PSNR, SSIM (torchmetrics) and an Inception-v3 feature distance (pool3, L2, lower is
+  Both report PSNR, SSIM (productgan.metrics.fidelity) and an Inception-v3 feature distance (pool3, L2, lower is
   better; skipped with a note when the weights are not installed), and images/s.
 - Recolouring: CIEDE2000 from the recoloured region's mean colour to the target, SSIM outside the
   product mask (1 = untouched), for the classical Lab edit.
@@ -32,8 +32,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import torch
-from edit_generated import TARGETS, bench_generated, load_setup, mean_colour_delta_e, outside_ssim, tensor
-from torchmetrics.functional.image import peak_signal_noise_ratio, structural_similarity_index_measure
+from edit_generated import TARGETS, bench_generated, load_setup, outside_ssim
 
 from productgan.data.split import split_by_product
 from productgan.edit.colours import parse_colour
@@ -44,10 +43,12 @@ from productgan.enhance.classic import ClassicChain
 from productgan.enhance.degrade import RestoreDegradation, degrade_for_restore, degrade_for_sr
 from productgan.enhance.repair import inpaint
 from productgan.enhance.photos import read_catalog_photos
-from productgan.grid import make_grid, save_png
+from productgan.imaging import make_grid, write_png
+from productgan.metrics.fidelity import masked_psnr, mean_color_delta_e, mean_image_psnr, ssim
 
 HR_SIDE = 256  # held-out photos are resized so the long side is this, then centre-cropped square
 SR_CHAIN = "denoise:strength=3;colour_strength=3,unsharp:amount=0.8"
+PSNR_CAP = 60.0  # dB: an untouched clean photo would otherwise read infinite and swamp the mean
 RESTORE_CHAIN = "denoise:strength=10;colour_strength=10,contrast_stretch,unsharp:amount=0.4"
 
 
@@ -60,9 +61,8 @@ def square_hr(photo: np.ndarray, side: int = HR_SIDE) -> np.ndarray:
 
 
 def quality(outputs: list[np.ndarray], targets: list[np.ndarray], inception) -> dict:
-    out, ref = tensor(outputs), tensor(targets)
-    figures = {"psnr": float(peak_signal_noise_ratio(out, ref, data_range=1.0, dim=(1, 2, 3), reduction="elementwise_mean")),
-               "ssim": float(structural_similarity_index_measure(out, ref, data_range=1.0))}
+    figures = {"psnr": mean_image_psnr(outputs, targets),
+               "ssim": float(ssim(np.stack(outputs), np.stack(targets)).mean())}
     if inception is not None:
         distance = np.linalg.norm(inception.features(np.stack(outputs)) - inception.features(np.stack(targets)), axis=1)
         figures["feature_l2"] = float(distance.mean())
@@ -101,7 +101,7 @@ def bench_sr(hr: list[np.ndarray], checkpoint: str | None, inception, out: Path,
         outputs, rate = timed(method, lr)
         rows.append({"task": f"sr{scale}", "method": name, **quality(outputs, hr, inception), "images_per_s": rate})
         crops.append(outputs[0])
-    save_png(make_grid(np.stack([*crops, hr[0]]), ncols=len(crops) + 1), out / f"sr{scale}-side-by-side.png")
+    write_png(make_grid(np.stack([*crops, hr[0]]), ncols=len(crops) + 1), out / f"sr{scale}-side-by-side.png")
     return rows
 
 
@@ -120,12 +120,6 @@ def restore_methods(checkpoint: str | None) -> dict:
     return methods
 
 
-def marked_psnr(outputs: list[np.ndarray], targets: list[np.ndarray], marks: list[np.ndarray]) -> float:
-    """PSNR over the marked (damaged) pixels of all photos together: how well holes and blemishes are repaired."""
-    errors = np.concatenate([(o[m].astype(float) - t[m]) ** 2 for o, t, m in zip(outputs, targets, marks)])
-    return float(10 * np.log10(255.0 ** 2 / max(errors.mean(), 1e-10)))
-
-
 def bench_restore(hr: list[np.ndarray], checkpoint: str | None, inception, out: Path) -> list[dict]:
     damaged = [degrade_for_restore(image, np.random.default_rng(1000 + i)) for i, image in enumerate(hr)]
     inputs, marks = [d.image for d in damaged], [d.repair_mask > 0 for d in damaged]
@@ -134,9 +128,9 @@ def bench_restore(hr: list[np.ndarray], checkpoint: str | None, inception, out: 
     for name, method in restore_methods(checkpoint).items():
         outputs, rate = timed(method, inputs, marks)
         rows.append({"task": "restore", "method": name, **quality(outputs, hr, inception),
-                     "psnr_marked": marked_psnr(outputs, hr, marks), "images_per_s": rate})
+                     "psnr_marked": masked_psnr(outputs, hr, marks), "images_per_s": rate})
         crops.append(outputs[shown])
-    save_png(make_grid(np.stack([*crops, hr[shown]]), ncols=len(crops) + 1), out / "restore-side-by-side.png")
+    write_png(make_grid(np.stack([*crops, hr[shown]]), ncols=len(crops) + 1), out / "restore-side-by-side.png")
     return rows
 
 
@@ -159,15 +153,9 @@ def bench_restore_by_damage(hr: list[np.ndarray], checkpoint: str | None) -> lis
         row = {"task": "restore by damage", "damage": kind}
         for name, method in methods.items():
             outputs = [method(d.image, d.repair_mask > 0) for d in damaged]
-            row[name] = float(np.mean([per_image_psnr(o, t) for o, t in zip(outputs, hr)]))
+            row[name] = mean_image_psnr(outputs, hr, cap=PSNR_CAP)
         rows.append(row)
     return rows
-
-
-def per_image_psnr(output: np.ndarray, target: np.ndarray, cap: float = 60.0) -> float:
-    """PSNR in dB, capped: an untouched clean photo would otherwise be infinite and swamp the mean."""
-    mse = float(((output.astype(np.float64) - target) ** 2).mean())
-    return cap if mse == 0 else min(cap, 10 * np.log10(255.0 ** 2 / mse))
 
 
 def bench_recolour(photos: list[np.ndarray], out: Path) -> list[dict]:
@@ -181,15 +169,15 @@ def bench_recolour(photos: list[np.ndarray], out: Path) -> list[dict]:
             region = dominant_colour_region(photo, mask)
             edited = recolour(photo, rgb, region, region="whole")  # the region found above, not found again
             rates.append(time.perf_counter() - start)
-            before.append(mean_colour_delta_e(photo, region, rgb))
-            after.append(mean_colour_delta_e(edited, region, rgb))
+            before.append(mean_color_delta_e(photo, region, rgb))
+            after.append(mean_color_delta_e(edited, region, rgb))
             outside.append(outside_ssim(photo, edited, region))
             if index < 4:
                 sheet.append(edited)
         rows.append({"task": "recolour", "method": "classical (Lab)", "target": target,
                      "delta_e_before": float(np.mean(before)), "delta_e_after": float(np.mean(after)),
                      "ssim_outside": float(np.mean(outside)), "images_per_s": 1.0 / float(np.mean(rates))})
-    save_png(make_grid(np.stack([*photos[:4], *sheet]), ncols=4), out / "recolour-sheet.png")
+    write_png(make_grid(np.stack([*photos[:4], *sheet]), ncols=4), out / "recolour-sheet.png")
     return rows
 
 

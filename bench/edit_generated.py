@@ -23,9 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import torch
-from skimage.color import deltaE_ciede2000, rgb2lab
-from torchmetrics.functional.image import structural_similarity_index_measure
 
 from productgan.data import Catalog, load_catalog
 from productgan.data.split import split_by_product
@@ -36,7 +33,8 @@ from productgan.edit.measure import classify_images, inversion_row, measure_vari
 from productgan.edit.recolour import recolour
 from productgan.edit.variants import variants
 from productgan.generate import ProductGenerator, load_generator
-from productgan.grid import make_grid, save_png
+from productgan.imaging import make_grid, write_png
+from productgan.metrics.fidelity import mean_color_delta_e, ssim
 from productgan.metrics.prepare import classifier_for
 from productgan.checkpoint import GAN, read_meta, resolve_checkpoint
 
@@ -44,20 +42,11 @@ TARGETS = ("red", "yellow", "green", "blue", "black", "white")
 COLOUR = "color"
 
 
-def tensor(images: list[np.ndarray]) -> torch.Tensor:
-    return torch.from_numpy(np.stack(images)).permute(0, 3, 1, 2).float() / 255.0
-
-
 def outside_ssim(before: np.ndarray, after: np.ndarray, region: np.ndarray) -> float:
     """SSIM over the image with the recoloured region blanked in both: 1.0 = nothing else changed."""
     a, b = before.copy(), after.copy()
     a[region] = b[region] = 0
-    return float(structural_similarity_index_measure(tensor([b]), tensor([a]), data_range=1.0))
-
-
-def mean_colour_delta_e(image: np.ndarray, region: np.ndarray, rgb: tuple[int, int, int]) -> float:
-    mean = image[region].mean(axis=0).reshape(1, 1, 3) / 255.0
-    return float(deltaE_ciede2000(rgb2lab(mean), rgb2lab(np.asarray(rgb).reshape(1, 1, 3) / 255.0)).squeeze())
+    return float(ssim(b, a)[0])
 
 
 @dataclass
@@ -173,9 +162,9 @@ def recolour_figures(photo: np.ndarray, region: np.ndarray, reference: np.ndarra
     a redraw that shifts the product is penalised there). SSIM outside the photo's region against
     the photo, and against `reference` (what the edit started from)."""
     rgb = parse_colour(target)
-    return {"delta_e_before": mean_colour_delta_e(photo, region, rgb),
-            "delta_e_after": mean_colour_delta_e(edited, colour_region(edited), rgb),
-            "delta_e_after_photo_region": mean_colour_delta_e(edited, region, rgb),
+    return {"delta_e_before": mean_color_delta_e(photo, region, rgb),
+            "delta_e_after": mean_color_delta_e(edited, colour_region(edited), rgb),
+            "delta_e_after_photo_region": mean_color_delta_e(edited, region, rgb),
             "ssim_outside": outside_ssim(photo, edited, region),
             "ssim_outside_vs_reconstruction": outside_ssim(reference, edited, region)}
 
@@ -216,7 +205,7 @@ def sheet(edits: list[PhotoEdits], targets: dict[str, str], path: Path, rows: in
         tiles += [e.photo, e.inversion.reconstruction, *(e.learned[t] for t in targets),
                   *(e.classical[t] for t in targets)]
     side = edits[0].photo.shape[0]
-    return save_png(make_grid(np.stack(tiles), ncols=2 + 2 * len(targets)), path, scale=max(1, 64 // side))
+    return write_png(make_grid(np.stack(tiles), ncols=2 + 2 * len(targets)), path, scale=max(1, 64 // side))
 
 
 def bench_generated(setup: Setup, photos: int, products: int, steps: int, out: Path, skip: list[str],

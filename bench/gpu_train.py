@@ -21,7 +21,7 @@ from pathlib import Path
 import torch
 
 from productgan.generate import ProductGenerator
-from productgan.grid import save_png
+from productgan.imaging import write_png
 from productgan.models.config import ModelConfig
 from productgan.train import TrainConfig
 from productgan.train.loop import Trainer
@@ -97,7 +97,7 @@ def write_samples(sampler: ProductGenerator, folder: Path, count: int, seed: int
     for chunk, start in enumerate(range(0, count, 256)):
         images = sampler.generate(min(256, count - start), seed=seed + chunk)
         for image in images:
-            save_png(image, folder / f"{written:05d}.png")
+            write_png(image, folder / f"{written:05d}.png")
             written += 1
 
 

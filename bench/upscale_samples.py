@@ -14,18 +14,16 @@ is the result. The SR model was trained on degraded real catalog photos, not on 
 from __future__ import annotations
 
 import argparse
-import io
 import time
 from pathlib import Path
 
 import cv2
 import numpy as np
 import torch
-from PIL import Image
 
 from productgan.atomic import write_atomic
 from productgan.generate import load_generator
-from productgan.grid import make_grid
+from productgan.imaging import encode_png, make_grid
 from productgan.upscale import load_upscaler
 
 SCALE = 4
@@ -48,17 +46,11 @@ def timed(method, images: np.ndarray) -> tuple[list[np.ndarray], float]:
     return outputs, count / (time.perf_counter() - start)
 
 
-def png_bytes(array: np.ndarray) -> bytes:
-    buffer = io.BytesIO()
-    Image.fromarray(array).save(buffer, format="PNG", optimize=True)
-    return buffer.getvalue()
-
-
 def largest_grid(outputs_by_method: list[list[np.ndarray]], max_bytes: float) -> tuple[int, bytes]:
     """(columns, PNG) of the grid of the first samples, one row per method, as many as fit max_bytes."""
     for columns in range(len(outputs_by_method[0]), 0, -1):
         rows = [image for outputs in outputs_by_method for image in outputs[:columns]]
-        picture = png_bytes(make_grid(np.stack(rows), ncols=columns, pad=4))
+        picture = encode_png(make_grid(np.stack(rows), ncols=columns, pad=4), optimize=True)
         if len(picture) <= max_bytes:
             return columns, picture
     raise SystemExit(f"not even one sample per method fits in {max_bytes / 1000:.0f} kB")

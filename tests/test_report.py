@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from productgan.grid import labelled_grid, make_grid, save_png
+from productgan.grid import labelled_grid
+from productgan.imaging import make_grid, write_png
 from productgan.report import GridSection, ReportTable, loss_curve_svg, nice_ticks, write_report
 
 
@@ -43,7 +44,7 @@ def test_loss_curves_have_labelled_axes_and_tick_values():
 
 
 def test_report_shows_warnings_first_and_explains_each_table(tmp_path):
-    png = save_png(np.zeros((4, 4, 3), np.uint8), tmp_path / "g.png")
+    png = write_png(np.zeros((4, 4, 3), np.uint8), tmp_path / "g.png")
     path = write_report(tmp_path, "demo", [GridSection("By colour", png, "how to read it")], {"training": "1 kimg"},
                         [ReportTable("Quality", {"fid": "3 (floor 1)"}, "lower is better")], ["too short"])
     html = path.read_text()

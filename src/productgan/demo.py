@@ -17,7 +17,8 @@ import numpy as np
 from productgan.data import load_catalog
 from productgan.demo_measure import VARIETY_ATTRIBUTES, colour_accuracy, variety_within_products
 from productgan.generate import ProductGenerator
-from productgan.grid import labelled_grid, make_grid, save_png
+from productgan.grid import labelled_grid
+from productgan.imaging import make_grid, write_png
 from productgan.metrics.evaluate import EvalResult, EvalSettings, Evaluator
 from productgan.metrics.prepare import classifier_for
 from productgan.metrics.summary import headline_text
@@ -115,23 +116,23 @@ def draw_sections(generator: ProductGenerator, catalog, out: Path, seed: int) ->
     sections = []
     for attribute in DEMO_CONDITION:
         grid, rows = generator.level_grid(attribute, per_level=10, seed=seed)
-        sections.append(GridSection(f"By {attribute}", save_png(labelled_grid(grid, rows, scale=3), out / f"grid-{attribute}.png"),
+        sections.append(GridSection(f"By {attribute}", write_png(labelled_grid(grid, rows, scale=3), out / f"grid-{attribute}.png"),
                                     "One row per level; the same latent in each column, so a column is one product "
                                     "redrawn in every level."))
     categories, colours = generator.levels["category"], generator.levels["color"]
-    sections.append(GridSection("Category x colour", save_png(labelled_grid(category_by_colour_grid(generator, seed),
-                                                                            categories, colours, scale=3),
-                                                              out / "grid-category-color.png"),
+    sections.append(GridSection("Category x colour", write_png(labelled_grid(category_by_colour_grid(generator, seed),
+                                                                             categories, colours, scale=3),
+                                                               out / "grid-category-color.png"),
                                 "Every category in every colour, from one latent: each cell should read as its row's "
                                 "product in its column's colour."))
     strip = generator.generate(6, seed=seed + 100, **SEED_STRIP)
     sections.append(GridSection(f"Six samples of one product ({SEED_STRIP['color']} {SEED_STRIP['category']})",
-                                save_png(labelled_grid(make_grid(strip, ncols=6), [], [f"sample {i + 1}" for i in range(6)], scale=3),
-                                         out / "six-samples.png"),
+                                write_png(labelled_grid(make_grid(strip, ncols=6), [], [f"sample {i + 1}" for i in range(6)], scale=3),
+                                          out / "six-samples.png"),
                                 "The same request six times: they should differ in the ways the catalog varies "
                                 "(pattern, size, angle, material). Six copies of one image mean mode collapse."))
     real = make_grid(catalog.images[:40], ncols=10)
-    sections.append(GridSection("Real catalog images", save_png(real, out / "real.png", scale=3)))
+    sections.append(GridSection("Real catalog images", write_png(real, out / "real.png", scale=3)))
     sections.append(GridSection("Memorisation check", out / "nearest-training.png",
                                 "Left: generated samples; right of each, its nearest catalog images. A sample that "
                                 "copies a catalog image would look identical to its neighbour."))

@@ -18,7 +18,7 @@ import torch
 
 from productgan.data.names import printable
 from productgan.errors import AttributeLevelError
-from productgan.grid import make_grid, to_uint8
+from productgan.imaging import make_grid, tensor_to_uint8 as to_uint8
 from productgan.models import create_generator
 from productgan.checkpoint import (
     GAN, gan_model_config, load_module, load_tensors, read_meta, require_tensors, resolve_checkpoint,

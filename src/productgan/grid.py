@@ -1,45 +1,17 @@
-"""Image grids and atomic PNG writes, shared by training samples, contact sheets and reports."""
+"""Labelled grids: a grid of images with its rows (and columns) named in the picture itself.
+
+Plain grids, PNG writes and tensor conversions live in productgan.imaging.
+"""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
-from productgan.atomic import write_atomic
-
-
-def make_grid(images: np.ndarray, ncols: int, pad: int = 2, pad_value: int = 255) -> np.ndarray:
-    """Tile uint8 images (N, H, W, C) into one (rows*H', ncols*W', 3) uint8 array, row-major."""
-    if images.ndim != 4 or images.dtype != np.uint8:
-        raise ValueError(f"expected uint8 (N,H,W,C), got {images.dtype} {images.shape}")
-    if images.shape[3] == 1:
-        images = np.repeat(images, 3, axis=3)
-    n, h, w, _ = images.shape
-    ncols = max(1, min(ncols, n))
-    nrows = -(-n // ncols)
-    canvas = np.full((nrows * (h + pad) + pad, ncols * (w + pad) + pad, 3), pad_value, dtype=np.uint8)
-    for i, image in enumerate(images):
-        r, c = divmod(i, ncols)
-        y, x = pad + r * (h + pad), pad + c * (w + pad)
-        canvas[y : y + h, x : x + w] = image
-    return canvas
-
-
-def save_png(array: np.ndarray, path: str | Path, scale: int = 1) -> Path:
-    """Write a uint8 (H, W, C) array as PNG atomically (temp file + rename), optionally upscaled."""
-    image = Image.fromarray(array.squeeze(-1) if array.ndim == 3 and array.shape[2] == 1 else array)
-    if scale > 1:
-        image = image.resize((image.width * scale, image.height * scale), Image.NEAREST)
-    return write_atomic(path, lambda handle: image.save(handle, format="PNG"))
-
-
-def to_uint8(images) -> np.ndarray:
-    """Convert a float tensor/array in [-1, 1], NCHW, to uint8 NHWC."""
-    array = images.detach().float().cpu().numpy() if hasattr(images, "detach") else np.asarray(images)
-    array = np.clip((array + 1.0) * 127.5 + 0.5, 0, 255).astype(np.uint8)
-    return array.transpose(0, 2, 3, 1)
+# The cli*.py modules still import these two names from here (another piece of issue 14 moves them
+# into a cli/ package); once they import productgan.imaging, these lines go.
+from productgan.imaging import make_grid, write_png as save_png  # noqa: F401
+from productgan.imaging import grey_to_rgb, uint8_to_pil
 
 
 def labelled_grid(grid: np.ndarray, row_labels: list[str], column_labels: list[str] | None = None,
@@ -52,9 +24,9 @@ def labelled_grid(grid: np.ndarray, row_labels: list[str], column_labels: list[s
     """
     from PIL import ImageDraw, ImageFont
 
-    if grid.ndim == 3 and grid.shape[2] == 1:
-        grid = np.repeat(grid, 3, axis=2)
-    image = Image.fromarray(grid).resize((grid.shape[1] * scale, grid.shape[0] * scale), Image.NEAREST)
+    if grid.ndim == 3:
+        grid = grey_to_rgb(grid)
+    image = uint8_to_pil(grid).resize((grid.shape[1] * scale, grid.shape[0] * scale), Image.NEAREST)
     font = ImageFont.load_default(size=font_size)
     measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))
     width_of = lambda text: int(measure.textlength(text, font=font))  # noqa: E731

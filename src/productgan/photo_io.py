@@ -8,7 +8,6 @@ inputs: a new file, written atomically, or a clear refusal.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
@@ -21,6 +20,7 @@ from productgan.data.images import (
     MAX_IMAGE_PIXELS, ImageSkipped, apply_exif_orientation, decode_image, is_image_file, to_8bit_rgb_or_grey,
 )
 from productgan.errors import ProductGANError
+from productgan.imaging import uint8_to_pil
 from productgan.progress import WorkProgress
 
 OUTPUT_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP"}
@@ -45,19 +45,13 @@ def photo_from_image(image: Image.Image) -> np.ndarray:
     return np.asarray(to_8bit_rgb_or_grey(apply_exif_orientation(image)).convert("RGB"), dtype=np.uint8)
 
 
-def encode_png(array: np.ndarray) -> bytes:
-    buffer = io.BytesIO()
-    Image.fromarray(array).save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
 def write_photo(array: np.ndarray, path: str | Path, quality: int = 95) -> Path:
     """Write uint8 (H, W, 3) atomically in the format the suffix names (PNG, JPEG, WebP)."""
     path = Path(path)
     fmt = OUTPUT_FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise PhotoError(f"{path}: unsupported output format {path.suffix!r}; use one of {', '.join(OUTPUT_FORMATS)}")
-    image = Image.fromarray(np.ascontiguousarray(array))
+    image = uint8_to_pil(array)
     options = {"quality": quality} if fmt in ("JPEG", "WEBP") else {}
     return write_atomic(path, lambda handle: image.save(handle, format=fmt, **options))
 

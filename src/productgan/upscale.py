@@ -18,7 +18,7 @@ import numpy as np
 import torch
 
 from productgan.errors import ProductGANError
-from productgan.grid import save_png
+from productgan.imaging import write_png
 from productgan.progress import WorkProgress
 
 if TYPE_CHECKING:
@@ -77,8 +77,8 @@ def write_samples(images: np.ndarray, out: str | Path, upscaler: LearnedEnhancer
     label = f"upscaling x{upscaler.scale} ({upscaler.task})" if upscaler is not None else "writing"
     with WorkProgress(label, len(images), enabled=progress, describe=lambda d, t: f"{d:.0f}/{t:.0f} images") as bar:
         for index, image in enumerate(images):
-            written.native.append(save_png(image, out / f"{index:04d}.png"))
+            written.native.append(write_png(image, out / f"{index:04d}.png"))
             if upscaler is not None:
-                written.upscaled.append(save_png(upscaler(image), out / f"{index:04d}-{upscaler.task}.png"))
+                written.upscaled.append(write_png(upscaler(image), out / f"{index:04d}-{upscaler.task}.png"))
             bar.update(index + 1)
     return written

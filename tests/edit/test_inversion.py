@@ -9,9 +9,10 @@ from helpers_edit_generated import trained
 
 from productgan.edit.encoder import load_encoder, train_encoder
 from productgan.edit.inversion import (
-    InversionSettings, edit, invert, prepare_photo, reconstruction_quality, start_levels, to_tensor,
+    InversionSettings, edit, invert, prepare_photo, reconstruction_quality, start_levels,
 )
 from productgan.errors import AttributeLevelError, CheckpointError, ProductGANError
+from productgan.imaging import uint8_to_tensor
 
 QUICK = InversionSettings(steps=60, restarts=2, learning_rate=0.1)
 
@@ -86,7 +87,8 @@ def test_encoder_round_trips_and_starts_an_inversion(model, photo, tmp_path):
     loaded = load_encoder(path, model.generator)
     images = np.stack([prepare_photo(photo, 16, 3)])
     condition = torch.zeros(1, 16)
-    assert torch.equal(loaded.encode(to_tensor(images), condition), encoder.encode(to_tensor(images), condition))
+    pixels = uint8_to_tensor(images)
+    assert torch.equal(loaded.encode(pixels, condition), encoder.encode(pixels, condition))
     result = invert(model.generator, photo, {"color": "red"}, encoder=loaded,
                     settings=InversionSettings(steps=5, restarts=1))
     assert np.isfinite(result.psnr)

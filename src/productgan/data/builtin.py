@@ -21,6 +21,7 @@ from PIL import Image, ImageDraw, ImageFilter
 from productgan.data.catalog import Catalog
 from productgan.data.images import check_catalog_memory
 from productgan.data.palette import BUILTIN_COLOR_NAMES, NAMED_COLORS
+from productgan.imaging import REC601_LUMA, rgb_to_grey
 
 SOURCE = "builtin:catalog"
 DEFAULT_COUNT = 3072
@@ -193,7 +194,7 @@ _SHAPES = {"tee": _tee, "trousers": _trousers, "shoe": _shoe, "bag": _bag, "ring
 
 # ---------------------------------------------------------------- colour and shading
 def _luma(rgb: np.ndarray) -> float:
-    return float(rgb @ np.array([0.299, 0.587, 0.114]))
+    return float(rgb @ np.array(REC601_LUMA))
 
 
 def _lighter(rgb: np.ndarray, amount: float) -> np.ndarray:
@@ -402,7 +403,6 @@ def make_builtin_catalog(resolution: int = 64, channels: int = 3, count: int | N
         for name, value in attributes.items():
             table[name].append(value)
     if channels == 1:
-        luma = images.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
-        images = np.clip(luma + 0.5, 0, 255).astype(np.uint8)[..., None]
+        images = rgb_to_grey(images)
     files = [f"{SOURCE}#{i}" for i in range(count)]
     return Catalog(images=images, table=table, files=files, source=SOURCE)

@@ -20,6 +20,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from productgan.data.catalog import SkippedFile
 from productgan.data.names import printable
 from productgan.errors import CatalogError
+from productgan.imaging import uint8_to_pil
 
 IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff"})
 MIN_RESOLUTION = 8
@@ -269,8 +270,7 @@ def resize_square(array: np.ndarray, resolution: int) -> np.ndarray:
     if array.shape[0] == resolution:
         return array
     channels = array.shape[2]
-    image = Image.fromarray(array[:, :, 0] if channels == 1 else array)
-    resized = image.resize((resolution, resolution), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    resized = uint8_to_pil(array).resize((resolution, resolution), Image.Resampling.LANCZOS, reducing_gap=3.0)
     return np.asarray(resized, dtype=np.uint8).reshape(resolution, resolution, channels)
 
 

@@ -14,7 +14,7 @@ from rich.table import Table
 from productgan.data.catalog import UNKNOWN, Catalog, SkippedFile
 from productgan.data.load import load_catalog
 from productgan.data.names import printable
-from productgan.grid import make_grid, save_png
+from productgan.imaging import make_grid, write_png
 
 SHEET_IMAGES = 64  # most images on a contact sheet
 SHEET_COLUMNS = 8
@@ -81,7 +81,7 @@ def write_contact_sheet(catalog: Catalog, path: Path, limit: int = SHEET_IMAGES)
     """A grid PNG of up to `limit` images, upscaled so that small (28-32 px) images stay visible."""
     images = catalog.images[sheet_indices(catalog, limit)]
     scale = max(1, 64 // catalog.resolution)
-    return save_png(make_grid(images, ncols=SHEET_COLUMNS), path, scale=scale)
+    return write_png(make_grid(images, ncols=SHEET_COLUMNS), path, scale=scale)
 
 
 def print_inspect_report(report: InspectReport, console: Console) -> None:

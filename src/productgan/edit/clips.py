@@ -21,8 +21,9 @@ from productgan.atomic import write_atomic
 from productgan.edit.morph import encode_gif, morph_frames
 from productgan.errors import ProductGANError
 from productgan.generate import ProductGenerator
-from productgan.grid import make_grid
-from productgan.photo_io import encode_png
+from productgan.imaging import (
+    check_frame_count, check_image_batch, encode_png, frame_strip, grey_to_rgb,
+)
 
 CLIP_FORMATS = ("png", "gif", "mp4")
 VIEW_ATTRIBUTE = "view"
@@ -35,10 +36,7 @@ class ClipError(ProductGANError):
 
 
 def check_frames(frames: int, minimum: int = 2) -> None:
-    """A clip's frame count within [minimum, MAX_FRAMES]; the server's tighter per-request bound is
-    serve/limits.check_clip_request."""
-    if not minimum <= frames <= MAX_FRAMES:
-        raise ClipError(f"frames must be between {minimum} and {MAX_FRAMES}, got {frames}")
+    check_frame_count(frames, minimum, MAX_FRAMES, ClipError)
 
 
 def morph_clip(generator: ProductGenerator, seed_a: int, seed_b: int, frames: int,
@@ -89,10 +87,10 @@ def clip_format(path: str | Path, fmt: str | None = None) -> str:
 
 def write_clip(frames: np.ndarray, path: str | Path, fmt: str | None = None, fps: float = 12.0) -> Path:
     """Write uint8 (N, H, W, C) frames as a PNG strip, an animated GIF or an H.264 MP4, atomically."""
-    frames = check_clip(frames)
+    frames = check_image_batch(frames, "frames", error=ClipError)
     fmt = clip_format(path, fmt)
     if fmt == "png":
-        data = encode_png(strip(frames))
+        data = encode_png(frame_strip(frames))
     elif fmt == "gif":  # at the MP4's size: a 32 px GIF is a stamp on a screen
         data = encode_gif(upscaled(frames), fps=fps)
     else:
@@ -100,24 +98,9 @@ def write_clip(frames: np.ndarray, path: str | Path, fmt: str | None = None, fps
     return write_atomic(Path(path), lambda handle: handle.write(data))
 
 
-def check_clip(frames: np.ndarray) -> np.ndarray:
-    if frames.ndim != 4 or frames.dtype != np.uint8 or len(frames) == 0 or frames.shape[-1] not in (1, 3):
-        raise ClipError(f"expected uint8 (N, H, W, 1|3) frames, got {frames.dtype} {frames.shape}")
-    return frames
-
-
-def strip(frames: np.ndarray, pad: int = 2) -> np.ndarray:
-    """The frames side by side in one row, uint8 (H, W, 3)."""
-    return as_rgb(make_grid(frames, ncols=len(frames), pad=pad))
-
-
-def as_rgb(image: np.ndarray) -> np.ndarray:
-    return np.repeat(image, 3, axis=-1) if image.shape[-1] == 1 else image
-
-
 def upscaled(frames: np.ndarray, min_side: int = MP4_MIN_SIDE) -> np.ndarray:
     """RGB frames scaled up by a whole factor (sharp pixels) until the shorter side reaches min_side."""
-    frames = as_rgb(frames)
+    frames = grey_to_rgb(frames)
     factor = max(1, -(-min_side // min(frames.shape[1:3])))
     return frames.repeat(factor, axis=1).repeat(factor, axis=2)
 
@@ -134,7 +117,7 @@ def encode_mp4(frames: np.ndarray, fps: float = 12.0, crf: int = 18) -> bytes:
 
     import av
 
-    frames = even_frames(check_clip(frames))
+    frames = even_frames(check_image_batch(frames, "frames", error=ClipError))
     buffer = io.BytesIO()
     rate = Fraction(fps).limit_denominator(1000)
     with av.open(buffer, mode="w", format="mp4") as container:

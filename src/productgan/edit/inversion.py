@@ -26,7 +26,8 @@ import torch.nn.functional as F
 from productgan.data.images import pad_to_square, resize_square
 from productgan.errors import ProductGANError
 from productgan.generate import ProductGenerator
-from productgan.grid import to_uint8
+from productgan.imaging import rgb_to_grey, tensor_to_uint8, uint8_to_tensor
+from productgan.metrics.fidelity import image_psnr, ssim
 
 MAX_PHOTO_PIXELS = 40_000_000  # a larger photo is refused before decoding (inversion works at model size anyway)
 Progress = Callable[[int, int, float], None]  # (step, total steps, best loss so far)
@@ -76,8 +77,7 @@ def prepare_photo(photo: np.ndarray, resolution: int, channels: int) -> np.ndarr
     colour, Lanczos-resized to the model resolution, grey if the model is. uint8 (R, R, channels)."""
     square = resize_square(pad_to_square(photo), resolution)
     if channels == 1:
-        grey = np.asarray(square, np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
-        return grey.round().clip(0, 255).astype(np.uint8)[..., None]
+        return rgb_to_grey(square)
     return square.copy()  # writable: Pillow's arrays are read-only, which torch.from_numpy warns about
 
 
@@ -88,13 +88,8 @@ def to_tensor(images: np.ndarray) -> torch.Tensor:
 
 
 def reconstruction_quality(reconstruction: np.ndarray, target: np.ndarray) -> tuple[float, float]:
-    """(PSNR in dB, SSIM) of uint8 images of one size, by torchmetrics on the [0, 1] range."""
-    from torchmetrics.functional.image import peak_signal_noise_ratio, structural_similarity_index_measure
-
-    made, wanted = (to_tensor(a) * 0.5 + 0.5 for a in (reconstruction, target))
-    psnr = peak_signal_noise_ratio(made, wanted, data_range=1.0)
-    ssim = structural_similarity_index_measure(made, wanted, data_range=1.0)
-    return float(psnr), float(ssim)
+    """(PSNR in dB, SSIM) of one uint8 (H, W, C) image against another of the same size."""
+    return image_psnr(reconstruction, target), float(ssim(reconstruction, target)[0])
 
 
 @contextlib.contextmanager
@@ -179,7 +174,7 @@ def closest_combination(generator: ProductGenerator, target: np.ndarray, chosen:
         labels = generator.labels_for(1, chosen, torch.Generator().manual_seed(seed))
         return {name: generator.levels[name][int(labels[0, k])] for k, name in enumerate(generator.names)}
     z = torch.randn(latents, generator.latent_dim, generator=torch.Generator().manual_seed(seed))
-    wanted = to_tensor(target).to(generator.device)
+    wanted = uint8_to_tensor(target[None], generator.device)
     errors = []
     for _, row in rows:
         labels = torch.tensor([row] * latents)
@@ -212,7 +207,7 @@ def invert(generator: ProductGenerator, photo: np.ndarray, levels: dict[str, str
     target_image = prepare_photo(photo, generator.resolution, generator.channels)
     levels = start_levels(generator, target_image, levels, classifier, settings.seed)
     module, device = generator.module, generator.device
-    target = to_tensor(target_image).to(device)
+    target = uint8_to_tensor(target_image[None], device)
     labels = generator.labels_for(1, levels, torch.Generator()).to(device)
     with torch.no_grad():
         start_condition = module.embed(labels)
@@ -249,7 +244,7 @@ def finish(generator: ProductGenerator, z: torch.Tensor, conditions: torch.Tenso
     images = generator.module.synthesize(z, conditions)
     best = int(loss_fn(images).argmin())
     condition = None if conditions is None else conditions[best:best + 1]
-    reconstruction = to_uint8(images[best:best + 1])[0]
+    reconstruction = tensor_to_uint8(images[best:best + 1])[0]
     psnr, ssim = reconstruction_quality(reconstruction, target_image)
     final_error = float(loss_fn.pixels(images[best:best + 1], loss_fn.target)[0])
     return Inversion(z[best:best + 1], condition, start_condition, levels, target_image, reconstruction,

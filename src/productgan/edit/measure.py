@@ -17,27 +17,17 @@ import time
 from typing import Callable, Sequence
 
 import numpy as np
-import torch
 
 from productgan.edit.inversion import InversionSettings, edit, invert
 from productgan.edit.variants import variants
 from productgan.generate import ProductGenerator
+from productgan.metrics.fidelity import luminance_ssim
 
 
 def classify_images(classifier, images: np.ndarray) -> dict[str, np.ndarray]:
     """attribute -> (N,) level names the classifier reads on uint8 (N, H, W, C) images (the figures' raw reads)."""
     predicted = classifier.predict(images)
     return {name: np.array(classifier.levels[name])[ids] for name, ids in predicted.items()}
-
-
-def luminance_ssim(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """SSIM per pair of uint8 (N, H, W, C) images on their luminance (colour edits change hue, not shape)."""
-    from torchmetrics.functional.image import structural_similarity_index_measure
-
-    weights = torch.tensor([0.299, 0.587, 0.114]) if a.shape[-1] == 3 else torch.ones(1)
-    grey = [torch.from_numpy(np.array(x, dtype=np.float32)) @ weights / 255.0 for x in (a, b)]
-    return structural_similarity_index_measure(grey[0][:, None], grey[1][:, None], data_range=1.0,
-                                               reduction="none").numpy()
 
 
 def pair_means(features: np.ndarray, images: np.ndarray) -> tuple[float, float]:

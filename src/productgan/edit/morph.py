@@ -11,9 +11,9 @@ import io
 
 import numpy as np
 import torch
-from PIL import Image
 
 from productgan.generate import ProductGenerator
+from productgan.imaging import check_image_batch, uint8_to_pil
 
 PARALLEL_EPS = 1e-6  # below this sin(angle), slerp and lerp agree to float precision
 
@@ -60,9 +60,8 @@ def morph_frames(generator: ProductGenerator, seed_a: int, seed_b: int, frames: 
 
 def encode_gif(frames: np.ndarray, fps: float = 12.0, loop: bool = True) -> bytes:
     """An animated GIF of uint8 (N, H, W, C) frames; Pillow quantises each frame to its own palette."""
-    if frames.ndim != 4 or frames.dtype != np.uint8 or len(frames) == 0:
-        raise ValueError(f"expected uint8 (N,H,W,C) frames, got {frames.dtype} {frames.shape}")
-    images = [Image.fromarray(frame.squeeze(-1) if frame.shape[-1] == 1 else frame) for frame in frames]
+    check_image_batch(frames, "frames")
+    images = [uint8_to_pil(frame) for frame in frames]
     buffer = io.BytesIO()
     options = {"loop": 0} if loop else {}
     images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:],

@@ -16,7 +16,7 @@ import torch
 
 from productgan.errors import AttributeLevelError
 from productgan.generate import ProductGenerator
-from productgan.grid import make_grid
+from productgan.imaging import make_grid
 
 
 @dataclass

@@ -22,6 +22,7 @@ from productgan.enhance.networks import build_generator, image_statistics
 from productgan.enhance.photos import context_thumbnail
 from productgan.enhance.repair import inpaint
 from productgan.errors import CheckpointError, ProductGANError
+from productgan.imaging import tensor_to_uint8, uint8_to_tensor
 
 __all__ = ["EnhancerCheckpointError", "EnhanceInputError", "HeldOut", "LearnedEnhancer", "held_out", "load_enhancer"]
 
@@ -60,11 +61,11 @@ class LearnedEnhancer:
         plane = self._repair_plane(repair, image.shape[:2])
         if plane is not None:  # the network refines OpenCV's fill of the marked pixels (as trained)
             image = inpaint(image, np.asarray(repair) > 0)
-        tensor = self._to_tensor(image)
+        tensor = uint8_to_tensor(image[None], self.device)
         # Restoration reads the whole photo's exposure once, so every tile is judged alike.
-        statistics = image_statistics(self._to_tensor(context_thumbnail(image))) if self.task == "restore" else None
-        output = self._tiled(tensor, statistics, plane)
-        return ((output[0].clamp(-1, 1) + 1) * 127.5).round().byte().permute(1, 2, 0).cpu().numpy()
+        statistics = (image_statistics(uint8_to_tensor(context_thumbnail(image)[None], self.device))
+                      if self.task == "restore" else None)
+        return tensor_to_uint8(self._tiled(tensor, statistics, plane))[0]
 
     def _repair_plane(self, repair: np.ndarray | None, shape: tuple[int, int]) -> torch.Tensor | None:
         if repair is None:
@@ -74,10 +75,6 @@ class LearnedEnhancer:
         if repair.shape[:2] != shape or repair.ndim != 2:
             raise EnhanceInputError(f"the repair mask is {repair.shape}, the photo {shape}: they must match")
         return torch.from_numpy(np.asarray(repair) > 0).to(self.device)[None, None].float()
-
-    def _to_tensor(self, image: np.ndarray) -> torch.Tensor:
-        tensor = torch.from_numpy(np.array(image, copy=True)).to(self.device)  # copy: inputs may be read-only
-        return tensor.permute(2, 0, 1)[None].float() / 127.5 - 1.0
 
     def _tiled(self, tensor: torch.Tensor, statistics: torch.Tensor | None, repair: torch.Tensor | None) -> torch.Tensor:
         height, width, scale = tensor.shape[2], tensor.shape[3], self.scale

@@ -34,12 +34,12 @@ from torch.nn.utils import spectral_norm
 
 from productgan.checkpoint.kinds import enhancer_family
 from productgan.enhance.config import EnhanceModelConfig
+from productgan.imaging import REC601_LUMA
 
 # A change that makes a generator family's old weights compute something else bumps its architecture
 # version in the checkpoint registry (checkpoint/kinds.py, ENHANCER): loading checks it.
 STATISTICS = 2  # mean and 95th-percentile luma of the whole photo
 REPAIR_PLANES = 1
-LUMA = (0.299, 0.587, 0.114)
 SLOPE = 0.2
 MIN_HR_WIDTH = 16
 
@@ -213,7 +213,7 @@ def image_statistics(images: torch.Tensor) -> torch.Tensor:
     On a product shot the 95th percentile is the studio background, so it reads the exposure
     directly; callers pass a thumbnail of the whole photo (enhance.photos.context_thumbnail).
     """
-    weights = torch.tensor(LUMA, dtype=images.dtype, device=images.device)[None, :, None, None]
+    weights = torch.tensor(REC601_LUMA, dtype=images.dtype, device=images.device)[None, :, None, None]
     luma = (images * weights).sum(1).flatten(1)
     return torch.stack([luma.mean(1), torch.quantile(luma, 0.95, dim=1)], 1)
 

@@ -35,7 +35,9 @@ from productgan.enhance.photos import context_thumbnail, random_crop, read_catal
 from productgan.enhance.repair import inpaint
 from productgan.device import resolve_device
 from productgan.errors import ProductGANError, TrainingDiverged
+from productgan.imaging import tensor_to_uint8, uint8_to_tensor
 from productgan.losses import discriminator_loss, generator_loss
+from productgan.metrics.fidelity import tensor_psnr
 from productgan.photo_io import write_photo
 from productgan.progress import WorkProgress
 from productgan.train.config import catalog_location, chosen_settings, resume_conflicts
@@ -66,16 +68,6 @@ class EnhanceResult:
 
 
 # ------------------------------------------------------------------------------------------ data
-def to_tensor(images: list[np.ndarray], device: torch.device) -> torch.Tensor:
-    """uint8 NHWC list -> float NCHW in [-1, 1]."""
-    return torch.from_numpy(np.stack(images)).to(device).permute(0, 3, 1, 2).float() / 127.5 - 1.0
-
-
-def to_uint8(images: torch.Tensor) -> np.ndarray:
-    """float NCHW in [-1, 1] -> uint8 NHWC (clamped)."""
-    return ((images.detach().clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).cpu().numpy()
-
-
 @dataclass
 class Batch:
     """Degraded inputs, clean targets (float NCHW in [-1, 1]) and, for restoration (None for
@@ -113,16 +105,16 @@ def make_batch(config: EnhanceTrainConfig, photos: Photos, rng: np.random.Genera
             shown.append(rng.random() < config.repair_mask_probability)
             # Shown damage arrives prefilled by OpenCV, exactly as LearnedEnhancer prefills a user's mask.
             inputs.append(inpaint(damaged.image, damage[-1]) if shown[-1] else damaged.image)
-            contexts.append(to_tensor([damaged.context], device))
+            contexts.append(uint8_to_tensor([damaged.context], device))
         else:
             inputs.append(degrade_for_sr(target, config.model.scale, rng, config.sr_degradation))
         targets.append(target)
     if not contexts:
-        return Batch(to_tensor(inputs, device), to_tensor(targets, device), None)
+        return Batch(uint8_to_tensor(inputs, device), uint8_to_tensor(targets, device), None)
     statistics = torch.cat([image_statistics(context) for context in contexts])
     truth = torch.from_numpy(np.stack(damage)[:, None]).to(device).float()
     repair = truth * torch.tensor(shown, dtype=truth.dtype, device=device)[:, None, None, None]
-    return Batch(to_tensor(inputs, device), to_tensor(targets, device), statistics, repair, truth)
+    return Batch(uint8_to_tensor(inputs, device), uint8_to_tensor(targets, device), statistics, repair, truth)
 
 
 def pixel_loss(outputs: torch.Tensor, targets: torch.Tensor, damage: torch.Tensor | None, repair_weight: float) -> torch.Tensor:
@@ -138,12 +130,6 @@ def baseline(config: EnhanceTrainConfig, inputs: torch.Tensor) -> torch.Tensor:
     if config.model.scale == 1:
         return inputs
     return F.interpolate(inputs, scale_factor=config.model.scale, mode="bicubic", align_corners=False).clamp(-1, 1)
-
-
-def psnr(images: torch.Tensor, targets: torch.Tensor) -> float:
-    """Mean PSNR in dB of images in [-1, 1] (peak-to-peak 2)."""
-    mse = ((images.clamp(-1, 1) - targets) ** 2).mean(dim=(1, 2, 3)).clamp_min(1e-10)
-    return float((10 * torch.log10(4.0 / mse)).mean())
 
 
 # -------------------------------------------------------------------------------------- features
@@ -294,7 +280,8 @@ class EnhanceTrainer:
         self.generator.eval()
         outputs = torch.cat([self.generator(*self._validation_slice(i, i + 4)) for i in range(0, len(inputs), 4)])
         self.generator.train()
-        return {"val_psnr": psnr(outputs, targets), "val_psnr_baseline": psnr(baseline(self.config, inputs), targets)}
+        return {"val_psnr": float(tensor_psnr(outputs, targets).mean()),
+                "val_psnr_baseline": float(tensor_psnr(baseline(self.config, inputs), targets).mean())}
 
     @torch.no_grad()
     def write_samples(self) -> Path:
@@ -305,7 +292,8 @@ class EnhanceTrainer:
         self.generator.train()
         enlarged = F.interpolate(inputs, scale_factor=self.config.model.scale, mode="nearest")
         columns = [enlarged, baseline(self.config, inputs), outputs, targets]
-        rows = [np.concatenate(list(to_uint8(column[i:i + 1])[0] for column in columns), axis=1) for i in range(len(inputs))]
+        pictures = [tensor_to_uint8(column) for column in columns]
+        rows = [np.concatenate([picture[i] for picture in pictures], axis=1) for i in range(len(inputs))]
         return write_photo(np.concatenate(rows, axis=0), self.out / "samples" / f"step-{self.step:07d}.png")
 
     def _validation_slice(self, start: int, stop: int) -> tuple[torch.Tensor | None, ...]:

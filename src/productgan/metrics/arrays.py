@@ -1,4 +1,5 @@
-"""Input checks shared by the metric functions: one place that turns "features" into a checked matrix.
+"""Input checks shared by the metric functions: one place that turns "features" into a checked matrix
+(image batches are checked by productgan.imaging.check_image_batch).
 
 Metrics accept numpy arrays or torch tensors. A wrong shape or a NaN would otherwise surface as a
 silent nonsense score, so every metric passes its inputs through here first.
@@ -29,18 +30,6 @@ def feature_tensor(features, name: str = "features", min_rows: int = 1) -> torch
     if not torch.isfinite(tensor).all():
         raise ValueError(f"{name} holds NaN or Inf values")
     return tensor
-
-
-def image_batch(images, name: str = "images", min_images: int = 1) -> np.ndarray:
-    """Check a uint8 image batch (N, H, W, C) with C in {1, 3}; return it as a numpy array."""
-    if isinstance(images, torch.Tensor):
-        images = images.detach().cpu().numpy()
-    array = np.asarray(images)
-    if array.dtype != np.uint8 or array.ndim != 4 or array.shape[3] not in (1, 3):
-        raise ValueError(f"{name}: expected uint8 (N, H, W, C) with C in 1 or 3, got {array.dtype} {array.shape}")
-    if array.shape[0] < min_images:
-        raise ValueError(f"{name}: needs at least {min_images} images, got {array.shape[0]}")
-    return array
 
 
 def _check_matrix(shape: tuple[int, ...], name: str, min_rows: int) -> None:

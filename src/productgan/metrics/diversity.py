@@ -22,7 +22,7 @@ import numpy as np
 import torch
 from torchmetrics.functional.image import multiscale_structural_similarity_index_measure
 
-from productgan.metrics.arrays import image_batch
+from productgan.imaging import check_image_batch, uint8_to_unit_tensor
 
 WINDOW_SIZE = 11
 WINDOW_SIGMA = 1.5
@@ -40,14 +40,14 @@ def ms_ssim_betas(size: int) -> tuple[float, ...]:
 
 def pairwise_ms_ssim(images_a, images_b, batch_size: int = 64) -> np.ndarray:
     """MS-SSIM (P,) in [0, 1] between images_a[i] and images_b[i]; uint8 (P, H, W, C), C in {1, 3}."""
-    a, b = image_batch(images_a, "images_a"), image_batch(images_b, "images_b")
+    a, b = check_image_batch(images_a, "images_a"), check_image_batch(images_b, "images_b")
     if a.shape != b.shape:
         raise ValueError(f"image batches differ in shape: {a.shape} vs {b.shape}")
     betas = ms_ssim_betas(min(a.shape[1], a.shape[2]))
     scores = [
         multiscale_structural_similarity_index_measure(
-            _to_unit_nchw(a[start : start + batch_size]),
-            _to_unit_nchw(b[start : start + batch_size]),
+            uint8_to_unit_tensor(a[start : start + batch_size]),
+            uint8_to_unit_tensor(b[start : start + batch_size]),
             gaussian_kernel=True,
             sigma=WINDOW_SIGMA,
             kernel_size=WINDOW_SIZE,
@@ -67,7 +67,7 @@ def mean_pairwise_ms_ssim(images, pairs: int = 1000, seed: int = 0, batch_size: 
     images: uint8 (N, H, W, C), N >= 2, C in {1, 3}. Lower means more diverse; pass one class's
     images for AC-GAN's per-class figure.
     """
-    batch = image_batch(images, min_images=2)
+    batch = check_image_batch(images, min_images=2)
     rng = np.random.default_rng(seed)
     first = rng.integers(0, batch.shape[0], size=pairs)
     second = (first + rng.integers(1, batch.shape[0], size=pairs)) % batch.shape[0]  # never equal to first
@@ -79,6 +79,3 @@ def _scales_fit(size: int, scales: int) -> bool:
     # torchmetrics refuses sizes where size // (scales - 1)^2 <= window - 1; respect it rather than patch it
     return coarsest >= WINDOW_SIZE and size // max(1, scales - 1) ** 2 > WINDOW_SIZE - 1
 
-
-def _to_unit_nchw(images: np.ndarray) -> torch.Tensor:
-    return torch.from_numpy(np.ascontiguousarray(images.transpose(0, 3, 1, 2))).float() / 255.0

@@ -39,6 +39,7 @@ from productgan.checkpoint import (
 from productgan.data import Catalog, encode_conditions
 from productgan.data.split import PRODUCT_COLUMN, split_by_product
 from productgan.errors import CheckpointError
+from productgan.imaging import uint8_to_tensor
 from productgan.metrics.extractor import (
     DEFAULT_BATCH_SIZE, ExtractorInputError, FeatureExtractor, check_images, run_batched,
 )
@@ -145,11 +146,6 @@ class DomainNet(nn.Module):
         return embedding, self.heads(embedding)
 
 
-def to_network_input(images: torch.Tensor) -> torch.Tensor:
-    """uint8 NHWC -> float NCHW in [-1, 1]."""
-    return images.permute(0, 3, 1, 2).float() / 127.5 - 1.0
-
-
 class DomainClassifier(FeatureExtractor):
     """The trained network as a FeatureExtractor (features = embedding) plus per-attribute predict."""
 
@@ -190,12 +186,12 @@ class DomainClassifier(FeatureExtractor):
 
     def features(self, images: np.ndarray, batch_size: int = DEFAULT_BATCH_SIZE) -> np.ndarray:
         images = self._check(images)
-        return run_batched(lambda b: self.network(to_network_input(b))[0], images, batch_size, self.device, self.dim)
+        return run_batched(lambda b: self.network(uint8_to_tensor(b))[0], images, batch_size, self.device, self.dim)
 
     def logits(self, images: np.ndarray, batch_size: int = DEFAULT_BATCH_SIZE) -> dict[str, np.ndarray]:
         """attribute -> float32 (N, levels) logits."""
         images = self._check(images)
-        joined = run_batched(lambda b: self.network(to_network_input(b))[1], images, batch_size, self.device,
+        joined = run_batched(lambda b: self.network(uint8_to_tensor(b))[1], images, batch_size, self.device,
                              sum(self.config.level_counts))
         return self._split_heads(joined)
 
@@ -203,7 +199,7 @@ class DomainClassifier(FeatureExtractor):
                             ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """Embedding and per-attribute logits from one forward pass."""
         images = self._check(images)
-        joined = run_batched(lambda b: torch.cat(self.network(to_network_input(b)), dim=1), images, batch_size,
+        joined = run_batched(lambda b: torch.cat(self.network(uint8_to_tensor(b)), dim=1), images, batch_size,
                              self.device, self.dim + sum(self.config.level_counts))
         return joined[:, : self.dim], self._split_heads(joined[:, self.dim:])
 
@@ -350,7 +346,7 @@ def fit(network: DomainNet, config: DomainConfig, images: np.ndarray, labels: np
         order = torch.randperm(len(images), generator=generator).numpy()
         for first in range(0, len(images), settings.batch_size):
             ids = order[first:first + settings.batch_size]
-            batch = augment(to_network_input(torch.from_numpy(images[ids])), max_shift, flip, generator)
+            batch = augment(uint8_to_tensor(images[ids]), max_shift, flip, generator)
             loss = train_step(network, optimizer, batch.to(device), torch.from_numpy(labels[ids]).to(device),
                               config.level_counts)
             step += 1

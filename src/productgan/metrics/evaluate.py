@@ -17,7 +17,7 @@ import numpy as np
 
 from productgan.data import Catalog, encode_conditions
 from productgan.generate import ProductGenerator
-from productgan.grid import save_png
+from productgan.imaging import write_png
 from productgan.metrics.conditional import conditional_accuracy
 from productgan.metrics.diversity import mean_pairwise_ms_ssim
 from productgan.metrics.feature_cache import cached_features
@@ -175,7 +175,7 @@ class Evaluator:
         count = self.settings.memorisation_samples
         found = memorisation(self.real_features, fake_features[:count])
         if sheet_path is not None:
-            save_png(memorisation_sheet(fake[:count], self.catalog.images, found), sheet_path, scale=2)
+            write_png(memorisation_sheet(fake[:count], self.catalog.images, found), sheet_path, scale=2)
         return {"share_closer_than_real_neighbours": float(found.share), "threshold": float(found.threshold),
                 "median_distance": float(np.median(found.distances)), "reference": found.reference}
 

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from productgan.grid import make_grid
-from productgan.metrics.arrays import image_batch
+from productgan.imaging import check_image_batch, make_grid
 from productgan.metrics.neighbours import DEFAULT_BATCH_SIZE, nearest_neighbours
 
 __all__ = ["MemorisationResult", "memorisation", "memorisation_sheet", "nearest_neighbours"]
@@ -89,7 +88,7 @@ def memorisation_sheet(fake_images, train_images, result: MemorisationResult, n:
     fake_images (M, H, W, C) in the order of the features given to `memorisation`; train_images
     (N, H, W, C) likewise.
     """
-    fakes, trains = image_batch(fake_images, "fake_images"), image_batch(train_images, "train_images")
+    fakes, trains = check_image_batch(fake_images, "fake_images"), check_image_batch(train_images, "train_images")
     if fakes.shape[0] != result.flagged.shape[0]:
         raise ValueError(f"{fakes.shape[0]} fake images, but the result covers {result.flagged.shape[0]} samples")
     if fakes.shape[1:] != trains.shape[1:]:

@@ -3,33 +3,26 @@
 from __future__ import annotations
 
 import base64
-import io
 
 import numpy as np
-from PIL import Image
 
-from productgan.grid import make_grid
+from productgan.imaging import encode_png, frame_strip, make_grid
 
-
-def png_bytes(image: np.ndarray) -> bytes:
-    """One uint8 (H, W, C) image as PNG; the same pixels always give the same bytes."""
-    array = image.squeeze(-1) if image.ndim == 3 and image.shape[2] == 1 else image
-    buffer = io.BytesIO()
-    Image.fromarray(array).save(buffer, format="PNG")
-    return buffer.getvalue()
+# serve/service.py's name for imaging.encode_png (another piece of issue 14 owns service.py).
+png_bytes = encode_png
 
 
 def png_list(images: np.ndarray) -> list[bytes]:
-    return [png_bytes(image) for image in images]
+    return [encode_png(image) for image in images]
 
 
 def strip_png(images: np.ndarray) -> bytes:
     """uint8 (N, H, W, C) side by side in one PNG, 2 px white gaps."""
-    return png_bytes(make_grid(images, ncols=len(images)))
+    return encode_png(frame_strip(images))
 
 
 def grid_png(images: np.ndarray, columns: int = 8) -> bytes:
-    return png_bytes(make_grid(images, ncols=columns))
+    return encode_png(make_grid(images, ncols=columns))
 
 
 def base64_list(pngs: list[bytes]) -> list[str]:

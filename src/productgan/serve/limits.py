@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
+from productgan.imaging import check_frame_count
 from productgan.serve.errors import LimitError, PayloadTooLarge, UnsupportedMediaType
 
 # torch.Generator.manual_seed takes up to 2**64-1; 2**63-1 is the largest signed 64-bit integer, which
@@ -62,8 +63,7 @@ def check_count(n: int, limits: ServeLimits) -> int:
 def check_clip_request(frames: int, fps: float, limits: ServeLimits) -> None:
     """A morph or turntable request's frame count and rate within the served limits (a 4xx otherwise);
     edit/clips.check_frames is the library's own, wider bound on written clips."""
-    if not limits.min_frames <= frames <= limits.max_frames:
-        raise LimitError(f"frames must be between {limits.min_frames} and {limits.max_frames}, got {frames}")
+    check_frame_count(frames, limits.min_frames, limits.max_frames, LimitError)
     if not (math.isfinite(fps) and limits.min_fps <= fps <= limits.max_fps):
         raise LimitError(f"fps must be between {limits.min_fps:g} and {limits.max_fps:g}, got {fps:g}")
 

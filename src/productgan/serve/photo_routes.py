@@ -15,7 +15,8 @@ from PIL import Image
 
 from productgan.edit.photo import PhotoEdit
 from productgan.enhance.repair import repair_mask
-from productgan.photo_io import encode_png, photo_from_image
+from productgan.imaging import encode_png
+from productgan.photo_io import photo_from_image
 from productgan.serve.enhancers import EnhanceJob, check_enhanced_size
 from productgan.serve.limits import ServeLimits, decode_upload, open_upload
 from productgan.serve.schemas import PhotoEditForm, PhotoEnhanceForm

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import torch
 
 from productgan.errors import CheckpointError
 from productgan.device import resolve_device

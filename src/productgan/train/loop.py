@@ -29,7 +29,7 @@ from productgan.data import Catalog, Conditions, encode_conditions, load_catalog
 from productgan.device import resolve_device
 from productgan.errors import CheckpointError, ProductGANError, TrainingDiverged
 from productgan.generate import ProductGenerator
-from productgan.grid import save_png
+from productgan.imaging import uint8_tensor_to_float, write_png
 from productgan.losses import (
     LeCamAnchors, discriminator_loss, diversity_loss, generator_loss, r1_penalty, wgan_gp_penalty,
 )
@@ -198,7 +198,7 @@ class Trainer:
 
     def _real_batch(self, rng: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
         index = self._draw(rng)
-        real = self.images[index].float().div_(127.5).sub_(1.0)
+        real = uint8_tensor_to_float(self.images[index])
         if self.device.type == "cuda" and self.config.channels_last:
             real = real.contiguous(memory_format=torch.channels_last)
         return real, self.labels[index]
@@ -334,8 +334,8 @@ class Trainer:
         paths = {}
         for name, grid in grids.items():
             safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
-            save_png(grid, self.run_dir / "samples" / f"{safe}-kimg{kimg:05d}.png")
-            paths[name] = save_png(grid, self.run_dir / f"samples-{safe}.png", scale=2)
+            write_png(grid, self.run_dir / "samples" / f"{safe}-kimg{kimg:05d}.png")
+            paths[name] = write_png(grid, self.run_dir / f"samples-{safe}.png", scale=2)
             self.log.image(f"samples/{name}", grid, self.images_seen)
         self.generator.train()  # the sampler may have put it in eval mode when there is no EMA
         return paths

@@ -25,6 +25,7 @@ import torch
 import torch.nn.functional as F
 
 from productgan.data.catalog import level_ids
+from productgan.data.names import slug
 from productgan.data.images import pad_to_square, resize_square
 from productgan.errors import ProductGANError
 from productgan.generate import ProductGenerator
@@ -286,3 +287,27 @@ def edit(generator: ProductGenerator, inversion: Inversion, changes: list[dict[s
         return to_uint8(module.synthesize(z, None))
     condition = inversion.condition + module.embed(labels) - inversion.start_condition
     return to_uint8(module.synthesize(z, condition))
+
+
+def expand_edits(changes: list[tuple[str, str]], levels: dict[str, list[str]]) -> list[dict[str, str]]:
+    """One edit per (attribute, level) pair, each one edited image; level '*' means one per level of it.
+
+    Every attribute and level is checked here, so a typo fails before the (slow) inversion runs.
+    """
+    edits = []
+    for attribute, level in changes:
+        if level == "*":
+            if attribute not in levels:
+                raise ProductGANError(f"unknown attribute {attribute!r}; this model is conditioned on: "
+                                      + (", ".join(levels) or "(nothing)"))
+            edits += [{attribute: each} for each in levels[attribute]]
+        else:
+            edits.append({attribute: level})
+    for change in edits:
+        level_ids(levels, list(levels), change)  # an unknown attribute or level fails before the inversion
+    return edits
+
+
+def edit_file_name(change: dict[str, str]) -> str:
+    """The file an edit is written to: {'color': 'Navy Blue'} -> 'edit-color-Navy-Blue.png'."""
+    return "edit-" + "-".join(f"{slug(k)}-{slug(v)}" for k, v in change.items()) + ".png"

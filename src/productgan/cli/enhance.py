@@ -1,4 +1,5 @@
-"""`productgan enhance train`: train a super-resolution or restoration model on a catalog."""
+"""`productgan enhance apply|train`: run the classical chain or a learned model over photos, writing new files;
+train a super-resolution or restoration model on a catalog."""
 
 from __future__ import annotations
 
@@ -7,14 +8,67 @@ from typing import Optional
 
 import typer
 
-from productgan.cli_enhance import enhance_app
-from productgan.cli_support import (
-    console, exit_for_stop, float_option, friendly_errors, given_settings, int_option, require_output_folder,
-    seed_option,
+from productgan.cli.common import (
+    console, device_option, err_console, exit_for_stop, float_option, friendly_errors, given_settings, int_option,
+    require_output_folder, seed_option,
 )
+from productgan.device import resolve_device
+from productgan.errors import ProductGANError
+
+HELP = "Enhance product photos: a classical chain, learned x2/x4 super-resolution, learned restoration."
+
+
+@friendly_errors
+def apply(
+    source: Path = typer.Argument(..., help="A photo or a folder of photos (never modified)."),
+    task: str = typer.Option("classic", help="classic | sr2 | sr4 | restore."),
+    out: Path = typer.Option(Path("enhanced"), help="Folder for the new files (STEM-TASK.png)."),
+    checkpoint: Optional[Path] = typer.Option(None, help="Model from `productgan enhance train` (sr2/sr4/restore)."),
+    chain: Optional[str] = typer.Option(None, help="Classical steps, e.g. white_balance,contrast_stretch,clahe:clip=2,denoise,unsharp,whiten."),
+    format: str = typer.Option("png", help="png | jpg | jpeg | webp."),
+    mask: Optional[Path] = typer.Option(None, help="Damage to repair (classic, restore): a mask image (white = repair) for one photo, or a folder of masks named like the photos."),
+    device: str = device_option(),
+):
+    """Enhance photos into new files; unreadable ones are listed and skipped.
+
+    Every option (--format, --out, --task, --chain, --mask) is checked before the first photo is read.
+    """
+    from productgan.enhance.apply import build_enhancer
+    from productgan.enhance.repair import RepairMaskError, masked_file_enhancer
+    from productgan.photo_io import map_photos
+
+    suffix = output_suffix(format)
+    require_output_folder(out)
+    if chain is not None and task != "classic":
+        raise ProductGANError(f"--chain is for --task classic; --task {task} runs a learned model")
+    if mask is not None and mask.is_file() and source.is_dir():
+        raise RepairMaskError(f"{mask}: one mask file goes with one photo; for the folder {source} give a folder "
+                              "of masks named like its photos")
+    enhancer = build_enhancer(task, checkpoint, chain, str(resolve_device(device)))
+    if mask is not None:
+        enhancer = masked_file_enhancer(enhancer, task, mask)
+    report = map_photos(enhancer, source, out, suffix=task, fmt=suffix, with_source=mask is not None)
+    for path, reason in report.skipped:
+        err_console.print(f"[yellow]skipped[/] {reason}", soft_wrap=True, highlight=False)
+    console.print(f"wrote {len(report.written)} file(s) to {out}" + (f"; skipped {len(report.skipped)}" if report.skipped else ""))
+    if not report.written:
+        raise typer.Exit(code=1)
+
+
+def output_suffix(fmt: str) -> str:
+    """--format as the file suffix photo_io writes ('.png'), refused up front when it cannot write it:
+    a format checked only at the first write would fail after a photo was already processed."""
+    from productgan.photo_io import OUTPUT_FORMATS
+
+    suffix = "." + fmt.strip().lower().lstrip(".")
+    if suffix not in OUTPUT_FORMATS:
+        raise ProductGANError(f"--format {fmt!r} is not an output format; use one of "
+                              + ", ".join(name.lstrip(".") for name in OUTPUT_FORMATS))
+    return suffix
+
 
 # Each option and the EnhanceTrainConfig settings it sets, so --resume can check the options given.
-OPTION_SETTINGS = {
+TRAIN_OPTION_SETTINGS = {
     "data": ("data",), "task": ("model.task",), "minutes": ("minutes",), "steps": ("steps",), "crop": ("crop",),
     "batch": ("batch",), "width": ("model.width",), "blocks": ("model.blocks",), "depth": ("model.depth",),
     "lr": ("lr", "lr_discriminator"), "warmup_steps": ("warmup_steps",), "pixel_weight": ("weights.pixel",),
@@ -24,7 +78,6 @@ OPTION_SETTINGS = {
 }
 
 
-@enhance_app.command("train")
 @friendly_errors
 def train(
     ctx: typer.Context,
@@ -47,7 +100,7 @@ def train(
     holdout: float = float_option(0.2, low=0, high=1, low_open=True, high_open=True, help="Fraction of images (whole products) held out of training."),
     seed: int = seed_option(help="Seed of initialisation, crops, degradations and the held-out split."),
     checkpoint_every: int = int_option(200, help="Checkpoint (and validation PSNR) every this many steps."),
-    device: str = typer.Option("auto", help="auto | cpu | cuda."),
+    device: str = device_option(),
     resume: bool = typer.Option(False, help="Continue the run in --out from its last checkpoint, with its settings: only --steps, --minutes and --device may change; other options given must match."),
 ):
     """Train a learned enhancer on a catalog's photos, holding out whole products for measurement.
@@ -69,7 +122,7 @@ def train(
         )
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None
-    given = given_settings(ctx, OPTION_SETTINGS)
+    given = given_settings(ctx, TRAIN_OPTION_SETTINGS)
     result = train_enhancer(config, resume=resume, given=given)
     for skipped in result.skipped:
         console.print(f"[yellow]skipped[/] {skipped.path}: {skipped.reason}", highlight=False)

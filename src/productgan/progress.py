@@ -26,6 +26,12 @@ RATE_WINDOW_S = 60.0  # the ETA uses the rate over about this much recent time
 _console = Console(stderr=True, highlight=False)
 
 
+def announce(message: str) -> None:
+    """One line on stderr before long work starts (what it is, how long, where its result goes), printed
+    on a terminal and off one alike: a pipe gets no bar, so without it a slow start looks like a hang."""
+    _console.print(message, markup=False, soft_wrap=True)
+
+
 def log_interval() -> float:
     """Seconds between progress lines off a terminal: $PRODUCTGAN_PROGRESS_EVERY or 30."""
     try:

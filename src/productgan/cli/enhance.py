@@ -13,6 +13,7 @@ from productgan.cli.common import (
     require_output_folder, seed_option,
 )
 from productgan.device import resolve_device
+from productgan.enhance.config import EnhanceModelConfig, EnhanceTrainConfig, LossWeights
 from productgan.errors import ProductGANError
 
 HELP = "Enhance product photos: a classical chain, learned x2/x4 super-resolution, learned restoration."
@@ -67,6 +68,8 @@ def output_suffix(fmt: str) -> str:
     return suffix
 
 
+ENHANCE_DEFAULTS = EnhanceTrainConfig(data="", out="")  # the options' defaults are the library's: read them here
+
 # Each option and the EnhanceTrainConfig settings it sets, so --resume can check the options given.
 TRAIN_OPTION_SETTINGS = {
     "data": ("data",), "task": ("model.task",), "minutes": ("minutes",), "steps": ("steps",), "crop": ("crop",),
@@ -82,24 +85,24 @@ TRAIN_OPTION_SETTINGS = {
 def train(
     ctx: typer.Context,
     data: str = typer.Option(..., help="Catalog folder of photos (optionally with attributes.csv; a 'product' column makes the held-out split by product)."),
-    task: str = typer.Option("sr4", help="sr4 | sr2 (super-resolution x4 / x2) | restore (JPEG blocks, noise, low light, blemishes, holes)."),
+    task: str = typer.Option(ENHANCE_DEFAULTS.model.task, help="sr4 | sr2 (super-resolution x4 / x2) | restore (JPEG blocks, noise, low light, blemishes, holes)."),
     out: Path = typer.Option(..., help="Run folder: checkpoint.safetensors, config.json, metrics.jsonl, samples/."),
-    minutes: Optional[float] = float_option(None, low=0, low_open=True, help="Wall-clock budget (default 8 when --steps is not given)."),
+    minutes: Optional[float] = float_option(None, low=0, low_open=True, help=f"Wall-clock budget (default {ENHANCE_DEFAULTS.minutes:g} when --steps is not given)."),
     steps: Optional[int] = int_option(None, high=10**9, help="Budget in optimiser steps."),
-    crop: int = int_option(64, low=32, high=1024, help="Side of the clean/HR training crops in pixels (a multiple of 8)."),
-    batch: int = int_option(8, high=1024, help="Crops per step."),
+    crop: int = int_option(ENHANCE_DEFAULTS.crop, low=32, high=1024, help="Side of the clean/HR training crops in pixels (a multiple of 8)."),
+    batch: int = int_option(ENHANCE_DEFAULTS.batch, high=1024, help="Crops per step."),
     width: Optional[int] = int_option(None, high=512, help="Generator channels (default 32 for sr, 16 for restore)."),
-    blocks: int = int_option(1, high=64, help="RRDB blocks (sr)."),
-    depth: int = int_option(3, high=8, help="U-Net levels (restore)."),
-    lr: float = float_option(2e-4, low=0, low_open=True, high=1.0, help="Adam learning rate of the generator and the discriminator."),
-    warmup_steps: int = int_option(300, low=0, help="L1-only steps before the discriminator joins (ESRGAN's warm-up)."),
-    pixel_weight: float = float_option(1.0, low=0, help="Weight of the L1 pixel loss."),
-    feature_weight: float = float_option(0.05, low=0, help="Weight of the feature loss (discriminator feature matching, or --classifier features)."),
-    adversarial_weight: float = float_option(0.005, low=0, help="Weight of the adversarial loss (0: a pure L1 model)."),
+    blocks: int = int_option(ENHANCE_DEFAULTS.model.blocks, high=64, help="RRDB blocks (sr)."),
+    depth: int = int_option(ENHANCE_DEFAULTS.model.depth, high=8, help="U-Net levels (restore)."),
+    lr: float = float_option(ENHANCE_DEFAULTS.lr, low=0, low_open=True, high=1.0, help="Adam learning rate of the generator and the discriminator."),
+    warmup_steps: int = int_option(ENHANCE_DEFAULTS.warmup_steps, low=0, help="L1-only steps before the discriminator joins (ESRGAN's warm-up)."),
+    pixel_weight: float = float_option(ENHANCE_DEFAULTS.weights.pixel, low=0, help="Weight of the L1 pixel loss."),
+    feature_weight: float = float_option(ENHANCE_DEFAULTS.weights.feature, low=0, help="Weight of the feature loss (discriminator feature matching, or --classifier features)."),
+    adversarial_weight: float = float_option(ENHANCE_DEFAULTS.weights.adversarial, low=0, help="Weight of the adversarial loss (0: a pure L1 model)."),
     classifier: Optional[Path] = typer.Option(None, help="Domain classifier file whose frozen features give the feature loss."),
-    holdout: float = float_option(0.2, low=0, high=1, low_open=True, high_open=True, help="Fraction of images (whole products) held out of training."),
-    seed: int = seed_option(help="Seed of initialisation, crops, degradations and the held-out split."),
-    checkpoint_every: int = int_option(200, help="Checkpoint (and validation PSNR) every this many steps."),
+    holdout: float = float_option(ENHANCE_DEFAULTS.holdout_fraction, low=0, high=1, low_open=True, high_open=True, help="Fraction of images (whole products) held out of training."),
+    seed: int = seed_option(ENHANCE_DEFAULTS.seed, help="Seed of initialisation, crops, degradations and the held-out split."),
+    checkpoint_every: int = int_option(ENHANCE_DEFAULTS.checkpoint_every, help="Checkpoint (and validation PSNR) every this many steps."),
     device: str = device_option(),
     resume: bool = typer.Option(False, help="Continue the run in --out from its last checkpoint, with its settings: only --steps, --minutes and --device may change; other options given must match."),
 ):
@@ -107,13 +110,12 @@ def train(
 
     Exits 130 after Ctrl-C and 143 after SIGTERM, checkpoint written."""
     require_output_folder(out)
-    from productgan.enhance.config import EnhanceModelConfig, EnhanceTrainConfig, LossWeights
     from productgan.enhance.train import train_enhancer
 
     try:
         config = EnhanceTrainConfig(
             data=data, out=str(out), crop=crop, batch=batch, steps=steps,
-            minutes=minutes if minutes is not None or steps is not None else 8.0,
+            minutes=minutes if minutes is not None or steps is not None else ENHANCE_DEFAULTS.minutes,
             model=EnhanceModelConfig(task=task, width=width, blocks=blocks, depth=depth),
             lr=lr, lr_discriminator=lr, warmup_steps=warmup_steps,
             weights=LossWeights(pixel=pixel_weight, feature=feature_weight, adversarial=adversarial_weight),

@@ -16,6 +16,7 @@ app = typer.Typer(help="Learn a product catalog; generate new products on demand
 
 
 def print_version(value: bool) -> None:
+    """--version: eager, so it answers before a command is asked for; the version a checkpoint records."""
     if value:
         from productgan.version import code_version
 
@@ -28,7 +29,7 @@ def main(
     version: Optional[bool] = typer.Option(None, "--version", callback=print_version, is_eager=True,
                                            help="Print the code version (package version + git commit) and exit."),
 ) -> None:
-    """Learn a product catalog; generate new products on demand."""
+    """The options before any command (--version); the group's help is the Typer's above."""
 
 
 app.command("train")(train.train)

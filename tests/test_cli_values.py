@@ -10,7 +10,7 @@ import typer
 from typer.testing import CliRunner
 
 from productgan.cli import app
-from productgan.cli_support import EXIT_IO_ERROR, describe_os_error, friendly_errors, printable
+from productgan.cli.common import EXIT_IO_ERROR, describe_os_error, friendly_errors, printable
 from productgan.errors import ProductGANError
 
 runner = CliRunner()

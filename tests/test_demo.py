@@ -31,3 +31,4 @@ def test_demo_writes_report_with_grids_for_every_category_and_colour(tmp_path):
     assert Image.open(out / "grid-category-color.png").height > 6 * 34 * 3  # colour names above the columns
     assert (out / "six-samples.png").exists()
     assert (out / "eval.json").exists() and (out / "nearest-training.png").exists()
+    assert (out / "domain-classifier.safetensors").exists()  # so `productgan eval` of the demo trains none

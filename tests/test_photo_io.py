@@ -51,3 +51,15 @@ def test_missing_source_and_empty_folder_are_clear(tmp_path):
         plan_outputs(tmp_path / "nope", tmp_path, "x")
     with pytest.raises(PhotoError, match="no image files"):
         plan_outputs(tmp_path, tmp_path / "o", "x")
+
+
+def test_refuse_overwrite_names_the_photo_an_output_would_replace(tmp_path):
+    from productgan.errors import ProductGANError
+    from productgan.photo_io import refuse_overwrite
+
+    photo = tmp_path / "photo.png"
+    photo.write_bytes(b"")
+    refuse_overwrite(photo, tmp_path / "out", ["photo.png"])  # another folder: fine
+    refuse_overwrite(photo, tmp_path, ["reconstruction.png"])  # another name: fine
+    with pytest.raises(ProductGANError, match="would overwrite the input photo"):
+        refuse_overwrite(photo, tmp_path / "sub" / "..", ["photo.png"])

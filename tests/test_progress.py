@@ -89,3 +89,36 @@ def test_feature_extraction_shows_progress_only_when_asked_and_only_for_large_se
         features = extractor.run_batched(compute, images, 100, torch.device("cpu"), 2)
     assert features.shape == (600, 2)
     assert "[features] 600/600 (100%)" in stream.getvalue()
+
+
+def test_step_progress_reports_optimisation_steps_as_log_lines_off_a_terminal(monkeypatch):
+    from productgan.progress import step_progress
+
+    console, stream = piped_console()
+    monkeypatch.setattr("productgan.progress._console", console)
+    monkeypatch.setenv("PRODUCTGAN_PROGRESS_EVERY", "1e-9")  # a line at every step
+    with step_progress("inverting") as progress:
+        progress(1, 4, 0.5)
+        progress(4, 4, 0.25)
+    lines = stream.getvalue().splitlines()
+    assert lines[0].startswith("[inverting] step 1/4 (25%) · loss 0.5")
+    assert lines[-1].startswith("[inverting] step 4/4 (100%) · loss 0.25")
+
+
+def test_step_progress_without_steps_prints_nothing(monkeypatch):
+    from productgan.progress import step_progress
+
+    console, stream = piped_console()
+    monkeypatch.setattr("productgan.progress._console", console)
+    with step_progress("encoder"):
+        pass
+    assert stream.getvalue() == ""
+
+
+def test_announce_prints_one_line_even_when_piped(monkeypatch):
+    from productgan.progress import announce
+
+    console, stream = piped_console()
+    monkeypatch.setattr("productgan.progress._console", console)
+    announce("training a domain classifier [not markup] for this catalog")
+    assert stream.getvalue() == "training a domain classifier [not markup] for this catalog\n"

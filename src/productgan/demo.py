@@ -20,7 +20,7 @@ from productgan.generate import ProductGenerator
 from productgan.grid import labelled_grid
 from productgan.imaging import make_grid, write_png
 from productgan.metrics.evaluate import EvalResult, EvalSettings, Evaluator
-from productgan.metrics.prepare import classifier_for
+from productgan.metrics.prepare import RUN_CLASSIFIER_NAME, classifier_for
 from productgan.metrics.summary import headline_text
 from productgan.models.config import ModelConfig
 from productgan.report import GridSection, ReportTable, write_report
@@ -144,6 +144,7 @@ def measure(catalog, generator: ProductGenerator, out: Path, seed: int, progress
     take most of the demo's budget on a CPU); `productgan eval` runs the full set."""
     classifier = classifier_for(catalog, DEMO_CONDITION, epochs=DEMO_CLASSIFIER_EPOCHS, width=16, seed=seed,
                                 progress=progress)
+    classifier.save(out / RUN_CLASSIFIER_NAME)  # so `productgan eval` of this run measures with it, training nothing
     settings = EvalSettings(n=DEMO_EVAL_N, per_level=40, seed=seed, diversity_pairs=50)
     return Evaluator(catalog, classifier, classifier, settings).evaluate(generator, sheet_path=out / "nearest-training.png")
 

@@ -8,9 +8,6 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-# The cli*.py modules still import these two names from here (another piece of issue 14 moves them
-# into a cli/ package); once they import productgan.imaging, these lines go.
-from productgan.imaging import make_grid, write_png as save_png  # noqa: F401
 from productgan.imaging import grey_to_rgb, uint8_to_pil
 
 

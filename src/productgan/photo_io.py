@@ -115,3 +115,10 @@ def map_photos(edit: Callable[..., np.ndarray], source: str | Path, out: str | P
             report.written.append(write_photo(result, job.target))
             bar.update(len(report.written) + len(report.skipped))
     return report
+
+
+def refuse_overwrite(photo: str | Path, out: str | Path, names: list[str]) -> None:
+    """Never write over the photo the user handed over: refuse when out/NAME is the photo for any name."""
+    photo, out = Path(photo), Path(out)
+    if photo.resolve() in {(out / name).resolve() for name in names}:
+        raise ProductGANError(f"{photo}: --out {out} would overwrite the input photo; choose another folder")

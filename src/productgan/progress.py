@@ -12,7 +12,8 @@ from __future__ import annotations
 import os
 import time
 from collections import deque
-from typing import Callable
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
 from rich.console import Console
 from rich.markup import escape
@@ -23,6 +24,12 @@ DEFAULT_EVERY_S = 30.0
 RATE_WINDOW_S = 60.0  # the ETA uses the rate over about this much recent time
 
 _console = Console(stderr=True, highlight=False)
+
+
+def announce(message: str) -> None:
+    """One line on stderr before long work starts (what it is, how long, where its result goes), printed
+    on a terminal and off one alike: a pipe gets no bar, so without it a slow start looks like a hang."""
+    _console.print(message, markup=False, soft_wrap=True)
 
 
 def log_interval() -> float:
@@ -136,3 +143,22 @@ class WorkProgress:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+@contextmanager
+def step_progress(label: str) -> Iterator[Callable[[int, int, float], None]]:
+    """Progress of an optimisation (a bar, or log lines off a terminal); yields progress(step, total, loss),
+    the callback inversion and encoder training take. The bar starts at the first step, when the total is known."""
+    work: WorkProgress | None = None
+
+    def report(step: int, total: int, loss: float) -> None:
+        nonlocal work
+        if work is None:
+            work = WorkProgress(label, total, describe=lambda done, whole: f"step {done:.0f}/{whole:.0f}")
+        work.update(step, loss=float(loss))
+
+    try:
+        yield report
+    finally:
+        if work is not None:
+            work.close()

@@ -1,4 +1,5 @@
-"""`productgan edit recolour|mask|scale|rotate|flip|whiten` and `productgan enhance apply --task classic`."""
+"""`productgan photo recolour|mask|scale|rotate|flip|whiten` (and their old names under `edit`, kept for one
+release) and `productgan enhance apply --task classic`."""
 
 from __future__ import annotations
 
@@ -30,14 +31,20 @@ def photos(tmp_path: Path) -> Path:
     return folder
 
 
+PHOTO_CASES = [
+    (["recolour", "--to", "red"], "recolour-red"),
+    (["recolour", "--to", "#00FF00", "--region", "whole"], "recolour-00ff00"),
+    (["mask"], "mask"),
+    (["scale", "--factor", "0.8"], "scale0.8"),
+    (["rotate", "--degrees", "15"], "rotate15"),
+    (["flip"], "flip-horizontal"),
+    (["whiten"], "whiten"),
+]
+
+
 @pytest.mark.parametrize("args, suffix", [
-    (["edit", "recolour", "--to", "red"], "recolour-red"),
-    (["edit", "recolour", "--to", "#00FF00", "--region", "whole"], "recolour-00ff00"),
-    (["edit", "mask"], "mask"),
-    (["edit", "scale", "--factor", "0.8"], "scale0.8"),
-    (["edit", "rotate", "--degrees", "15"], "rotate15"),
-    (["edit", "flip"], "flip-horizontal"),
-    (["edit", "whiten"], "whiten"),
+    *[(["photo", *args], suffix) for args, suffix in PHOTO_CASES],
+    *[(["edit", *args], suffix) for args, suffix in PHOTO_CASES],  # the old names still work
     (["enhance", "apply", "--task", "classic"], "classic"),
 ])
 def test_each_command_writes_new_files_and_leaves_the_inputs(photos, tmp_path, args, suffix):
@@ -52,7 +59,7 @@ def test_each_command_writes_new_files_and_leaves_the_inputs(photos, tmp_path, a
 
 
 def test_recolour_to_red_makes_the_product_red(photos, tmp_path):
-    result = runner.invoke(app, ["edit", "recolour", "--to", "red", str(photos / "tee.png"), "--out", str(tmp_path)])
+    result = runner.invoke(app, ["photo", "recolour", "--to", "red", str(photos / "tee.png"), "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     edited = read_photo(tmp_path / "tee-recolour-red.png")
     red, green, blue = edited[60, 48].astype(int)
@@ -60,9 +67,9 @@ def test_recolour_to_red_makes_the_product_red(photos, tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["edit", "recolour", "--to", "reddish"], "unknown colour 'reddish'"),
-    (["edit", "flip", "--direction", "diagonal"], "--direction: flip direction must be horizontal or vertical"),
-    (["edit", "recolour", "--to", "red", "--region", "half"], "--region: region must be dominant or whole"),
+    (["photo", "recolour", "--to", "reddish"], "unknown colour 'reddish'"),
+    (["photo", "flip", "--direction", "diagonal"], "--direction: flip direction must be horizontal or vertical"),
+    (["photo", "recolour", "--to", "red", "--region", "half"], "--region: region must be dominant or whole"),
     (["enhance", "apply", "--task", "sr4"], "needs --checkpoint"),
     (["enhance", "apply", "--task", "magic"], "unknown task 'magic'"),
     (["enhance", "apply", "--chain", "sharpen"], "unknown enhancement step"),
@@ -77,7 +84,7 @@ def test_the_cli_writes_what_the_shared_edit_computes(photos, tmp_path):
     """The CLI's options reach edit.photo (the checks and edits the HTTP API uses) unchanged."""
     from productgan.edit.photo import apply_photo_edit
 
-    args = ["edit", "recolour", "--to", "navy", "--keep-lightness", "--threshold", "20", "--region", "whole"]
+    args = ["photo", "recolour", "--to", "navy", "--keep-lightness", "--threshold", "20", "--region", "whole"]
     result = runner.invoke(app, [*args, str(photos / "tee.png"), "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     expected = apply_photo_edit(read_photo(photos / "tee.png"), "recolour", colour="navy", keep_lightness=True,
@@ -88,6 +95,6 @@ def test_the_cli_writes_what_the_shared_edit_computes(photos, tmp_path):
 def test_an_unreadable_photo_is_named(tmp_path):
     broken = tmp_path / "broken.png"
     broken.write_bytes(b"\x89PNG\r\n\x1a\n garbage")
-    result = runner.invoke(app, ["edit", "whiten", str(broken), "--out", str(tmp_path / "o")])
+    result = runner.invoke(app, ["photo", "whiten", str(broken), "--out", str(tmp_path / "o")])
     assert result.exit_code == 1
     assert "broken.png" in result.output and "wrote 0 file(s)" in result.output

@@ -35,7 +35,7 @@ def test_thresholds_in_range_mask_an_image(threshold):
 def test_cli_refuses_the_threshold_before_reading_a_photo(tmp_path, value):
     photo = tmp_path / "tee.png"
     Image.fromarray(np.full((12, 12, 3), 250, np.uint8)).save(photo)
-    result = CliRunner().invoke(app, ["edit", "whiten", str(photo), "--threshold", value, "--out", str(tmp_path / "o")])
+    result = CliRunner().invoke(app, ["photo", "whiten", str(photo), "--threshold", value, "--out", str(tmp_path / "o")])
     assert result.exit_code == 2, result.output
     assert "--threshold" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "o").exists()
@@ -46,6 +46,6 @@ def test_cli_refuses_an_out_that_is_a_file_before_reading_a_photo(tmp_path):
     Image.fromarray(np.full((12, 12, 3), 250, np.uint8)).save(photo)
     taken = tmp_path / "taken"
     taken.write_text("a file")
-    result = CliRunner().invoke(app, ["edit", "flip", str(photo), "--out", str(taken)])
+    result = CliRunner().invoke(app, ["photo", "flip", str(photo), "--out", str(taken)])
     assert result.exit_code == 2 and "--out" in result.output and "existing file" in result.output, result.output
     assert taken.read_text() == "a file"

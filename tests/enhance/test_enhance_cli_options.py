@@ -69,3 +69,24 @@ def test_each_output_format_is_written_under_its_suffix(photos, tmp_path, reads,
     assert len(reads) == 2  # the recording sees reads, so an empty record above means none happened
     assert sorted(p.name for p in out.iterdir()) == [f"a-classic{suffix}", f"b-classic{suffix}"]
     assert Image.open(out / f"a-classic{suffix}").format == pil_format
+
+
+def test_enhance_train_defaults_are_the_config_dataclass():
+    """A default written twice drifts: each option's default is the value its setting has in EnhanceTrainConfig."""
+    import typer
+
+    from productgan.cli.enhance import TRAIN_OPTION_SETTINGS
+    from productgan.enhance.config import EnhanceTrainConfig
+
+    defaults = EnhanceTrainConfig(data="", out="")
+    command = typer.main.get_command(app).commands["enhance"].commands["train"]
+    differing = []
+    for param in command.params:
+        if param.name in ("data", "minutes", "steps", "width", "classifier", "device") or param.name not in TRAIN_OPTION_SETTINGS:
+            continue  # required, or None meaning a rule (the task's width, 8 minutes without --steps)
+        value = defaults
+        for part in TRAIN_OPTION_SETTINGS[param.name][0].split("."):
+            value = getattr(value, part)
+        if param.default != value:
+            differing.append(f"--{param.name}: {param.default!r} vs {value!r}")
+    assert differing == []

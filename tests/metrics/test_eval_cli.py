@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -70,3 +71,59 @@ def test_train_features_without_attributes_is_a_clear_error(trained, tmp_path):
     _, folder, _ = trained
     result = runner.invoke(app, ["eval", "train-features", "--data", str(folder), "--out", str(tmp_path / "x")])
     assert result.exit_code == 2 and "--condition" in result.output
+
+
+def copy_run(run: Path, to: Path) -> Path:
+    """A copy of the run folder's checkpoint, so a test may add files beside it."""
+    to.mkdir()
+    shutil.copy(run / "checkpoint.safetensors", to / "checkpoint.safetensors")
+    return to
+
+
+def test_eval_measures_with_the_classifier_the_run_carries_and_trains_none(trained, tmp_path, monkeypatch):
+    """As after `productgan demo`, which saves its classifier in the run folder."""
+    from productgan.metrics import prepare
+
+    run, _, classifier = trained
+    copy = copy_run(run, tmp_path / "run")
+    shutil.copy(classifier, copy / prepare.RUN_CLASSIFIER_NAME)
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("eval trained a classifier although the run carries one that fits")
+
+    monkeypatch.setattr(prepare, "train_domain_classifier", no_training)
+    result = runner.invoke(app, ["eval", str(copy), "--extractor", "domain", "--n", "32", "--per-level", "10",
+                                 "--device", "cpu"])
+    assert result.exit_code == 0, result.output
+    record = json.loads((copy / "eval" / "eval.json").read_text())
+    assert record["extractor"].startswith(f"domain:{copy / prepare.RUN_CLASSIFIER_NAME}")
+    assert "training a domain classifier" not in result.output
+
+
+def test_eval_says_before_it_trains_a_classifier_and_where_it_caches_it(trained, tmp_path, monkeypatch):
+    """A classifier in the run folder that does not fit (another resolution) is passed over, and the
+    training that replaces it is announced first, naming the cache file it will be kept in."""
+    from productgan.metrics import prepare
+
+    run, folder, _ = trained
+    copy = copy_run(run, tmp_path / "run")
+    other = runner.invoke(app, ["eval", "train-features", "--data", str(folder), "--out",
+                                str(copy / prepare.RUN_CLASSIFIER_NAME), "--condition", "color", "--resolution", "16",
+                                "--epochs", "1", "--device", "cpu"])
+    assert other.exit_code == 0, other.output
+    trained_for = []
+    real_training = prepare.train_domain_classifier
+
+    def recorded_training(catalog, attributes, **kwargs):
+        trained_for.append(list(attributes))
+        return real_training(catalog, attributes, **{**kwargs, "epochs": 1})
+
+    monkeypatch.setattr(prepare, "train_domain_classifier", recorded_training)
+    result = runner.invoke(app, ["eval", str(copy), "--extractor", "domain", "--n", "32", "--per-level", "10",
+                                 "--device", "cpu"])
+    assert result.exit_code == 0, result.output
+    assert trained_for == [["color"]]
+    said = " ".join(result.output.split())
+    assert "training a domain classifier for this catalog" in said
+    cached = sorted(prepare.classifiers_dir().glob("*.safetensors"))
+    assert len(cached) == 1 and f"cached at {cached[0]}" in said

@@ -9,6 +9,7 @@ the catalog is read, and every message that echoes such text passes it through `
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from productgan.errors import CatalogError
@@ -63,3 +64,8 @@ def check_text(text: str, where: str, what: str) -> None:
             f"{where}: {what} '{printable(text)}' holds control character(s) {' '.join(found)}; "
             "remove them from the file"
         )
+
+
+def slug(text: str) -> str:
+    """A level name as a file-name part: 'Bras & Tanks' -> 'Bras-Tanks' (output files are named by levels)."""
+    return re.sub(r"[^A-Za-z0-9._]+", "-", text).strip("-") or "level"

@@ -23,9 +23,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from productgan.data.names import slug
 from productgan.data.images import pad_to_square, resize_square
 from productgan.errors import ProductGANError
-from productgan.generate import ProductGenerator
+from productgan.generate import ProductGenerator, level_ids, unknown_attribute_error
 from productgan.imaging import rgb_to_grey, tensor_to_uint8, uint8_to_tensor
 from productgan.metrics.fidelity import image_psnr, ssim
 
@@ -266,3 +267,26 @@ def edit(generator: ProductGenerator, inversion: Inversion, changes: list[dict[s
     if inversion.condition is None:
         return generator.render_conditions(z, None)
     return generator.render_conditions(z, inversion.condition + generator.embed(labels) - inversion.start_condition)
+
+
+def expand_edits(changes: list[tuple[str, str]], levels: dict[str, list[str]]) -> list[dict[str, str]]:
+    """One edit per (attribute, level) pair, each one edited image; level '*' means one per level of it.
+
+    Every attribute and level is checked here, so a typo fails before the (slow) inversion runs.
+    """
+    edits = []
+    for attribute, level in changes:
+        if level == "*":
+            if attribute not in levels:
+                raise unknown_attribute_error([attribute], list(levels))
+            edits += [{attribute: each} for each in levels[attribute]]
+        else:
+            edits.append({attribute: level})
+    for change in edits:
+        level_ids(levels, list(levels), change)  # an unknown attribute or level fails before the inversion
+    return edits
+
+
+def edit_file_name(change: dict[str, str]) -> str:
+    """The file an edit is written to: {'color': 'Navy Blue'} -> 'edit-color-Navy-Blue.png'."""
+    return "edit-" + "-".join(f"{slug(k)}-{slug(v)}" for k, v in change.items()) + ".png"

@@ -43,11 +43,12 @@ from productgan.imaging import uint8_to_tensor
 from productgan.metrics.extractor import (
     DEFAULT_BATCH_SIZE, ExtractorInputError, FeatureExtractor, check_images, run_batched,
 )
-from productgan.progress import WorkProgress
+from productgan.progress import WorkProgress, format_duration
 
 # Attributes a horizontal flip would change (a product facing left would be labelled as facing right).
 DIRECTIONAL_ATTRIBUTES = {"angle", "view", "pose", "orientation", "direction", "side", "facing"}
 MAX_FEATURE_MAP = 8  # pool until the map is at most this many pixels across
+ESTIMATE_AFTER_STEPS = 5  # steps timed before the remaining training time is estimated and said
 
 
 @dataclass
@@ -354,6 +355,8 @@ def fit(network: DomainNet, config: DomainConfig, images: np.ndarray, labels: np
             for group in optimizer.param_groups:
                 group["lr"] = settings.learning_rate * 0.5 * (1 + math.cos(math.pi * min(done, 1.0)))
             bar.update(min(done, 1.0), loss=loss)
+            if step == ESTIMATE_AFTER_STEPS and done < 1.0:  # said once a few steps are timed
+                bar.note(f"about {format_duration((time.monotonic() - start) * (1.0 - done) / done)} to go")
             if done >= 1.0:
                 break
     bar.close()

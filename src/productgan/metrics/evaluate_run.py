@@ -16,7 +16,7 @@ from productgan.atomic import write_atomic
 from productgan.data import load_catalog
 from productgan.generate import load_generator
 from productgan.metrics.evaluate import EvalResult, EvalSettings, Evaluator
-from productgan.metrics.prepare import classifier_for, extractor_for
+from productgan.metrics.prepare import classifier_for, extractor_for, run_classifier
 from productgan.checkpoint import GAN, read_meta, resolve_checkpoint
 
 
@@ -47,8 +47,12 @@ def evaluate_checkpoint(run: str | Path, data: str | None = None, settings: Eval
                  if request.extractor == "inception" else None)
     wants_classifier = request.extractor == "domain" or generator.names or request.classifier_path
     min_count = int(config.get("min_count", 1))
-    classifier = (classifier_for(catalog, generator.names, request.classifier_path, min_count=min_count,
-                                 device=device, progress=progress) if wants_classifier else None)
+    classifier = None
+    if wants_classifier and request.classifier_path is None:  # the one the run was measured with, when it fits
+        classifier = run_classifier(checkpoint.parent, catalog, generator.names, generator.levels, device)
+    if wants_classifier and classifier is None:
+        classifier = classifier_for(catalog, generator.names, request.classifier_path, min_count=min_count,
+                                    device=device, progress=progress)
     extractor = extractor or extractor_for(request.extractor, classifier, request.inception_path, device)
     out = Path(out_dir) if out_dir is not None else checkpoint.parent / "eval"
     evaluator = Evaluator(catalog, extractor, classifier, settings)

@@ -1,5 +1,6 @@
-"""`productgan edit ...`: classical edits of a shop's own photos (this module) and edits of generated
-products (cli_edit_generated registers variants, clips and inversion on the same group).
+"""`productgan photo ...`: classical edits of a shop's own photos, which need no GAN (recolour, mask,
+scale, rotate, flip, whiten). Until the next release they also answer under their old names,
+`productgan edit recolour` and so on (registered hidden in cli/app.py).
 
 Each photo command takes a file or a folder and writes new files STEM-EDIT.png into --out; the
 inputs are never touched and unreadable photos are listed, not fatal.
@@ -13,10 +14,10 @@ from typing import Callable
 import numpy as np
 import typer
 
-from productgan.cli_support import console, err_console, friendly_errors, require_output_folder
+from productgan.cli.common import console, err_console, friendly_errors, require_output_folder
 
-edit_app = typer.Typer(no_args_is_help=True,
-                       help="Edit products: variants, clips and inversion of generated ones; recolour, mask, scale, rotate, flip and whiten real photos.")
+HELP = "Edit your own product photos, no GAN needed: recolour, mask, scale, rotate, flip, whiten."
+COMMANDS = ("recolour", "mask", "scale", "rotate", "flip", "whiten")  # each also an old `edit` name for one release
 
 SOURCE = typer.Argument(..., help="A photo or a folder of photos (never modified).")
 OUT = typer.Option(Path("edited"), help="Folder for the new files.")
@@ -55,7 +56,6 @@ def _run(edit: Callable[[np.ndarray], np.ndarray], source: Path, out: Path, suff
         raise typer.Exit(code=1)
 
 
-@edit_app.command("recolour")
 @friendly_errors
 def recolour_command(
     source: Path = SOURCE,
@@ -71,15 +71,13 @@ def recolour_command(
           keep_lightness=keep_lightness, threshold=threshold, grabcut=grabcut, region=region)
 
 
-@edit_app.command("mask")
 @friendly_errors
 def mask_command(source: Path = SOURCE, threshold: float = THRESHOLD,
-                 grabcut: bool = typer.Option(False, help="Refine with GrabCut."), out: Path = OUT):
+                 grabcut: bool = typer.Option(False, help="Refine the mask with GrabCut (slower)."), out: Path = OUT):
     """Write the product mask (white = product) found from the studio backdrop."""
     _edit("mask", source, out, "mask", threshold=threshold, grabcut=grabcut)
 
 
-@edit_app.command("scale")
 @friendly_errors
 def scale_command(source: Path = SOURCE, factor: float = typer.Option(..., min=0.05, max=10.0, help="Size factor, e.g. 0.8."),
                   out: Path = OUT):
@@ -87,7 +85,6 @@ def scale_command(source: Path = SOURCE, factor: float = typer.Option(..., min=0
     _edit("scale", source, out, f"scale{factor:g}", factor=factor)
 
 
-@edit_app.command("rotate")
 @friendly_errors
 def rotate_command(source: Path = SOURCE, degrees: float = typer.Option(..., help="Anticlockwise angle."),
                    out: Path = OUT):
@@ -95,7 +92,6 @@ def rotate_command(source: Path = SOURCE, degrees: float = typer.Option(..., hel
     _edit("rotate", source, out, f"rotate{degrees:g}", degrees=degrees)
 
 
-@edit_app.command("flip")
 @friendly_errors
 def flip_command(source: Path = SOURCE, direction: str = typer.Option("horizontal", help="horizontal | vertical."),
                  out: Path = OUT):
@@ -103,7 +99,6 @@ def flip_command(source: Path = SOURCE, direction: str = typer.Option("horizonta
     _edit("flip", source, out, f"flip-{direction}", direction=direction)
 
 
-@edit_app.command("whiten")
 @friendly_errors
 def whiten_command(source: Path = SOURCE, square: bool = typer.Option(True, help="Also pad to a square canvas."),
                    threshold: float = THRESHOLD, out: Path = OUT):

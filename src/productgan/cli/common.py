@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from productgan.device import DEVICE_HELP
 from productgan.errors import CheckpointKindError, ProductGANError
 
 console = Console()
@@ -154,12 +155,20 @@ def int_option(default: Any, *param_decls: str, low: int | None = 1, high: int |
     return typer.Option(default, *param_decls, min=low, max=high, **kwargs)
 
 
-def seed_option(default: int = 0, help: str | None = None) -> Any:
+SEED_HELP = "Seed: the same seed and settings give the same images."
+
+
+def seed_option(default: int = 0, help: str = SEED_HELP) -> Any:
     return int_option(default, low=0, high=SEED_MAX, help=help)
 
 
-def resolution_option(default: int, help: str | None = None) -> Any:
+def resolution_option(default: int, help: str = "Square image size in pixels the images are brought to.") -> Any:
     return int_option(default, low=MIN_RESOLUTION, high=MAX_RESOLUTION, help=help)
+
+
+def device_option() -> Any:
+    """--device, the same in every command: auto by default, resolved by productgan.device.resolve_device."""
+    return typer.Option("auto", help=DEVICE_HELP)
 
 
 def channels_option(default: int = 3, help: str | None = "3 for RGB, 1 for grayscale.") -> Any:
@@ -172,8 +181,8 @@ def _one_or_three(value: int) -> int:
     return value
 
 
-def port_option(default: int) -> Any:
-    return int_option(default, low=1, high=PORT_MAX)
+def port_option(default: int, help: str = "TCP port to listen on.") -> Any:
+    return int_option(default, low=1, high=PORT_MAX, help=help)
 
 
 def explicit_options(ctx: typer.Context) -> set[str]:
@@ -222,12 +231,20 @@ def split(values: Optional[List[str]]) -> list[str]:
     return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
 
 
-def parse_sets(values: Optional[List[str]]) -> dict[str, str]:
-    pairs = {}
-    for value in values or []:
-        if "=" not in value:
-            raise ProductGANError(f"--set expects attribute=level, got {value!r}")
-        key, level = value.split("=", 1)
-        pairs[key.strip()] = level.strip()
-    return pairs
+def parse_set(value: str) -> tuple[str, str]:
+    """'color=Red' -> ('color', 'Red'): one --set value."""
+    if "=" not in value:
+        raise ProductGANError(f"--set expects attribute=level, got {value!r}")
+    key, level = value.split("=", 1)
+    return key.strip(), level.strip()
 
+
+def parse_sets(values: Optional[List[str]]) -> dict[str, str]:
+    """Every --set value as {attribute: level} (a later value for the same attribute wins)."""
+    return dict(parse_set(value) for value in values or [])
+
+
+
+def optional_str(path: Optional[Path]) -> Optional[str]:
+    """A path option as the config stores it: a string, or None when not given."""
+    return None if path is None else str(path)

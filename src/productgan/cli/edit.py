@@ -1,51 +1,26 @@
-"""`productgan edit variants|clip|turntable|invert|train-encoder`: edits that go through a trained generator."""
+"""`productgan edit variants|clip|turntable|invert|train-encoder`: edits that go through a trained generator.
+
+Edits of a photo that need no generator are `productgan photo ...` (cli/photo.py)."""
 
 from __future__ import annotations
 
 import json
-import re
-from contextlib import contextmanager
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
-from productgan.cli_edit import edit_app
-from productgan.cli_support import (
-    SEED_MAX, console, float_option, friendly_errors, int_option, parse_sets, require_output_file, seed_option,
+from productgan.cli.common import (
+    SEED_MAX, console, device_option, float_option, friendly_errors, int_option, parse_set, parse_sets,
+    require_output_file, seed_option,
 )
-from productgan.errors import ProductGANError
-from productgan.progress import WorkProgress
+from productgan.cli.generate import RUN_HELP, SET_HELP
+from productgan.data.names import slug
+from productgan.device import resolve_device
 
-RUN_HELP = "Run folder or checkpoint file."
-SET_HELP = "attribute=level held fixed, repeatable (e.g. --set category=Shoes)."
-
-
-def slug(text: str) -> str:
-    """A level name as a file-name part: 'Bras & Tanks' -> 'Bras-Tanks'."""
-    return re.sub(r"[^A-Za-z0-9._]+", "-", text).strip("-") or "level"
+HELP = "Edit generated products: variants, clips and turntables, inversion of a photo into the generator."
 
 
-@contextmanager
-def step_bar(label: str):
-    """Progress of an optimisation (a bar, or log lines off a terminal); yields progress(step, total, loss)
-    for the library's callbacks."""
-    work: WorkProgress | None = None
-
-    def report(step: int, total: int, loss: float) -> None:
-        nonlocal work
-        if work is None:
-            work = WorkProgress(label, total, describe=lambda done, whole: f"step {done:.0f}/{whole:.0f}")
-        work.update(step, loss=float(loss))
-
-    try:
-        yield report
-    finally:
-        if work is not None:
-            work.close()
-
-
-@edit_app.command("variants")
 @friendly_errors
 def variants_command(
     run: Path = typer.Argument(..., help=RUN_HELP),
@@ -53,25 +28,26 @@ def variants_command(
     by: Optional[str] = typer.Option(None, help="A second attribute for the columns: one product, every attribute x by level."),
     set_: Optional[List[str]] = typer.Option(None, "--set", help=SET_HELP),
     n: int = typer.Option(4, min=1, max=64, help="Products (columns) when --by is not given."),
-    seed: int = typer.Option(0),
+    seed: int = seed_option(),
     truncation: Optional[float] = typer.Option(None, min=0.01, help="Redraw latents beyond this |z|."),
     out: Path = typer.Option(..., help="Output folder."),
-    device: str = typer.Option("cpu"),
+    device: str = device_option(),
 ):
     """The same product(s) in every level of an attribute: grid.png, one PNG per image, variants.json."""
     from productgan.edit.variants import variant_sheet, variants
     from productgan.generate import load_generator
-    from productgan.grid import labelled_grid, save_png
+    from productgan.grid import labelled_grid
+    from productgan.imaging import write_png
 
-    generator = load_generator(run, device=device)
+    generator = load_generator(run, device=resolve_device(device))
     fixed = parse_sets(set_)
     table = (variants(generator, attribute, n, seed, truncation, fixed) if by is None
              else variant_sheet(generator, attribute, by, seed, truncation, fixed))
     columns = table.column_levels if table.column_attribute is not None else None
-    save_png(labelled_grid(table.grid(), table.row_levels, columns, scale=2), out / "grid.png")
+    write_png(labelled_grid(table.grid(), table.row_levels, columns, scale=2), out / "grid.png")
     for i, level in enumerate(table.row_levels):
         for j, column in enumerate(table.column_levels):
-            save_png(table.images[i, j], out / f"{slug(level)}-{slug(column)}.png")
+            write_png(table.images[i, j], out / f"{slug(level)}-{slug(column)}.png")
     summary = {"attribute": attribute, "levels": table.row_levels, "by": by, "columns": table.column_levels,
                "held": table.held, "seed": seed, "fixed": fixed}
     (out / "variants.json").write_text(json.dumps(summary, indent=2))
@@ -106,7 +82,6 @@ def check_clip_options(out: Path, fmt: Optional[str], frames: int) -> str:
     return chosen
 
 
-@edit_app.command("clip")
 @friendly_errors
 def clip_command(
     run: Path = typer.Argument(..., help=RUN_HELP),
@@ -120,21 +95,20 @@ def clip_command(
     fmt: Optional[str] = CLIP_FORMAT,
     truncation: Optional[float] = CLIP_TRUNCATION,
     out: Path = CLIP_OUT,
-    device: str = typer.Option("cpu"),
+    device: str = device_option(),
 ):
     """A morph between two products or two attribute levels (slerped latents, blended embeddings)."""
     from productgan.edit.clips import morph_clip, write_clip
     from productgan.generate import load_generator
 
     fmt = check_clip_options(out, fmt, frames)
-    generator = load_generator(run, device=device)
+    generator = load_generator(run, device=resolve_device(device))
     start = parse_sets(from_set)
     end = parse_sets(to_set) if to_set else start
     clip = morph_clip(generator, from_seed, from_seed if to_seed is None else to_seed, frames, start, end, truncation)
     console.print(f"wrote {write_clip(clip, out, fmt, fps)}: {len(clip)} frames ({fmt})")
 
 
-@edit_app.command("turntable")
 @friendly_errors
 def turntable_command(
     run: Path = typer.Argument(..., help=RUN_HELP),
@@ -146,44 +120,19 @@ def turntable_command(
     fmt: Optional[str] = CLIP_FORMAT,
     truncation: Optional[float] = CLIP_TRUNCATION,
     out: Path = CLIP_OUT,
-    device: str = typer.Option("cpu"),
+    device: str = device_option(),
 ):
     """One product turning through every view level and back to the first (a looping clip)."""
     from productgan.edit.clips import turntable_frames, write_clip
     from productgan.generate import load_generator
 
     fmt = check_clip_options(out, fmt, frames)
-    generator = load_generator(run, device=device)
+    generator = load_generator(run, device=resolve_device(device))
     clip = turntable_frames(generator, frames, seed, truncation, parse_sets(set_), attribute)
     console.print(f"wrote {write_clip(clip, out, fmt, fps)}: {len(clip)} frames over {attribute} "
                   f"= {', '.join(generator.levels[attribute])}")
 
 
-def parse_edits(values: Optional[List[str]], levels: dict[str, list[str]]) -> list[dict[str, str]]:
-    """Each --set is one edited image; --set color=* means one image per colour."""
-    from productgan.generate import level_ids
-
-    edits = []
-    for attribute, level in (next(iter(parse_sets([value]).items())) for value in values or []):
-        if level == "*":
-            if attribute not in levels:
-                raise ProductGANError(f"unknown attribute {attribute!r}; this model is conditioned on: "
-                                      + (", ".join(levels) or "(nothing)"))
-            edits += [{attribute: each} for each in levels[attribute]]
-        else:
-            edits.append({attribute: level})
-    for change in edits:
-        level_ids(levels, list(levels), change)  # an unknown attribute or level fails before the inversion
-    return edits
-
-
-def refuse_overwrite(photo: Path, out: Path, names: list[str]) -> None:
-    """Never write over the photo the user handed over."""
-    if photo.resolve() in {(out / name).resolve() for name in names}:
-        raise ProductGANError(f"{photo}: --out {out} would overwrite the input photo; choose another folder")
-
-
-@edit_app.command("invert")
 @friendly_errors
 def invert_command(
     run: Path = typer.Argument(..., help=RUN_HELP),
@@ -195,58 +144,57 @@ def invert_command(
     tune_condition: bool = typer.Option(False, help="Optimise the condition embedding too (closer fit, edits keep the tuned part)."),
     classifier: Optional[Path] = typer.Option(None, help="Domain classifier file: feature loss and the photo's start levels."),
     encoder: Optional[Path] = typer.Option(None, help="Latent encoder file (edit train-encoder): its guess is one start."),
-    seed: int = typer.Option(0),
+    seed: int = seed_option(),
     out: Path = typer.Option(..., help="Output folder: photo.png (at model size), reconstruction.png, edit-*.png, inversion.json."),
-    device: str = typer.Option("cpu"),
+    device: str = device_option(),
 ):
     """Invert a real photo into the generator, then redraw it with other attribute levels."""
     from productgan.edit.encoder import load_encoder
-    from productgan.edit.inversion import MAX_PHOTO_PIXELS, InversionSettings, edit, invert
+    from productgan.edit.inversion import (
+        MAX_PHOTO_PIXELS, InversionSettings, edit, edit_file_name, expand_edits, invert,
+    )
     from productgan.generate import load_generator
-    from productgan.grid import save_png
+    from productgan.imaging import write_png
     from productgan.metrics.domain import load_domain_classifier
-    from productgan.photo_io import read_photo
+    from productgan.photo_io import read_photo, refuse_overwrite
+    from productgan.progress import step_progress
 
-    generator = load_generator(run, device=device)
-    edits = parse_edits(set_, generator.levels)
-    names = ["photo.png", "reconstruction.png", "inversion.json"] + [edit_name(e) for e in edits]
+    generator = load_generator(run, device=resolve_device(device))
+    edits = expand_edits([parse_set(value) for value in set_ or []], generator.levels)
+    names = ["photo.png", "reconstruction.png", "inversion.json"] + [edit_file_name(e) for e in edits]
     refuse_overwrite(photo, out, names)
     image = read_photo(photo, max_pixels=MAX_PHOTO_PIXELS)
-    reader = None if classifier is None else load_domain_classifier(classifier, device)
+    reader = None if classifier is None else load_domain_classifier(classifier, generator.device)
     guesser = None if encoder is None else load_encoder(encoder, generator)
     settings = InversionSettings(steps=steps, restarts=restarts, optimise_condition=tune_condition, seed=seed)
-    with step_bar("inverting") as progress:
+    with step_progress("inverting") as progress:
         inversion = invert(generator, image, parse_sets(levels), reader, guesser, settings, progress)
     edited = edit(generator, inversion, edits)
-    save_png(inversion.target, out / "photo.png")
-    save_png(inversion.reconstruction, out / "reconstruction.png")
+    write_png(inversion.target, out / "photo.png")
+    write_png(inversion.reconstruction, out / "reconstruction.png")
     for change, picture in zip(edits, edited):
-        save_png(picture, out / edit_name(change))
+        write_png(picture, out / edit_file_name(change))
     report = {"photo": str(photo), "levels": inversion.levels, "psnr": inversion.psnr, "ssim": inversion.ssim,
               "start_error": inversion.start_error, "final_error": inversion.final_error,
-              "edits": [edit_name(e) for e in edits], "steps": steps, "restarts": restarts, "seed": seed}
+              "edits": [edit_file_name(e) for e in edits], "steps": steps, "restarts": restarts, "seed": seed}
     (out / "inversion.json").write_text(json.dumps(report, indent=2))
     console.print(f"wrote {out}: PSNR {inversion.psnr:.2f} dB, SSIM {inversion.ssim:.3f}, {len(edits)} edit(s)")
 
 
-def edit_name(change: dict[str, str]) -> str:
-    return "edit-" + "-".join(f"{slug(k)}-{slug(v)}" for k, v in change.items()) + ".png"
-
-
-@edit_app.command("train-encoder")
 @friendly_errors
 def train_encoder_command(
     run: Path = typer.Argument(..., help=RUN_HELP),
     steps: int = typer.Option(2000, min=1, help="Adam steps (batch 32)."),
-    seed: int = typer.Option(0),
+    seed: int = seed_option(),
     out: Path = typer.Option(..., help="Encoder file to write (.safetensors)."),
-    device: str = typer.Option("cpu"),
+    device: str = device_option(),
 ):
     """Train a latent encoder on the generator's own images, to start `edit invert --encoder` near the answer."""
     from productgan.edit.encoder import train_encoder
+    from productgan.progress import step_progress
     from productgan.generate import load_generator
 
-    generator = load_generator(run, device=device)
-    with step_bar("encoder") as progress:
+    generator = load_generator(run, device=resolve_device(device))
+    with step_progress("encoder") as progress:
         encoder = train_encoder(generator, steps, seed=seed, progress=progress)
     console.print(f"wrote {encoder.save(out, generator.levels)}")

@@ -1,0 +1,137 @@
+"""`productgan enhance apply|train`: run the classical chain or a learned model over photos, writing new files;
+train a super-resolution or restoration model on a catalog."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from productgan.cli.common import (
+    console, device_option, err_console, exit_for_stop, float_option, friendly_errors, given_settings, int_option,
+    require_output_folder, seed_option,
+)
+from productgan.device import resolve_device
+from productgan.enhance.config import EnhanceModelConfig, EnhanceTrainConfig, LossWeights
+from productgan.errors import ProductGANError
+
+HELP = "Enhance product photos: a classical chain, learned x2/x4 super-resolution, learned restoration."
+
+
+@friendly_errors
+def apply(
+    source: Path = typer.Argument(..., help="A photo or a folder of photos (never modified)."),
+    task: str = typer.Option("classic", help="classic | sr2 | sr4 | restore."),
+    out: Path = typer.Option(Path("enhanced"), help="Folder for the new files (STEM-TASK.png)."),
+    checkpoint: Optional[Path] = typer.Option(None, help="Model from `productgan enhance train` (sr2/sr4/restore)."),
+    chain: Optional[str] = typer.Option(None, help="Classical steps, e.g. white_balance,contrast_stretch,clahe:clip=2,denoise,unsharp,whiten."),
+    format: str = typer.Option("png", help="png | jpg | jpeg | webp."),
+    mask: Optional[Path] = typer.Option(None, help="Damage to repair (classic, restore): a mask image (white = repair) for one photo, or a folder of masks named like the photos."),
+    device: str = device_option(),
+):
+    """Enhance photos into new files; unreadable ones are listed and skipped.
+
+    Every option (--format, --out, --task, --chain, --mask) is checked before the first photo is read.
+    """
+    from productgan.enhance.apply import build_enhancer
+    from productgan.enhance.repair import RepairMaskError, masked_file_enhancer
+    from productgan.photo_io import map_photos
+
+    suffix = output_suffix(format)
+    require_output_folder(out)
+    if chain is not None and task != "classic":
+        raise ProductGANError(f"--chain is for --task classic; --task {task} runs a learned model")
+    if mask is not None and mask.is_file() and source.is_dir():
+        raise RepairMaskError(f"{mask}: one mask file goes with one photo; for the folder {source} give a folder "
+                              "of masks named like its photos")
+    enhancer = build_enhancer(task, checkpoint, chain, str(resolve_device(device)))
+    if mask is not None:
+        enhancer = masked_file_enhancer(enhancer, task, mask)
+    report = map_photos(enhancer, source, out, suffix=task, fmt=suffix, with_source=mask is not None)
+    for path, reason in report.skipped:
+        err_console.print(f"[yellow]skipped[/] {reason}", soft_wrap=True, highlight=False)
+    console.print(f"wrote {len(report.written)} file(s) to {out}" + (f"; skipped {len(report.skipped)}" if report.skipped else ""))
+    if not report.written:
+        raise typer.Exit(code=1)
+
+
+def output_suffix(fmt: str) -> str:
+    """--format as the file suffix photo_io writes ('.png'), refused up front when it cannot write it:
+    a format checked only at the first write would fail after a photo was already processed."""
+    from productgan.photo_io import OUTPUT_FORMATS
+
+    suffix = "." + fmt.strip().lower().lstrip(".")
+    if suffix not in OUTPUT_FORMATS:
+        raise ProductGANError(f"--format {fmt!r} is not an output format; use one of "
+                              + ", ".join(name.lstrip(".") for name in OUTPUT_FORMATS))
+    return suffix
+
+
+ENHANCE_DEFAULTS = EnhanceTrainConfig(data="", out="")  # the options' defaults are the library's: read them here
+
+# Each option and the EnhanceTrainConfig settings it sets, so --resume can check the options given.
+TRAIN_OPTION_SETTINGS = {
+    "data": ("data",), "task": ("model.task",), "minutes": ("minutes",), "steps": ("steps",), "crop": ("crop",),
+    "batch": ("batch",), "width": ("model.width",), "blocks": ("model.blocks",), "depth": ("model.depth",),
+    "lr": ("lr", "lr_discriminator"), "warmup_steps": ("warmup_steps",), "pixel_weight": ("weights.pixel",),
+    "feature_weight": ("weights.feature",), "adversarial_weight": ("weights.adversarial",),
+    "classifier": ("classifier",), "holdout": ("holdout_fraction",), "seed": ("seed",),
+    "checkpoint_every": ("checkpoint_every", "sample_every"), "device": ("device",),
+}
+
+
+@friendly_errors
+def train(
+    ctx: typer.Context,
+    data: str = typer.Option(..., help="Catalog folder of photos (optionally with attributes.csv; a 'product' column makes the held-out split by product)."),
+    task: str = typer.Option(ENHANCE_DEFAULTS.model.task, help="sr4 | sr2 (super-resolution x4 / x2) | restore (JPEG blocks, noise, low light, blemishes, holes)."),
+    out: Path = typer.Option(..., help="Run folder: checkpoint.safetensors, config.json, metrics.jsonl, samples/."),
+    minutes: Optional[float] = float_option(None, low=0, low_open=True, help=f"Wall-clock budget (default {ENHANCE_DEFAULTS.minutes:g} when --steps is not given)."),
+    steps: Optional[int] = int_option(None, high=10**9, help="Budget in optimiser steps."),
+    crop: int = int_option(ENHANCE_DEFAULTS.crop, low=32, high=1024, help="Side of the clean/HR training crops in pixels (a multiple of 8)."),
+    batch: int = int_option(ENHANCE_DEFAULTS.batch, high=1024, help="Crops per step."),
+    width: Optional[int] = int_option(None, high=512, help="Generator channels (default 32 for sr, 16 for restore)."),
+    blocks: int = int_option(ENHANCE_DEFAULTS.model.blocks, high=64, help="RRDB blocks (sr)."),
+    depth: int = int_option(ENHANCE_DEFAULTS.model.depth, high=8, help="U-Net levels (restore)."),
+    lr: float = float_option(ENHANCE_DEFAULTS.lr, low=0, low_open=True, high=1.0, help="Adam learning rate of the generator and the discriminator."),
+    warmup_steps: int = int_option(ENHANCE_DEFAULTS.warmup_steps, low=0, help="L1-only steps before the discriminator joins (ESRGAN's warm-up)."),
+    pixel_weight: float = float_option(ENHANCE_DEFAULTS.weights.pixel, low=0, help="Weight of the L1 pixel loss."),
+    feature_weight: float = float_option(ENHANCE_DEFAULTS.weights.feature, low=0, help="Weight of the feature loss (discriminator feature matching, or --classifier features)."),
+    adversarial_weight: float = float_option(ENHANCE_DEFAULTS.weights.adversarial, low=0, help="Weight of the adversarial loss (0: a pure L1 model)."),
+    classifier: Optional[Path] = typer.Option(None, help="Domain classifier file whose frozen features give the feature loss."),
+    holdout: float = float_option(ENHANCE_DEFAULTS.holdout_fraction, low=0, high=1, low_open=True, high_open=True, help="Fraction of images (whole products) held out of training."),
+    seed: int = seed_option(ENHANCE_DEFAULTS.seed, help="Seed of initialisation, crops, degradations and the held-out split."),
+    checkpoint_every: int = int_option(ENHANCE_DEFAULTS.checkpoint_every, help="Checkpoint (and validation PSNR) every this many steps."),
+    device: str = device_option(),
+    resume: bool = typer.Option(False, help="Continue the run in --out from its last checkpoint, with its settings: only --steps, --minutes and --device may change; other options given must match."),
+):
+    """Train a learned enhancer on a catalog's photos, holding out whole products for measurement.
+
+    Exits 130 after Ctrl-C and 143 after SIGTERM, checkpoint written."""
+    require_output_folder(out)
+    from productgan.enhance.train import train_enhancer
+
+    try:
+        config = EnhanceTrainConfig(
+            data=data, out=str(out), crop=crop, batch=batch, steps=steps,
+            minutes=minutes if minutes is not None or steps is not None else ENHANCE_DEFAULTS.minutes,
+            model=EnhanceModelConfig(task=task, width=width, blocks=blocks, depth=depth),
+            lr=lr, lr_discriminator=lr, warmup_steps=warmup_steps,
+            weights=LossWeights(pixel=pixel_weight, feature=feature_weight, adversarial=adversarial_weight),
+            classifier=str(classifier) if classifier else None, holdout_fraction=holdout, seed=seed,
+            checkpoint_every=checkpoint_every, sample_every=checkpoint_every, device=device,
+        )
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+    given = given_settings(ctx, TRAIN_OPTION_SETTINGS)
+    result = train_enhancer(config, resume=resume, given=given)
+    for skipped in result.skipped:
+        console.print(f"[yellow]skipped[/] {skipped.path}: {skipped.reason}", highlight=False)
+    losses = ", ".join(f"{name} {value:.4f}" for name, value in result.losses.items())
+    console.print(f"{result.step} steps, {result.images_seen} crops in {result.elapsed_s / 60:.1f} min "
+                  f"({result.images_per_s:.1f} crops/s); {result.train_photos} training photos, "
+                  f"{result.holdout_photos} held out; last losses: {losses}", highlight=False)
+    console.print(f"held-out PSNR {result.validation['val_psnr']:.2f} dB vs baseline "
+                  f"{result.validation['val_psnr_baseline']:.2f} dB; checkpoint: {result.checkpoint}", highlight=False)
+    exit_for_stop(result.stopped)

@@ -38,7 +38,8 @@ VARIANTS = {
     "lecam": {"lecam_weight": 0.01},
     "spectral-norm": {"model.d_spectral_norm": True},
     "batch-32": {"batch": 32},
-    "minibatch-std": {"model.d_minibatch_std": True},
+    "minibatch-std": {"model.d_minibatch_std": True},  # the default since December 2026
+    "no-minibatch-std": {"model.d_minibatch_std": False},  # the default before it
     "cr": {"cr_weight": 10.0},  # CR-GAN's weight (Zhang et al. 2020)
     "ada": {"ada_target": 0.6},  # StyleGAN2-ADA's target; p may cross [0, 1] in ada_kimg (5)
     "skip-excitation": {"model.g_skip_excitation": True},

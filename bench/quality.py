@@ -69,7 +69,8 @@ VARIANTS = {
     "no diversity": {"diversity_weight": 0.0},  # the default before December 2026
     "+lecam": {"lecam_weight": 0.01},
     "+balance": {"balance": "first"},
-    "+minibatch std": {"minibatch_std": True},
+    "+minibatch std": {"minibatch_std": True},  # the resnet default since December 2026
+    "no minibatch std": {"minibatch_std": False},  # the default before it
     "+skip excitation": {"skip_excitation": True},
     "+CR": {"cr_weight": 10.0},  # CR-GAN's weight (Zhang et al. 2020)
     "+ADA": {"ada_target": 0.6},  # StyleGAN2-ADA's target
@@ -101,7 +102,7 @@ def variant_config(dataset: Dataset, data: Path, out: Path, minutes: float | Non
                    kimg: float | None = None) -> TrainConfig:
     model = ModelConfig(family=change.get("family", "resnet"), resolution=dataset.resolution, channels=dataset.channels,
                         width=preset["width"], max_width=preset["max_width"],
-                        d_spectral_norm=change.get("spectral_norm"), d_minibatch_std=change.get("minibatch_std", False),
+                        d_spectral_norm=change.get("spectral_norm"), d_minibatch_std=change.get("minibatch_std"),
                         g_skip_excitation=change.get("skip_excitation", False))
     config = TrainConfig(data=str(data), out=str(out), condition=list(change.get("condition", dataset.condition)),
                          min_count=dataset.min_count, model=model, batch=preset["batch"], minutes=minutes, kimg=kimg,

@@ -28,7 +28,7 @@ def test_width_is_at_the_top_resolution_and_doubles_below_up_to_the_cap():
     assert isinstance(generator, ResNetGenerator) and isinstance(discriminator, ResNetDiscriminator)
     assert generator.stem_shape == (32, 4, 4)  # 4 px: 8 * 16 capped at 32
     assert conv_widths(generator) == [32, 32, 32, 32, 16, 16, 8, 8, 3]
-    assert conv_widths(discriminator) == [8, 8, 16, 16, 32, 32, 32, 32, 32]
+    assert conv_widths(discriminator) == [8, 8, 16, 16, 32, 32, 32, 32, 32, 32]  # the last: minibatch std (default)
 
 
 def test_spectral_norm_follows_the_config():
@@ -46,9 +46,12 @@ def test_a_sample_does_not_depend_on_its_batch_even_in_training_mode():
     generator = create_generator(resnet_config())
     z, labels = torch.randn(5, 16), torch.tensor([[0, 1], [2, 3], [1, 0], [0, 0], [2, 2]])
     torch.testing.assert_close(generator(z[:2], labels[:2]), generator(z, labels)[:2], atol=1e-5, rtol=0)
-    discriminator = create_discriminator(resnet_config()).eval()
+    discriminator = create_discriminator(resnet_config(d_minibatch_std=False)).eval()
     images = torch.rand(5, 3, 32, 32) * 2 - 1
     torch.testing.assert_close(discriminator(images[:2], labels[:2]), discriminator(images, labels)[:2])
+    # With minibatch std (resnet's default) D reads the spread of its batch: that is the point of it.
+    batch_aware = create_discriminator(resnet_config()).eval()
+    assert not torch.allclose(batch_aware(images[:2], labels[:2]), batch_aware(images, labels)[:2])
 
 
 def test_runs_in_channels_last_and_bf16_autocast():
@@ -114,7 +117,7 @@ def test_with_minibatch_std_the_logits_depend_on_the_batch_and_old_configs_build
     varied = discriminator(images, labels)
     same = discriminator(images[:1].expand(4, 3, 32, 32), labels)
     assert not torch.allclose(varied[0], same[0])
-    assert create_discriminator(resnet_config()).epilogue is None
+    assert create_discriminator(resnet_config(d_minibatch_std=False)).epilogue is None
     assert ModelConfig.from_dict({k: v for k, v in resnet_config().__dict__.items() if k != "d_minibatch_std"}).d_minibatch_std is False
 
 

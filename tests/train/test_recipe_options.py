@@ -107,8 +107,26 @@ def test_cli_train_takes_the_library_recipe_defaults_and_the_new_options(tmp_pat
 
     default = run("default")
     assert default["diversity_weight"] == TrainConfig().diversity_weight == 1.0
-    assert (default["cr_weight"], default["ada_target"], default["model"]["d_minibatch_std"]) == (0.0, 0.0, False)
-    chosen = run("chosen", "--cr", "2", "--ada-target", "0.6", "--minibatch-std", "--skip-excitation",
+    assert (default["cr_weight"], default["ada_target"], default["model"]["d_minibatch_std"]) == (0.0, 0.0, True)
+    chosen = run("chosen", "--cr", "2", "--ada-target", "0.6", "--no-minibatch-std", "--skip-excitation",
                  "--augment", "translation")
     assert (chosen["cr_weight"], chosen["ada_target"]) == (2.0, 0.6)
-    assert chosen["model"]["d_minibatch_std"] and chosen["model"]["g_skip_excitation"]
+    assert not chosen["model"]["d_minibatch_std"] and chosen["model"]["g_skip_excitation"]
+
+
+def test_minibatch_std_is_resnets_default_and_old_configs_keep_theirs():
+    """Minibatch std became resnet's default in December 2026 (docs/BENCHMARKS.md); a config stored
+    before it existed trained without it, so it must resume and rebuild without it."""
+    from dataclasses import asdict
+
+    from productgan.models.config import ModelConfig
+
+    assert ModelConfig(family="resnet").d_minibatch_std is True
+    assert ModelConfig(family="dcgan").d_minibatch_std is False
+    old = asdict(ModelConfig(resolution=16, width=8, level_counts=(3,)))
+    del old["d_minibatch_std"]
+    assert ModelConfig.from_dict(old).d_minibatch_std is False
+    stored = TrainConfig(data="builtin:catalog", out="x", kimg=1.0).to_dict()
+    del stored["model"]["d_minibatch_std"]
+    assert TrainConfig.from_dict(stored).model.d_minibatch_std is False
+    assert TrainConfig.from_dict(TrainConfig(data="builtin:catalog", out="x", kimg=1.0).to_dict()).model.d_minibatch_std

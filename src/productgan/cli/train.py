@@ -80,7 +80,7 @@ def train(
     cr: float = float_option(TRAIN_DEFAULTS.cr_weight, low=0, high=100, help="Consistency regularisation weight: |D(x) - D(augmented x)|^2 on reals (0: off)."),
     ada_target: float = float_option(TRAIN_DEFAULTS.ada_target, low=0, high=1, high_open=True, help="Adaptive augmentation: tune the probability of each augmentation so mean sign(D(real)) stays near this (ADA: 0.6); 0: always augment."),
     ada_kimg: float = float_option(TRAIN_DEFAULTS.ada_kimg, low=0, low_open=True, high=1e6, high_open=True, help="How fast --ada-target's probability may move: from 0 to 1 in this many kimg."),
-    minibatch_std: bool = typer.Option(MODEL_DEFAULTS.d_minibatch_std, "--minibatch-std/--no-minibatch-std", help="StyleGAN's minibatch standard deviation feature in the discriminator (resnet)."),
+    minibatch_std: Optional[bool] = typer.Option(None, "--minibatch-std/--no-minibatch-std", help="StyleGAN's minibatch standard deviation feature in the discriminator (default: the family's measured default, resnet on, dcgan off)."),
     skip_excitation: bool = typer.Option(MODEL_DEFAULTS.g_skip_excitation, "--skip-excitation/--no-skip-excitation", help="FastGAN's skip-layer excitation in the generator (resnet)."),
     balance: Optional[str] = typer.Option(TRAIN_DEFAULTS.balance, help="A conditioned attribute whose rare levels are drawn more often (sqrt-inverse frequency), e.g. category."),
     spectral_norm: Optional[bool] = typer.Option(None, "--spectral-norm/--no-spectral-norm", help="Spectral norm in the discriminator (default: the family's measured default, resnet off, dcgan on)."),

@@ -37,13 +37,15 @@ class ModelConfig:
     level_counts: tuple[int, ...] = ()
     d_spectral_norm: bool | None = None  # None: the family's measured default (D_SPECTRAL_NORM_DEFAULT)
     g_spectral_norm: bool = False
-    d_minibatch_std: bool = False  # StyleGAN's minibatch standard deviation feature in D's last block (resnet)
+    d_minibatch_std: bool | None = None  # StyleGAN's minibatch-std feature in D's last block; None: the family's default
     g_skip_excitation: bool = False  # FastGAN's skip-layer excitation in G: each block's features gate those two blocks on (resnet)
 
     def __post_init__(self) -> None:
         # Resolved here, so a saved config always holds an explicit value and old checkpoints keep theirs.
         if self.d_spectral_norm is None:
             self.d_spectral_norm = D_SPECTRAL_NORM_DEFAULT.get(self.family, True)
+        if self.d_minibatch_std is None:
+            self.d_minibatch_std = D_MINIBATCH_STD_DEFAULT.get(self.family, False)
 
     @classmethod
     def from_dict(cls, values: object) -> "ModelConfig":
@@ -65,7 +67,7 @@ class ModelConfig:
         problems = _field_problems(values)
         if problems:
             raise ValueError("; ".join(problems))
-        return cls(**{**values, "level_counts": tuple(values.get("level_counts", ()))})
+        return cls(**{**LEGACY_MODEL_DEFAULTS, **values, "level_counts": tuple(values.get("level_counts", ()))})
 
 
 def _is_int(value: object) -> bool:
@@ -93,7 +95,7 @@ def _field_problems(values: Mapping) -> list[str]:
     problems += _level_count_problems(values.get("level_counts", ()))
     for name in ("d_spectral_norm", "g_spectral_norm", "d_minibatch_std", "g_skip_excitation"):
         value = values.get(name, False)
-        if not (isinstance(value, bool) or (value is None and name == "d_spectral_norm")):
+        if not (isinstance(value, bool) or (value is None and name in ("d_spectral_norm", "d_minibatch_std"))):
             problems.append(f"{name} {value!r} is not true or false")
     return problems
 
@@ -111,3 +113,10 @@ def _level_count_problems(counts: object) -> list[str]:
 # measured lower FID without it in all three runs made (docs/BENCHMARKS.md, "spectral norm");
 # dcgan: on, the baseline as it was measured.
 D_SPECTRAL_NORM_DEFAULT = {"resnet": False, "dcgan": True}
+# Minibatch std in D per family. resnet: on since December 2026, because at equal work it lowered
+# FID and raised coverage and variety on both seeds of the demo's catalog and raised recall and
+# lowered KID on both seeds of luma 32 px (docs/BENCHMARKS.md, "recipe candidates"); dcgan has no
+# such layer.
+D_MINIBATCH_STD_DEFAULT = {"resnet": True, "dcgan": False}
+# Model settings whose default changed: a stored config without them was trained with these values.
+LEGACY_MODEL_DEFAULTS = {"d_minibatch_std": False}

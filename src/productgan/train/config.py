@@ -9,7 +9,7 @@ from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass
 from typing import Iterable
 
 from productgan.errors import ProductGANError
-from productgan.models.config import ModelConfig
+from productgan.models.config import LEGACY_MODEL_DEFAULTS, ModelConfig
 
 # What a resumed run may change: its budget, where it runs and how often it writes. Everything else
 # (data, model, optimiser, seed, ...) is the checkpoint's, and a different value given is refused.
@@ -123,7 +123,8 @@ class TrainConfig:
         known = {f.name for f in fields(cls)}
         kwargs = LEGACY_DEFAULTS | {k: v for k, v in data.items() if k in known}
         model_known = {f.name for f in fields(ModelConfig)}
-        model = ModelConfig(**{k: v for k, v in kwargs.pop("model", {}).items() if k in model_known})
+        stored_model = {k: v for k, v in kwargs.pop("model", {}).items() if k in model_known}
+        model = ModelConfig(**(LEGACY_MODEL_DEFAULTS | stored_model))
         model.level_counts = tuple(model.level_counts)
         if "betas" in kwargs:
             kwargs["betas"] = tuple(kwargs["betas"])

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from PIL import Image
 
+from productgan.errors import ConfigError
+
 from productgan.serve.errors import LimitError, PayloadTooLarge, UnsupportedMediaType
 
 MAX_SEED = 2**63 - 1  # torch.Generator.manual_seed takes 64-bit seeds; JSON clients handle 63 safely
@@ -45,7 +47,7 @@ class ServeLimits:
 
     def __post_init__(self) -> None:
         if self.photo_jobs < 1 or not self.photo_wait_s > 0 or not self.max_photo_work > 0:
-            raise ValueError("photo_jobs must be >= 1, photo_wait_s and max_photo_work > 0")
+            raise ConfigError("photo_jobs must be >= 1, photo_wait_s and max_photo_work > 0")
 
 
 DEFAULT_LIMITS = ServeLimits()

@@ -8,7 +8,8 @@ import re
 from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass
 from typing import Iterable
 
-from productgan.errors import ProductGANError
+from productgan.errors import ConfigError
+from productgan.loop_kit.budget import Budget
 from productgan.models.config import ModelConfig
 
 # What a resumed run may change: its budget, where it runs and how often it writes. Everything else
@@ -112,7 +113,12 @@ class TrainConfig:
         if self.kimg is None and self.minutes is None:
             problems.append("set a budget: --kimg or --minutes")
         if problems:
-            raise ProductGANError("invalid training settings: " + "; ".join(problems))
+            raise ConfigError("invalid training settings: " + "; ".join(problems))
+
+    @property
+    def budget(self) -> Budget:
+        """When the run stops: at kimg thousand images or after minutes, whichever comes first."""
+        return Budget(kimg=self.kimg, minutes=self.minutes)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -34,11 +34,11 @@ from productgan.enhance.photos import context_thumbnail, random_crop, read_catal
 from productgan.enhance.repair import inpaint
 from productgan.device import resolve_device
 from productgan.errors import ProductGANError, TrainingDiverged
-from productgan.loop_kit import BudgetProgress, GracefulStop, Usage, write_run_config
+from productgan.loop_kit import (
+    BudgetProgress, GracefulStop, RunLog, Usage, catalog_location, chosen_settings, resume_conflicts, write_run_config,
+)
 from productgan.losses import discriminator_loss, generator_loss
 from productgan.photo_io import write_photo
-from productgan.train.config import catalog_location, chosen_settings, resume_conflicts
-from productgan.train.run_log import RunLog
 
 GAN_LOSS = "nsgan"  # the logistic loss of ESRGAN/pix2pix, per pixel (U-Net D) or per patch (PatchGAN)
 # What a resumed run may change; every other setting is the checkpoint's (a different one is refused).

@@ -28,17 +28,16 @@ from productgan.device import resolve_device
 from productgan.errors import CheckpointError, ProductGANError, TrainingDiverged
 from productgan.generate import ProductGenerator
 from productgan.grid import save_png
-from productgan.loop_kit import BudgetProgress, GracefulStop, Usage, write_run_config
+from productgan.loop_kit import BudgetProgress, GracefulStop, RunLog, Usage, catalog_location, write_run_config
 from productgan.losses import (
     LeCamAnchors, discriminator_loss, diversity_loss, generator_loss, r1_penalty, wgan_gp_penalty,
 )
 from productgan.models import ARCHITECTURE_VERSIONS, create_discriminator, create_generator
 from productgan.train import distributed as dist_utils
-from productgan.train.config import TrainConfig, catalog_location
+from productgan.train.config import TrainConfig
 from productgan.train.ema import ema_beta, make_ema, update_ema
 from productgan.train.evaluation import BEST_CHECKPOINT_NAME, PeriodicEvaluator
 from productgan.threads import ThreadTuner
-from productgan.train.run_log import RunLog
 
 LOG_EVERY_STEPS = 20
 

@@ -15,9 +15,12 @@ def test_a_kimg_limit_is_reached_at_its_exact_image_count_despite_float_noise():
 
 
 def test_each_unit_is_counted_in_its_own_amount():
-    assert Budget(steps=10).spent(Usage(steps=9)) is None and Budget(steps=10).spent(Usage(steps=10)) == "steps"
-    assert Budget(epochs=1.5).spent(Usage(epochs=1.4)) is None and Budget(epochs=1.5).spent(Usage(epochs=1.5)) == "epochs"
-    assert Budget(minutes=2).spent(Usage(seconds=119.9)) is None and Budget(minutes=2).spent(Usage(seconds=120)) == "minutes"
+    assert Budget(steps=10).spent(Usage(steps=9)) is None
+    assert Budget(steps=10).spent(Usage(steps=10)) == "steps"
+    assert Budget(epochs=1.5).spent(Usage(epochs=1.4)) is None
+    assert Budget(epochs=1.5).spent(Usage(epochs=1.5)) == "epochs"
+    assert Budget(minutes=2).spent(Usage(seconds=119.9)) is None
+    assert Budget(minutes=2).spent(Usage(seconds=120)) == "minutes"
 
 
 def test_the_first_limit_reached_ends_the_run_and_names_itself():

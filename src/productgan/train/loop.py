@@ -307,7 +307,8 @@ class Trainer:
         counted = self.budget.spent(Usage(images=self.images_seen, steps=self.step))  # the same on every rank
         if counted is not None:
             return counted
-        if at_log_step and dist_utils.any_rank(self.budget.spent(self._usage(elapsed)) is not None, self.dist, self.device):
+        timed_out = self.budget.spent(self._usage(elapsed)) is not None
+        if at_log_step and dist_utils.any_rank(timed_out, self.dist, self.device):
             return "minutes"
         return None
 
@@ -418,9 +419,10 @@ class Trainer:
         self._write_run_config()
         start = time.perf_counter()
         self._window = (start, self.images_seen)
-        spent = self.budget.spent(self._usage(self.elapsed_before))
+        spent = self.budget.spent(self._usage(self.elapsed_before))  # a resumed run may have nothing left
         self.figures: dict[str, float] = {}
-        with BudgetProgress("train", self.budget, self._usage(self.elapsed_before), enabled=self.show_progress) as progress:
+        start_usage = self._usage(self.elapsed_before)
+        with BudgetProgress("train", self.budget, start_usage, enabled=self.show_progress) as progress:
             self.threads = self._thread_tuner(progress)
             with GracefulStop() as outside:  # SIGTERM or Ctrl-C ends the loop; the checkpoint below is written
                 while spent is None:

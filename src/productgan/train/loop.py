@@ -28,7 +28,9 @@ from productgan.device import resolve_device
 from productgan.errors import CheckpointError, ProductGANError, TrainingDiverged
 from productgan.generate import ProductGenerator
 from productgan.grid import save_png
-from productgan.loop_kit import BudgetProgress, GracefulStop, RunLog, Usage, catalog_location, write_run_config
+from productgan.loop_kit import (
+    Budget, BudgetProgress, GracefulStop, RunLog, Usage, catalog_location, write_run_config,
+)
 from productgan.losses import (
     LeCamAnchors, discriminator_loss, diversity_loss, generator_loss, r1_penalty, wgan_gp_penalty,
 )
@@ -74,7 +76,6 @@ class Trainer:
         saved = self._saved_config(config, given) if resume else None
         self.good_checkpoint: Path | None = self.checkpoint_path if saved is not None else None  # this run's latest
         self.config = saved or config
-        self.budget = self.config.budget
         self.device = resolve_device(self.config.device)
         self.dist = dist_utils.init_distributed(self.device.type)
         if self.device.type == "cuda":
@@ -297,6 +298,11 @@ class Trainer:
         return stats
 
     # ----- the loop -----------------------------------------------------------------------------
+    @property
+    def budget(self) -> Budget:
+        """The config's, read each time: a caller may extend it before run() (bench/gpu_train.py does)."""
+        return self.config.budget
+
     def _usage(self, elapsed: float) -> Usage:
         return Usage(images=self.images_seen, steps=self.step, seconds=elapsed)
 

@@ -34,7 +34,7 @@ from productgan.metrics.evaluate import EvalSettings, Evaluator
 from productgan.metrics.prepare import classifier_for, extractor_for
 from productgan.models.config import ModelConfig
 from productgan.train import TrainConfig, train
-from productgan.train.run_log import read_metrics
+from productgan.loop_kit.run_log import read_metrics
 
 ROOT = Path(__file__).resolve().parents[1]
 

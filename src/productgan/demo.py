@@ -25,7 +25,7 @@ from productgan.metrics.summary import headline_text
 from productgan.models.config import ModelConfig
 from productgan.report import GridSection, ReportTable, write_report
 from productgan.train import TrainConfig, train
-from productgan.train.loop import Terminated
+from productgan.loop_kit import Terminated
 
 DEMO_CONDITION = ["category", "color"]
 DEMO_KIMG = 32.0  # about 5 minutes at the ~105 img/s two free cores give (docs/BENCHMARKS.md)

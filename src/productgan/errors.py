@@ -5,6 +5,14 @@ class ProductGANError(Exception):
     """Base class for errors caused by user input (bad files, unknown attributes, ...)."""
 
 
+class ConfigError(ProductGANError, ValueError):
+    """A config's settings cannot run (a budget missing, a value out of range, an unknown choice).
+
+    Every config dataclass raises this from its validation, so a caller catches one class; it is a
+    ValueError too, because the settings are values a caller passed in (and older callers catch that).
+    """
+
+
 class CatalogError(ProductGANError):
     """The catalog cannot be read or holds no usable image."""
 

@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from productgan.train.run_log import read_metrics
+from productgan.loop_kit.run_log import read_metrics
 
 CURVES = (("loss_d", "#c0392b"), ("loss_g", "#2471a3"))
 

@@ -81,6 +81,13 @@ def test_same_seed_same_inversion(model, photo, inverted):
     np.testing.assert_array_equal(again.reconstruction, inverted.reconstruction)
 
 
+def test_encoder_training_shows_its_step_budget_and_loss_off_a_terminal(model, monkeypatch, capsys):
+    monkeypatch.setenv("PRODUCTGAN_PROGRESS_EVERY", "1e-9")
+    train_encoder(model.generator, steps=3, batch=4, progress=True)
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("[encoder]")]
+    assert lines[-1].startswith("[encoder] step 3/3 (100%)") and "loss " in lines[-1] and "img/s" in lines[-1]
+
+
 def test_encoder_round_trips_and_starts_an_inversion(model, photo, tmp_path):
     encoder = train_encoder(model.generator, steps=20, batch=8)
     path = encoder.save(tmp_path / "encoder.safetensors", model.generator.levels)

@@ -94,7 +94,10 @@ def test_checkpoint_records_config_code_version_and_held_out_products(catalog, t
     trainer = EnhanceTrainer(config, progress=False)
     held_photos = {np.asarray(Image.open(p)).tobytes() for p in held.paths()}
     assert not any(photo.tobytes() in held_photos for photo in trainer.train_photos.photos)
-    assert (tmp_path / "run" / "config.json").exists() and list((tmp_path / "run" / "samples").glob("*.png"))
+    run_config = json.loads((tmp_path / "run" / "config.json").read_text())  # the schema every run folder shares
+    assert run_config["config"] == json.loads(json.dumps(config.to_dict()))
+    assert run_config["code_version"] == meta.code_version
+    assert list((tmp_path / "run" / "samples").glob("*.png"))
 
 
 def test_unreadable_photos_are_skipped_and_reported(tmp_path):

@@ -160,6 +160,20 @@ def test_time_budget_stops_training():
     assert 0 < classifier.holdout.epochs < 1  # stopped after the first step
 
 
+def test_progress_off_a_terminal_counts_epochs_and_the_loss(monkeypatch, capsys):
+    monkeypatch.setenv("PRODUCTGAN_PROGRESS_EVERY", "1e-9")
+    catalog = make_builtin_catalog(resolution=16, count=64)
+    train_domain_classifier(catalog, ["color"], epochs=2, width=8, batch_size=16, progress=True)
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("[domain classifier]")]
+    assert lines[-1].startswith("[domain classifier] 2.0/2.0 epochs (100%)") and "loss " in lines[-1]
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")
+def test_a_missing_gpu_is_one_line_before_any_training(catalog):
+    with pytest.raises(ProductGANError, match="--device cuda was asked for but no CUDA GPU is visible"):
+        train_domain_classifier(catalog, ATTRIBUTES, epochs=1, device="cuda")
+
+
 def test_a_budget_is_required(catalog):
     with pytest.raises(ValueError, match="epochs or minutes"):
         train_domain_classifier(catalog, ATTRIBUTES, epochs=None, minutes=None)

@@ -20,6 +20,7 @@ from helpers_train import tiny_config, two_colour_catalog
 from productgan import atomic
 from productgan.cli import app
 from productgan.errors import TrainingDiverged
+from productgan.loop_kit import Terminated
 from productgan.generate import load_generator
 from productgan.train import loop as loop_module
 from productgan.train import train
@@ -71,7 +72,7 @@ def test_ctrl_c_exits_130_after_writing_the_checkpoint(tmp_path, monkeypatch, ca
 
 
 def test_sigterm_inside_the_loop_is_reported_as_terminated(tmp_path, monkeypatch, catalog):
-    _stop_at_step(monkeypatch, 2, loop_module.Terminated)
+    _stop_at_step(monkeypatch, 2, Terminated)
     result = CliRunner().invoke(app, ["train", "--out", str(tmp_path / "run"), "--kimg", "1", *tiny_options(catalog)])
     assert result.exit_code == 143, result.output
     assert read_meta(tmp_path / "run" / "checkpoint.safetensors").step == 2

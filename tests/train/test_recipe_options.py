@@ -12,7 +12,7 @@ from productgan.data import Catalog
 from productgan.errors import ProductGANError
 from productgan.train import TrainConfig, train
 from productgan.train.loop import Trainer
-from productgan.train.run_log import read_metrics
+from productgan.loop_kit.run_log import read_metrics
 
 
 def test_diversity_is_the_default_and_an_old_config_keeps_its_recipe():

@@ -12,7 +12,7 @@ from productgan.cli import app
 from productgan.errors import ProductGANError
 from productgan.train import TrainConfig, train
 from productgan.checkpoint import read_meta
-from productgan.train.config import catalog_location, resume_conflicts
+from productgan.loop_kit.resume import catalog_location, resume_conflicts
 
 runner = CliRunner()
 

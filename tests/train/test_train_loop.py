@@ -39,6 +39,9 @@ def test_run_writes_checkpoint_samples_and_metrics(tmp_path):
     meta = read_meta(result.checkpoint)
     assert meta.levels == {"color": ["blue", "red"]} and meta.config["model"]["level_counts"] == [2]
     assert meta.code_version
+    run_config = json.loads((run / "config.json").read_text())  # the schema every run folder shares
+    assert run_config["config"] == meta.config and run_config["code_version"] == meta.code_version
+    assert run_config["levels"] == {"color": ["blue", "red"]} and run_config["catalog"]["images"] > 0
 
 
 def _all_tensors(path):

@@ -8,9 +8,9 @@ Saved like every productgan network: safetensors with the config in the header, 
 
 from __future__ import annotations
 
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable
 
 import torch
 import torch.nn.functional as F
@@ -22,6 +22,7 @@ from productgan.checkpoint import (
 from productgan.edit.inversion import frozen
 from productgan.errors import CheckpointError
 from productgan.generate import ProductGenerator
+from productgan.loop_kit import Budget, BudgetProgress, Usage
 
 
 @dataclass
@@ -81,14 +82,15 @@ def load_encoder(path: str | Path, generator: ProductGenerator | None = None) ->
 
 def train_encoder(generator: ProductGenerator, steps: int = 2000, batch: int = 32, learning_rate: float = 1e-3,
                   seed: int = 0, width: int = 32, reconstruction_weight: float = 1.0,
-                  progress: Callable[[int, int, float], None] | None = None) -> LatentEncoder:
+                  progress: bool = False) -> LatentEncoder:
     """Regress z from G(z, labels) for `steps` Adam steps; labels drawn as the catalog combines them.
 
     Where the generator ignores part of z (a collapsed combination) z cannot be read back from the
     image, so the loss adds reconstruction_weight x L1(G(guess), image): a guess that redraws the
     image is as good a start as the true z.
 
-    progress(step, steps, loss) after each step. Seeded: the same generator and seed give the same encoder on CPU.
+    progress: show a bar (log lines off a terminal) toward the step budget, with the loss. It runs on
+    the generator's device. Seeded: the same generator and seed give the same encoder on CPU.
     """
     module, device = generator.module, generator.device
     condition = generator.embed(generator.labels_for(1, {}, torch.Generator()))
@@ -100,7 +102,8 @@ def train_encoder(generator: ProductGenerator, steps: int = 2000, batch: int = 3
     optimizer = torch.optim.Adam(encoder.parameters(), lr=learning_rate)
     draw = torch.Generator().manual_seed(seed)
     encoder.train()
-    with frozen(module):
+    started = time.perf_counter()
+    with frozen(module), BudgetProgress("encoder", Budget(steps=steps), enabled=bool(progress)) as bar:
         for step in range(steps):
             z, labels = torch.randn(batch, generator.latent_dim, generator=draw), generator.labels_for(batch, {}, draw)
             with torch.no_grad():
@@ -113,7 +116,8 @@ def train_encoder(generator: ProductGenerator, steps: int = 2000, batch: int = 3
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
-            if progress is not None:
-                progress(step + 1, steps, loss.item())
+            if progress:  # loss.item() waits for the device: only when someone reads it
+                bar.update(Usage(images=(step + 1) * batch, steps=step + 1, seconds=time.perf_counter() - started),
+                           loss=loss.item())
     return encoder.eval()
 

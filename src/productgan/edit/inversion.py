@@ -25,7 +25,7 @@ import torch.nn.functional as F
 
 from productgan.data.names import slug
 from productgan.data.images import pad_to_square, resize_square
-from productgan.errors import ProductGANError
+from productgan.errors import ConfigError
 from productgan.generate import ProductGenerator, level_ids, unknown_attribute_error
 from productgan.imaging import rgb_to_grey, tensor_to_uint8, uint8_to_tensor
 from productgan.metrics.fidelity import image_psnr, ssim
@@ -49,9 +49,9 @@ class InversionSettings:
 
     def __post_init__(self) -> None:
         if self.steps < 1 or self.restarts < 1:
-            raise ProductGANError(f"steps and restarts must be >= 1, got {self.steps} and {self.restarts}")
+            raise ConfigError(f"steps and restarts must be >= 1, got {self.steps} and {self.restarts}")
         if self.pixel_loss not in ("l1", "mse"):
-            raise ProductGANError(f"pixel_loss must be l1 or mse, got {self.pixel_loss!r}")
+            raise ConfigError(f"pixel_loss must be l1 or mse, got {self.pixel_loss!r}")
 
 
 @dataclass

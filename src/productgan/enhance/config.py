@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 
 from productgan.enhance.degrade import RestoreDegradation, SRDegradation
+from productgan.errors import ConfigError
+from productgan.loop_kit.budget import Budget
 
 TASK_SCALES = {"sr2": 2, "sr4": 4, "restore": 1}
 # The U-Net works at full resolution, the RRDB trunk at LR: at equal width the U-Net costs ~6x more
@@ -18,7 +20,7 @@ DEFAULT_WIDTHS = {"sr": 32, "restore": 16}
 
 def check_task(task: str) -> str:
     if task not in TASK_SCALES:
-        raise ValueError(f"unknown enhancement task {task!r}; choose one of {', '.join(TASK_SCALES)}")
+        raise ConfigError(f"unknown enhancement task {task!r}; choose one of {', '.join(TASK_SCALES)}")
     return task
 
 
@@ -101,19 +103,24 @@ class EnhanceTrainConfig:
 
     def __post_init__(self) -> None:
         if self.steps is None and self.minutes is None:
-            raise ValueError("set steps or minutes (or both): the training budget")
+            raise ConfigError("set steps or minutes (or both): the training budget")
         # The discriminators halve the crop three times (the U-Net D adds its skips back; the PatchGAN
         # needs 32 px for one logit); a multiple of 8 is also a multiple of every scale (1, 2, 4).
         if self.crop % 8 or self.crop < 32:
-            raise ValueError(f"crop {self.crop} must be a multiple of 8 (so of the scale {self.model.scale}) and at least 32")
+            raise ConfigError(f"crop {self.crop} must be a multiple of 8 (so of the scale {self.model.scale}) and at least 32")
         if not 0.0 <= self.repair_mask_probability <= 1.0:
-            raise ValueError(f"repair_mask_probability must be in [0, 1], got {self.repair_mask_probability}")
+            raise ConfigError(f"repair_mask_probability must be in [0, 1], got {self.repair_mask_probability}")
         if not 0.0 < self.holdout_fraction < 1.0:
-            raise ValueError(f"holdout_fraction must be in (0, 1), got {self.holdout_fraction}")
+            raise ConfigError(f"holdout_fraction must be in (0, 1), got {self.holdout_fraction}")
 
     @property
     def task(self) -> str:
         return self.model.task
+
+    @property
+    def budget(self) -> Budget:
+        """When the run stops: after `steps` or `minutes` of training, whichever comes first."""
+        return Budget(steps=self.steps, minutes=self.minutes)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -14,7 +14,6 @@ checkpoint ends with the same weights as one never interrupted.
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -36,13 +35,12 @@ from productgan.enhance.repair import inpaint
 from productgan.device import resolve_device
 from productgan.errors import ProductGANError, TrainingDiverged
 from productgan.imaging import tensor_to_uint8, uint8_to_tensor
+from productgan.loop_kit import (
+    BudgetProgress, GracefulStop, RunLog, Usage, catalog_location, chosen_settings, resume_conflicts, write_run_config,
+)
 from productgan.losses import discriminator_loss, generator_loss
 from productgan.metrics.fidelity import tensor_psnr
 from productgan.photo_io import write_photo
-from productgan.progress import WorkProgress
-from productgan.train.config import catalog_location, chosen_settings, resume_conflicts
-from productgan.train.loop import _install_sigterm, _restore_sigterm, interruption  # the GAN loop's kill handling, shared
-from productgan.train.run_log import RunLog
 
 GAN_LOSS = "nsgan"  # the logistic loss of ESRGAN/pix2pix, per pixel (U-Net D) or per patch (PatchGAN)
 # What a resumed run may change; every other setting is the checkpoint's (a different one is refused).
@@ -311,31 +309,25 @@ class EnhanceTrainer:
         return path
 
     # ------------------------------------------------------------------------------------- loop
+    def usage(self) -> Usage:
+        return Usage(images=self.images_seen, steps=self.step, seconds=self.elapsed)
+
     def done(self) -> bool:
-        config = self.config
-        return (config.steps is not None and self.step >= config.steps) or \
-            (config.minutes is not None and self.elapsed >= config.minutes * 60)
+        return self.config.budget.spent(self.usage()) is not None
 
     def run(self) -> EnhanceResult:
-        self.out.mkdir(parents=True, exist_ok=True)
-        (self.out / "config.json").write_text(json.dumps(self.config.to_dict(), indent=2))
-        previous = _install_sigterm()
-        bar = _progress(self.config, self.show_progress)
+        write_run_config(self.out, self.config.to_dict())
         start_step, start_elapsed = self.step, self.elapsed
-        try:
+        with BudgetProgress(f"enhance {self.config.task}", self.config.budget, self.usage(),
+                            enabled=self.show_progress) as progress, GracefulStop() as outside:
             while not self.done():
                 began = time.perf_counter()
                 self.losses = self.train_step()
                 self.elapsed += time.perf_counter() - began
                 rate = (self.step - start_step) * self.config.batch / max(self.elapsed - start_elapsed, 1e-9)
-                bar.update(self.step if self.config.steps is not None else self.elapsed,
-                           L1=float(self.losses.get("pixel", 0.0)), **{"img/s": f"{rate:.1f}"})
+                progress.update(self.usage(), L1=float(self.losses.get("pixel", 0.0)))
                 self._periodic(rate)
-        except KeyboardInterrupt as error:  # a kill (SIGTERM) or Ctrl-C: write the checkpoint below, then stop
-            self.stopped = interruption(error)
-        finally:
-            bar.close()
-            _restore_sigterm(previous)
+        self.stopped = outside.reason or "budget"  # after SIGTERM or Ctrl-C the checkpoint below is written too
         validation = self.validate()
         rate = (self.step - start_step) * self.config.batch / max(self.elapsed - start_elapsed, 1e-9)
         self.log.scalars({"step": self.step, "images_seen": self.images_seen, "images_per_s": rate, **self.losses, **validation})
@@ -356,15 +348,6 @@ class EnhanceTrainer:
             self.write_samples()
         if step % config.checkpoint_every == 0:
             self.save()
-
-
-def _progress(config: EnhanceTrainConfig, enabled: bool) -> WorkProgress:
-    """Progress toward the step budget (preferred) or the minutes budget, with L1 and images/s."""
-    if config.steps is not None:
-        return WorkProgress(f"enhance {config.task}", config.steps, enabled=enabled,
-                            describe=lambda done, total: f"step {done:.0f}/{total:.0f}")
-    return WorkProgress(f"enhance {config.task}", config.minutes * 60, enabled=enabled,
-                        describe=lambda done, total: f"{done / 60:.1f}/{total / 60:.1f} min")
 
 
 def train_enhancer(config: EnhanceTrainConfig, resume: bool = False, progress: bool = True,

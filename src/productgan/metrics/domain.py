@@ -38,12 +38,14 @@ from productgan.checkpoint import (
 )
 from productgan.data import Catalog, encode_conditions
 from productgan.data.split import PRODUCT_COLUMN, split_by_product
-from productgan.errors import CheckpointError
+from productgan.device import resolve_device
+from productgan.errors import CheckpointError, ConfigError
 from productgan.imaging import uint8_to_tensor
+from productgan.loop_kit import Budget, BudgetProgress, Usage
 from productgan.metrics.extractor import (
     DEFAULT_BATCH_SIZE, ExtractorInputError, FeatureExtractor, check_images, run_batched,
 )
-from productgan.progress import WorkProgress, format_duration
+from productgan.progress import format_duration
 
 # Attributes a horizontal flip would change (a product facing left would be labelled as facing right).
 DIRECTIONAL_ATTRIBUTES = {"angle", "view", "pose", "orientation", "direction", "side", "facing"}
@@ -101,7 +103,11 @@ class DomainTraining:
 
     def __post_init__(self) -> None:
         if self.epochs is None and self.minutes is None:
-            raise ValueError("set epochs or minutes (or both): the training budget")
+            raise ConfigError("set epochs or minutes (or both): the training budget")
+
+    @property
+    def budget(self) -> Budget:
+        return Budget(epochs=self.epochs, minutes=self.minutes)
 
 
 def stage_count(resolution: int) -> int:
@@ -314,7 +320,7 @@ def train_domain_classifier(
     holdout, so the holdout accuracy is an unbiased ceiling.
     """
     settings = DomainTraining(epochs, minutes, seed, holdout_fraction, batch_size, learning_rate, min_count=min_count)
-    device = torch.device(device)
+    device = resolve_device(device)
     resolution = catalog.resolution if resolution is None else int(resolution)
     conditions = encode_conditions(catalog, list(attribute_names), min_count)
     images = resize_catalog_images(catalog.images, resolution)
@@ -335,40 +341,38 @@ def train_domain_classifier(
 
 def fit(network: DomainNet, config: DomainConfig, images: np.ndarray, labels: np.ndarray, settings: DomainTraining,
         device: torch.device, progress: bool) -> float:
-    """The training loop; returns the number of epochs completed (fractional when time ran out)."""
+    """The training loop; returns the number of epochs completed (fractional when time ran out).
+
+    The budget's fraction spent (the larger of the epoch and the time fractions) also sets the
+    learning rate's cosine, so a minutes budget anneals to zero as the time runs out.
+    """
     generator = torch.Generator().manual_seed(settings.seed)
     optimizer = torch.optim.AdamW(network.parameters(), lr=settings.learning_rate, weight_decay=settings.weight_decay)
     steps_per_epoch = math.ceil(len(images) / settings.batch_size)
     flip, max_shift = flips_allowed(config.attribute_names), max(1, config.resolution // 8)
-    start, step, done = time.monotonic(), 0, 0.0
-    bar = WorkProgress("domain classifier", 1.0, enabled=progress, describe=lambda d, t: f"{d:.0%} of its budget")
+    budget = settings.budget
+    start, step, seen, done = time.monotonic(), 0, 0, 0.0
     network.train()
-    while done < 1.0:
-        order = torch.randperm(len(images), generator=generator).numpy()
-        for first in range(0, len(images), settings.batch_size):
-            ids = order[first:first + settings.batch_size]
-            batch = augment(uint8_to_tensor(images[ids]), max_shift, flip, generator)
-            loss = train_step(network, optimizer, batch.to(device), torch.from_numpy(labels[ids]).to(device),
-                              config.level_counts)
-            step += 1
-            done = budget_done(settings, step / steps_per_epoch, time.monotonic() - start)
-            for group in optimizer.param_groups:
-                group["lr"] = settings.learning_rate * 0.5 * (1 + math.cos(math.pi * min(done, 1.0)))
-            bar.update(min(done, 1.0), loss=loss)
-            if step == ESTIMATE_AFTER_STEPS and done < 1.0:  # said once a few steps are timed
-                bar.note(f"about {format_duration((time.monotonic() - start) * (1.0 - done) / done)} to go")
-            if done >= 1.0:
-                break
-    bar.close()
+    with BudgetProgress("domain classifier", budget, enabled=progress) as bar:
+        while done < 1.0:
+            order = torch.randperm(len(images), generator=generator).numpy()
+            for first in range(0, len(images), settings.batch_size):
+                ids = order[first:first + settings.batch_size]
+                batch = augment(uint8_to_tensor(images[ids]), max_shift, flip, generator)
+                loss = train_step(network, optimizer, batch.to(device), torch.from_numpy(labels[ids]).to(device),
+                                  config.level_counts)
+                step, seen = step + 1, seen + len(ids)
+                usage = Usage(images=seen, steps=step, epochs=step / steps_per_epoch, seconds=time.monotonic() - start)
+                done = budget.fraction(usage)
+                for group in optimizer.param_groups:
+                    group["lr"] = settings.learning_rate * 0.5 * (1 + math.cos(math.pi * min(done, 1.0)))
+                bar.update(usage, loss=loss)
+                if step == ESTIMATE_AFTER_STEPS and done < 1.0:  # said once a few steps are timed
+                    bar.note(f"about {format_duration((time.monotonic() - start) * (1.0 - done) / done)} to go")
+                if done >= 1.0:
+                    break
     network.eval()
     return step / steps_per_epoch
-
-
-def budget_done(settings: DomainTraining, epochs: float, seconds: float) -> float:
-    """Fraction of the budget spent: the larger of the epoch and the time fractions."""
-    by_epochs = epochs / settings.epochs if settings.epochs is not None else 0.0
-    by_time = seconds / (60 * settings.minutes) if settings.minutes is not None else 0.0
-    return max(by_epochs, by_time)
 
 
 def train_step(network: DomainNet, optimizer: torch.optim.Optimizer, batch: torch.Tensor, targets: torch.Tensor,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from torch import nn
 
+from productgan.errors import ConfigError
+
 from productgan.models.config import ModelConfig
 from productgan.models.dcgan import DCGANDiscriminator, DCGANGenerator
 from productgan.models.resnet import ResNetDiscriminator, ResNetGenerator
@@ -20,7 +22,7 @@ ARCHITECTURE_VERSIONS: dict[str, int] = {"resnet": 2, "dcgan": 1}
 
 def _family(cfg: ModelConfig) -> tuple[type[nn.Module], type[nn.Module]]:
     if cfg.family not in FAMILIES:
-        raise ValueError(f"unknown model family {cfg.family!r}; available: {', '.join(FAMILIES)}")
+        raise ConfigError(f"unknown model family {cfg.family!r}; available: {', '.join(FAMILIES)}")
     return FAMILIES[cfg.family]
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
+from productgan.errors import ConfigError
+
 # What a checkpoint header may ask for. The bounds are generous (a 2048 px model with 16k channels
 # passes) yet keep the arithmetic of building a network small; the checkpoint loader separately caps
 # the parameter count (checkpoint.shapes.MAX_PARAMETERS) before allocating anything.
@@ -53,20 +55,20 @@ class ModelConfig:
 
         Unlike TrainConfig.from_dict, unknown keys are refused: a model setting this code does not
         know would change the network, so ignoring it would load weights into the wrong computation.
-        Raises ValueError naming the field and the problem.
+        Raises ConfigError (a ValueError) naming the field and the problem.
         """
         if not isinstance(values, Mapping):
-            raise ValueError(f"the model config must be a JSON object, got {type(values).__name__}")
+            raise ConfigError(f"the model config must be a JSON object, got {type(values).__name__}")
         known = {f.name for f in fields(cls)}
         unknown = sorted(str(key) for key in values if key not in known)
         if unknown:
-            raise ValueError(f"unknown model setting {', '.join(map(repr, unknown))} (this code knows: {', '.join(sorted(known))})")
+            raise ConfigError(f"unknown model setting {', '.join(map(repr, unknown))} (this code knows: {', '.join(sorted(known))})")
         missing = [name for name in REQUIRED_FIELDS if name not in values]
         if missing:
-            raise ValueError(f"the model config lacks {', '.join(map(repr, missing))}")
+            raise ConfigError(f"the model config lacks {', '.join(map(repr, missing))}")
         problems = _field_problems(values)
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ConfigError("; ".join(problems))
         return cls(**{**LEGACY_MODEL_DEFAULTS, **values, "level_counts": tuple(values.get("level_counts", ()))})
 
 

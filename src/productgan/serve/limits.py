@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
+from productgan.errors import ConfigError
 from productgan.imaging import check_frame_count
 from productgan.serve.errors import LimitError, PayloadTooLarge, UnsupportedMediaType
 
@@ -48,7 +49,7 @@ class ServeLimits:
 
     def __post_init__(self) -> None:
         if self.photo_jobs < 1 or not self.photo_wait_s > 0 or not self.max_photo_work > 0:
-            raise ValueError("photo_jobs must be >= 1, photo_wait_s and max_photo_work > 0")
+            raise ConfigError("photo_jobs must be >= 1, photo_wait_s and max_photo_work > 0")
 
 
 DEFAULT_LIMITS = ServeLimits()

@@ -9,9 +9,7 @@ checkpointing along the way. Every random draw of step s comes from a generator 
 from __future__ import annotations
 
 import contextlib
-import json
 import math
-import signal
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -30,17 +28,18 @@ from productgan.device import resolve_device
 from productgan.errors import CheckpointError, ProductGANError, TrainingDiverged
 from productgan.generate import ProductGenerator
 from productgan.imaging import uint8_tensor_to_float, write_png
+from productgan.loop_kit import (
+    Budget, BudgetProgress, GracefulStop, RunLog, Usage, catalog_location, write_run_config,
+)
 from productgan.losses import (
     LeCamAnchors, discriminator_loss, diversity_loss, generator_loss, r1_penalty, wgan_gp_penalty,
 )
 from productgan.models import ARCHITECTURE_VERSIONS, create_discriminator, create_generator
 from productgan.train import distributed as dist_utils
-from productgan.train.config import TrainConfig, catalog_location
+from productgan.train.config import TrainConfig
 from productgan.train.ema import ema_beta, make_ema, update_ema
 from productgan.train.evaluation import BEST_CHECKPOINT_NAME, PeriodicEvaluator
-from productgan.train.progress import TrainProgress
 from productgan.threads import ThreadTuner
-from productgan.train.run_log import RunLog
 
 LOG_EVERY_STEPS = 20
 
@@ -299,21 +298,23 @@ class Trainer:
         return stats
 
     # ----- the loop -----------------------------------------------------------------------------
-    def _budget_spent(self, elapsed: float) -> str | None:
-        cfg = self.config
-        if cfg.kimg is not None and self.images_seen >= _kimg_images(cfg.kimg):
-            return "kimg"
-        if cfg.minutes is not None and elapsed >= cfg.minutes * 60:
-            return "minutes"
-        return None
+    @property
+    def budget(self) -> Budget:
+        """The config's, read each time: a caller may extend it before run() (bench/gpu_train.py does)."""
+        return self.config.budget
+
+    def _usage(self, elapsed: float) -> Usage:
+        return Usage(images=self.images_seen, steps=self.step, seconds=elapsed)
 
     def _should_stop(self, elapsed: float, at_log_step: bool) -> str | None:
         """With several ranks, clocks differ: agree on a time stop only at log steps, all together."""
         if self.dist.world_size == 1:
-            return self._budget_spent(elapsed)
-        if self.config.kimg is not None and self.images_seen >= _kimg_images(self.config.kimg):
-            return "kimg"
-        if at_log_step and dist_utils.any_rank(self._budget_spent(elapsed) is not None, self.dist, self.device):
+            return self.budget.spent(self._usage(elapsed))
+        counted = self.budget.spent(Usage(images=self.images_seen, steps=self.step))  # the same on every rank
+        if counted is not None:
+            return counted
+        timed_out = self.budget.spent(self._usage(elapsed)) is not None
+        if at_log_step and dist_utils.any_rank(timed_out, self.dist, self.device):
             return "minutes"
         return None
 
@@ -383,12 +384,10 @@ class Trainer:
 
     def _write_run_config(self) -> None:
         if self.dist.is_main:
-            self.run_dir.mkdir(parents=True, exist_ok=True)
-            info = {"config": self.config.to_dict(), "levels": self.conditions.levels,
-                    "catalog": {"source": self.catalog.source, "images": len(self.catalog),
-                                "skipped": len(self.catalog.skipped)},
-                    "augment": self.policy, "augment_dropped": self.dropped_augment}
-            (self.run_dir / "config.json").write_text(json.dumps(info, indent=2))
+            write_run_config(self.run_dir, self.config.to_dict(), levels=self.conditions.levels,
+                             catalog={"source": self.catalog.source, "images": len(self.catalog),
+                                      "skipped": len(self.catalog.skipped)},
+                             augment=self.policy, augment_dropped=self.dropped_augment)
 
     def _log(self, stats: dict[str, torch.Tensor], elapsed: float) -> None:
         now = time.perf_counter()
@@ -411,7 +410,7 @@ class Trainer:
 
         at_log_step = self.step % LOG_EVERY_STEPS == 0
         sample_now, checkpoint_now = crossed(self.config.sample_every_kimg), crossed(self.config.checkpoint_every_kimg)
-        if at_log_step or sample_now or checkpoint_now or self._budget_spent(elapsed):
+        if at_log_step or sample_now or checkpoint_now or self.budget.spent(self._usage(elapsed)):
             self._check_finite(stats)
             self._log(stats, elapsed)
         if sample_now:
@@ -426,25 +425,21 @@ class Trainer:
         self._write_run_config()
         start = time.perf_counter()
         self._window = (start, self.images_seen)
-        stop = self._budget_spent(self.elapsed_before)
-        previous_handler = _install_sigterm()
-        progress = TrainProgress(self.config, self.images_seen, self.elapsed_before, enabled=self.show_progress)
-        self.threads = self._thread_tuner(progress)
+        spent = self.budget.spent(self._usage(self.elapsed_before))  # a resumed run may have nothing left
         self.figures: dict[str, float] = {}
-        try:
-            while stop is None:
-                before = self.images_seen
-                with self.threads.step() if self.threads else contextlib.nullcontext():
-                    stats = self.train_step()
-                elapsed = self.elapsed_before + time.perf_counter() - start - self.paused_s
-                progress.update(self.images_seen, elapsed, **self.figures)
-                at_log_step = self._after_step(before, stats, elapsed)
-                stop = self._should_stop(elapsed, at_log_step)
-        except KeyboardInterrupt as error:
-            stop = interruption(error)
-        finally:
-            progress.close()
-            _restore_sigterm(previous_handler)
+        start_usage = self._usage(self.elapsed_before)
+        with BudgetProgress("train", self.budget, start_usage, enabled=self.show_progress) as progress:
+            self.threads = self._thread_tuner(progress)
+            with GracefulStop() as outside:  # SIGTERM or Ctrl-C ends the loop; the checkpoint below is written
+                while spent is None:
+                    before = self.images_seen
+                    with self.threads.step() if self.threads else contextlib.nullcontext():
+                        stats = self.train_step()
+                    elapsed = self.elapsed_before + time.perf_counter() - start - self.paused_s
+                    progress.update(self._usage(elapsed), **self.figures)
+                    at_log_step = self._after_step(before, stats, elapsed)
+                    spent = self._should_stop(elapsed, at_log_step)
+        stop = outside.reason or spent
         elapsed = self.elapsed_before + time.perf_counter() - start - self.paused_s
         path = self.save(elapsed)  # also after Ctrl-C, so --resume continues from here
         self.save_samples()
@@ -453,28 +448,12 @@ class Trainer:
         return TrainResult(self.run_dir, path, self.step, self.images_seen, elapsed,
                            self.images_seen / max(elapsed, 1e-9), stop, self.threads.chosen if self.threads else 0)
 
-    def _thread_tuner(self, progress: TrainProgress) -> ThreadTuner | None:
+    def _thread_tuner(self, progress: BudgetProgress) -> ThreadTuner | None:
         """On a CPU, torch's thread count by measurement (or --threads); each choice is shown once made."""
         if self.device.type != "cpu":
             return None
         say = progress.note if self.show_progress else None
         return ThreadTuner(fixed=self.config.threads, on_choice=say)
-
-
-def _kimg_images(kimg: float) -> int:
-    """Images in a kimg budget, robust to float noise (0.24 kimg is 240 images, not 241)."""
-    return math.ceil(kimg * 1000 - 1e-6)
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM (a scheduler's kill), raised like Ctrl-C so the same path writes a checkpoint first."""
-
-    exit_code = 143  # 128 + SIGTERM, what a shell reports for a process the signal ended
-
-
-def interruption(error: KeyboardInterrupt) -> str:
-    """How a run was stopped from outside: 'terminated' (SIGTERM) or 'interrupted' (Ctrl-C)."""
-    return "terminated" if isinstance(error, Terminated) else "interrupted"
 
 
 def diverged_advice(checkpoint: Path | None) -> str:
@@ -483,21 +462,6 @@ def diverged_advice(checkpoint: Path | None) -> str:
         return ("No checkpoint was written yet (the run diverged before its first one); lower the learning "
                 "rate or add --r1-gamma, and start again.")
     return f"The last good checkpoint is kept at {checkpoint}; lower the learning rate, add --r1-gamma, or resume with --resume."
-
-
-def _install_sigterm():
-    """Turn SIGTERM (a scheduler's kill) into Terminated so a checkpoint is written first."""
-    def handler(signum, frame):  # noqa: ARG001
-        raise Terminated
-    try:
-        return signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not in the main thread (e.g. inside a server): leave signals alone
-        return None
-
-
-def _restore_sigterm(previous) -> None:
-    if previous is not None:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def train(config: TrainConfig, resume: bool = False, progress: bool = True, catalog: Catalog | None = None,

@@ -191,10 +191,8 @@ def train_encoder_command(
 ):
     """Train a latent encoder on the generator's own images, to start `edit invert --encoder` near the answer."""
     from productgan.edit.encoder import train_encoder
-    from productgan.progress import step_progress
     from productgan.generate import load_generator
 
     generator = load_generator(run, device=resolve_device(device))
-    with step_progress("encoder") as progress:
-        encoder = train_encoder(generator, steps, seed=seed, progress=progress)
+    encoder = train_encoder(generator, steps, seed=seed, progress=True)  # a bar on a terminal, log lines otherwise
     console.print(f"wrote {encoder.save(out, generator.levels)}")

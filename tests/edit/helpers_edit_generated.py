@@ -66,9 +66,11 @@ def trained() -> Trained:
     try:
         catalog = colour_backdrop_catalog()
         out = Path(tempfile.mkdtemp(prefix="productgan-edit-")) / "run"
-        model = ModelConfig(family="resnet", resolution=RESOLUTION, width=8, max_width=32, latent_dim=16, embed_dim=16)
-        # diversity term off: at 6 kimg and 16 px it loosens the held attribute (backdrop read kept for
-        # 75% of colour edits instead of >= 95%), and these tests check the edit code, not the recipe
+        model = ModelConfig(family="resnet", resolution=RESOLUTION, width=8, max_width=32, latent_dim=16, embed_dim=16,
+                            d_minibatch_std=False)
+        # diversity term and minibatch std off: at 6 kimg and 16 px each loosens the held attribute
+        # (backdrop read kept for 75-88% of colour edits instead of >= 95%), and these tests check the
+        # edit code, not the recipe
         config = tiny_config(out, condition=["color", "backdrop"], model=model, kimg=6.0, batch=16, lr_g=5e-4,
                              lr_d=5e-4, augment=[], sample_every_kimg=100, checkpoint_every_kimg=100,
                              diversity_weight=0.0)

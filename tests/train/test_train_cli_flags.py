@@ -51,6 +51,7 @@ def test_defaults_are_the_dataclasses():
             **{f.name: getattr(TrainConfig(), f.name) for f in fields(TrainConfig)}}
     flat["augment"] = ",".join(flat["augment"])  # one comma-separated option
     flat["model.d_spectral_norm"] = None  # the option's None means the family's default, resolved by ModelConfig
+    flat["model.d_minibatch_std"] = None  # the same
     differing = []
     for param in train_command().params:
         settings = TRAIN_OPTION_SETTINGS.get(param.name, ())

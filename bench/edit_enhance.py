@@ -14,7 +14,7 @@ product. Every method sees the same degraded input (seeded per photo).
   better; skipped with a note when the weights are not installed), and images/s.
 - Recolouring: CIEDE2000 from the recoloured region's mean colour to the target, SSIM outside the
   product mask (1 = untouched), for the classical Lab edit.
-- With --generator RUN (bench/edit_generated.py): variants (edit success per attribute and per
+- With --generator RUN (productgan.edit.measure_generated): variants (edit success per attribute and per
   level, held kept, identity kept), inversion (reconstruction PSNR/SSIM, edits of the inverted
   photo), and the learned recolour (inversion + new colour level) beside the classical edit at the
   model's resolution, on photos of the generator's own catalog. The domain classifier is --classifier,
@@ -32,24 +32,22 @@ from pathlib import Path
 import cv2
 import numpy as np
 import torch
-from edit_generated import TARGETS, bench_generated, load_setup, outside_ssim
 
 from productgan.data.split import split_by_product
 from productgan.edit.colours import parse_colour
 from productgan.edit.mask import dominant_colour_region, product_mask
+from productgan.edit.measure_generated import TARGETS, bench_generated, load_setup, outside_ssim
 from productgan.edit.recolour import recolour
 from productgan.enhance.apply import build_enhancer
 from productgan.enhance.classic import ClassicChain
-from productgan.enhance.degrade import RestoreDegradation, degrade_for_restore, degrade_for_sr
-from productgan.enhance.repair import inpaint
+from productgan.enhance.degrade import degrade_for_restore, degrade_for_sr
+from productgan.enhance.measure import bench_restore_by_damage, restore_methods
 from productgan.enhance.photos import read_catalog_photos
 from productgan.imaging import make_grid, write_png
 from productgan.metrics.fidelity import masked_psnr, mean_color_delta_e, mean_image_psnr, ssim
 
 HR_SIDE = 256  # held-out photos are resized so the long side is this, then centre-cropped square
 SR_CHAIN = "denoise:strength=3;colour_strength=3,unsharp:amount=0.8"
-PSNR_CAP = 60.0  # dB: an untouched clean photo would otherwise read infinite and swamp the mean
-RESTORE_CHAIN = "denoise:strength=10;colour_strength=10,contrast_stretch,unsharp:amount=0.4"
 
 
 def square_hr(photo: np.ndarray, side: int = HR_SIDE) -> np.ndarray:
@@ -105,21 +103,6 @@ def bench_sr(hr: list[np.ndarray], checkpoint: str | None, inception, out: Path,
     return rows
 
 
-def restore_methods(checkpoint: str | None) -> dict:
-    """name -> method(damaged image, repair mask): blind methods ignore the mask; "mask" methods get
-    the pixels a user would paint over (holes and blemishes), at equal information."""
-    chain = ClassicChain.parse(RESTORE_CHAIN)
-    methods = {"damaged input": lambda image, marks: image,
-               "classical": lambda image, marks: chain(image),
-               "OpenCV inpaint (mask)": lambda image, marks: inpaint(image, marks),
-               "OpenCV inpaint (mask) + classical": lambda image, marks: chain(inpaint(image, marks))}
-    if checkpoint:
-        model = build_enhancer("restore", checkpoint)
-        methods["learned restore (blind)"] = lambda image, marks: model(image)
-        methods["learned restore (mask)"] = lambda image, marks: model(image, marks)
-    return methods
-
-
 def bench_restore(hr: list[np.ndarray], checkpoint: str | None, inception, out: Path) -> list[dict]:
     damaged = [degrade_for_restore(image, np.random.default_rng(1000 + i)) for i, image in enumerate(hr)]
     inputs, marks = [d.image for d in damaged], [d.repair_mask > 0 for d in damaged]
@@ -131,30 +114,6 @@ def bench_restore(hr: list[np.ndarray], checkpoint: str | None, inception, out: 
                      "psnr_marked": masked_psnr(outputs, hr, marks), "images_per_s": rate})
         crops.append(outputs[shown])
     write_png(make_grid(np.stack([*crops, hr[shown]]), ncols=len(crops) + 1), out / "restore-side-by-side.png")
-    return rows
-
-
-DAMAGE_KINDS = ("jpeg", "noise", "low_light", "blemish", "hole")
-
-
-def one_damage(kind: str) -> RestoreDegradation:
-    """The restoration damage with only `kind` switched on (always), everything else off; "none": clean."""
-    off = {f"{name}_probability": 0.0 for name in DAMAGE_KINDS}
-    return RestoreDegradation(**{**off, **({} if kind == "none" else {f"{kind}_probability": 1.0})})
-
-
-def bench_restore_by_damage(hr: list[np.ndarray], checkpoint: str | None) -> list[dict]:
-    """Mean PSNR per method with one kind of damage at a time: where a method's gain comes from
-    (the mixed-damage table cannot say whether a model denoises or only relights)."""
-    methods = restore_methods(checkpoint)
-    rows = []
-    for kind in ("none", *DAMAGE_KINDS):
-        damaged = [degrade_for_restore(image, np.random.default_rng(1000 + i), one_damage(kind)) for i, image in enumerate(hr)]
-        row = {"task": "restore by damage", "damage": kind}
-        for name, method in methods.items():
-            outputs = [method(d.image, d.repair_mask > 0) for d in damaged]
-            row[name] = mean_image_psnr(outputs, hr, cap=PSNR_CAP)
-        rows.append(row)
     return rows
 
 

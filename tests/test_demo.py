@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from typer.testing import CliRunner
 
 from productgan.cli import app
 
 
+@pytest.mark.slow
 def test_demo_writes_report_with_grids_for_every_category_and_colour(tmp_path):
     out = tmp_path / "demo"
     result = CliRunner().invoke(app, ["demo", "--out", str(out), "--minutes", "0.05"])

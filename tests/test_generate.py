@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import shutil
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 from typer.testing import CliRunner
 
-sys.path.insert(0, str(Path(__file__).parent / "train"))
-from helpers_train import tiny_config, two_colour_catalog  # noqa: E402
+from helpers.train import tiny_config, two_colour_catalog
 
-from productgan import load_generator  # noqa: E402
-from productgan.cli import app  # noqa: E402
-from productgan.errors import AttributeLevelError, CheckpointError  # noqa: E402
-from productgan.train import train  # noqa: E402
+from productgan import load_generator
+from productgan.cli import app
+from productgan.errors import AttributeLevelError, CheckpointError
+from productgan.train import train
 
 
 @pytest.fixture(scope="module")

@@ -4,24 +4,22 @@ parameter of generate/inputs, in the library, the edit functions, the CLI or the
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-sys.path.insert(0, str(Path(__file__).parent / "train"))
-from helpers_checkpoint import rewrite  # noqa: E402
-from helpers_train import tiny_config, two_colour_catalog  # noqa: E402
+from helpers.checkpoint import rewrite
+from helpers.train import tiny_config, two_colour_catalog
 
-from productgan.cli import app  # noqa: E402
-from productgan.edit.clips import turntable_frames  # noqa: E402
-from productgan.edit.morph import morph_frames  # noqa: E402
-from productgan.edit.variants import variant_sheet, variants  # noqa: E402
-from productgan.errors import AttributeLevelError  # noqa: E402
-from productgan.generate import load_generator  # noqa: E402
-from productgan.train import train  # noqa: E402
+from productgan.cli import app
+from productgan.edit.clips import turntable_frames
+from productgan.edit.morph import morph_frames
+from productgan.edit.variants import variant_sheet, variants
+from productgan.errors import AttributeLevelError
+from productgan.generate import load_generator
+from productgan.train import train
 
 RENAMED = {"color": "n", "size": "seed"}
 

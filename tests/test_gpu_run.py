@@ -32,6 +32,7 @@ def run_python(code: str, tmp_path: Path, timeout: float = 240) -> subprocess.Co
                           text=True, timeout=timeout)
 
 
+@pytest.mark.slow
 def test_training_and_generation_import_and_run_without_fastapi_av_or_scikit_image(tmp_path):
     code = f"""
 import productgan.cli, productgan.train, productgan.generate
@@ -57,8 +58,10 @@ def test_the_blocker_really_blocks(tmp_path):
 @pytest.mark.slow
 def test_gpu_script_runs_end_to_end_on_a_cpu_with_bf16_autocast(tmp_path):
     out = tmp_path / "gpu-out"
+    # the script calls `python`: this interpreter's folder first on PATH, so it needs no activated venv
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     env = {**os.environ, "PRODUCTGAN_CACHE": str(tmp_path / "cache"), "OUT": str(out), "GPU_DATA": "builtin:catalog",
-           "OMP_NUM_THREADS": "1", "SKIP_INSTALL": "1"}
+           "OMP_NUM_THREADS": "1", "SKIP_INSTALL": "1", "PATH": path}
     done = subprocess.run(["bash", "bench/gpu_run.sh", "1", "--resolution", "16", "--width", "4", "--batch", "8",
                            "--kimg", "0.048", "--samples", "5", "--cpu-bf16"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)

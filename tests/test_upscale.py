@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-sys.path.insert(0, str(Path(__file__).parent / "train"))
-sys.path.insert(0, str(Path(__file__).parent / "enhance"))
-from helpers_enhance import trained_runs  # noqa: E402
-from helpers_train import tiny_config, two_colour_catalog  # noqa: E402
+from helpers.enhance import trained_runs
+from helpers.train import tiny_config, two_colour_catalog
 
-from productgan.cli import app  # noqa: E402
-from productgan.photo_io import read_photo  # noqa: E402
-from productgan.train import train  # noqa: E402
-from productgan.upscale import UpscaleError, load_upscaler, write_samples  # noqa: E402
+from productgan.cli import app
+from productgan.photo_io import read_photo
+from productgan.train import train
+from productgan.upscale import UpscaleError, load_upscaler, write_samples
 
 runner = CliRunner()
 

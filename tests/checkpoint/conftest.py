@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 import torch
 
 TESTS = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(TESTS / "train"))
-sys.path.insert(0, str(TESTS / "enhance"))
-from helpers_enhance import tiny_config as tiny_enhancer_config  # noqa: E402
-from helpers_train import tiny_config, two_colour_catalog  # noqa: E402
+from helpers.enhance import tiny_config as tiny_enhancer_config
+from helpers.train import tiny_config, two_colour_catalog
 
-from productgan.edit.encoder import EncoderConfig, LatentEncoder  # noqa: E402
-from productgan.enhance import networks  # noqa: E402
-from productgan.enhance.checkpoint import HeldOut, save_enhancer  # noqa: E402
-from productgan.metrics.domain import train_domain_classifier  # noqa: E402
-from productgan.train import train  # noqa: E402
+from productgan.edit.encoder import EncoderConfig, LatentEncoder
+from productgan.enhance import networks
+from productgan.enhance.checkpoint import HeldOut, save_enhancer
+from productgan.metrics.domain import train_domain_classifier
+from productgan.train import train
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers_checkpoint import rewrite
+from helpers.checkpoint import rewrite
 
 from productgan.checkpoint import CHECKPOINT_NAME, GAN, KINDS, kind_of, read_meta
 from productgan.errors import CheckpointError, CheckpointKindError
@@ -66,6 +66,7 @@ def test_weights_of_another_architecture_version_are_refused(kind_files, monkeyp
     assert "\n" not in str(caught.value) and str(file_of(path)) in str(caught.value)
 
 
+@pytest.mark.slow
 def test_generation_does_not_import_training():
     """Checkpoint I/O lives outside train/, so sampling loads neither the loop nor its dependencies."""
     code = "import sys, productgan.generate; print(sorted(m for m in sys.modules if m.startswith('productgan.train')))"

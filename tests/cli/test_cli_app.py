@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import typer
 from typer.testing import CliRunner
 
@@ -72,6 +73,7 @@ def run_module(module: str, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", module, *args], capture_output=True, text=True, env=env, timeout=120)
 
 
+@pytest.mark.slow
 def test_python_dash_m_productgan_runs_the_cli():
     version = run_module("productgan", "--version")
     assert version.returncode == 0, version.stderr
@@ -81,6 +83,7 @@ def test_python_dash_m_productgan_runs_the_cli():
     assert "Usage: productgan photo" in usage.stdout and "recolour" in usage.stdout
 
 
+@pytest.mark.slow
 def test_python_dash_m_productgan_cli_still_runs_the_cli():
     """torchrun and the bench scripts call `-m productgan.cli`."""
     result = run_module("productgan.cli", "--version")

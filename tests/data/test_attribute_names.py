@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from rich.console import Console
 
-from helpers_data import solid, write_csv, write_image
+from helpers.data import solid, write_csv, write_image
 from productgan.data import Catalog, encode_conditions
 from productgan.data.inspect import inspect_catalog, print_inspect_report
 from productgan.data.load import load_catalog

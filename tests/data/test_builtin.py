@@ -53,6 +53,7 @@ def default_catalog():
     return catalog
 
 
+@pytest.mark.slow
 def test_default_catalog_contract(default_catalog):
     assert default_catalog.images.shape == (DEFAULT_COUNT, 64, 64, 3)
     assert default_catalog.images.dtype == np.uint8
@@ -98,6 +99,7 @@ def test_deterministic_and_seeded():
     assert np.array_equal(prefix.images, first.images[:10])
 
 
+@pytest.mark.slow
 def test_every_level_is_about_equally_common(default_catalog):
     for name, levels in BUILTIN_ATTRIBUTES.items():
         values = default_catalog.table[name]
@@ -106,6 +108,7 @@ def test_every_level_is_about_equally_common(default_catalog):
         assert all(abs(c - expected) < 0.2 * expected for c in counts.values()), (name, counts)
 
 
+@pytest.mark.slow
 def test_no_two_images_are_identical(default_catalog):
     assert len({image.tobytes() for image in default_catalog.images}) == len(default_catalog)
 

@@ -10,7 +10,7 @@ import types
 import numpy as np
 import pytest
 
-from helpers_data import solid, write_csv, write_image
+from helpers.data import solid, write_csv, write_image
 from productgan.data import load as load_module
 from productgan.data.cache import cache_dir, catalog_key
 from productgan.data.catalog import Catalog

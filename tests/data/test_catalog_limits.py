@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import productgan.data.images as images_module
-from helpers_data import solid, write_idx_pair, write_image
+from helpers.data import solid, write_idx_pair, write_image
 from productgan.data.builtin import make_builtin_catalog
 from productgan.data.images import MAX_RESOLUTION, ImageSkipped, check_target_shape, load_image
 from productgan.data.inspect import inspect_catalog

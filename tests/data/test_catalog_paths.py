@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import productgan.data.images as images_module
-from helpers_data import RED, solid, write_csv, write_image
+from helpers.data import RED, solid, write_csv, write_image
 from productgan.data.folder import list_files, read_folder
 from productgan.data.inspect import inspect_catalog
 from productgan.data.load import load_catalog

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers_data import RED, solid, write_image
+from helpers.data import RED, solid, write_image
 from productgan.data.folder import read_folder
 
 

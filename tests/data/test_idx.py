@@ -7,7 +7,7 @@ import gzip
 import numpy as np
 import pytest
 
-from helpers_data import idx_bytes, write_idx_pair
+from helpers.data import idx_bytes, write_idx_pair
 from productgan.data.idx import labels_path_for, read_idx
 from productgan.errors import CatalogError
 

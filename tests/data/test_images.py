@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from helpers_data import GREY, RED, bomb_png_bytes, jpeg_bytes, product_on_background, solid, write_image
+from helpers.data import GREY, RED, bomb_png_bytes, jpeg_bytes, product_on_background, solid, write_image
 from productgan.data.images import (
     ImageSkipped,
     apply_exif_orientation,

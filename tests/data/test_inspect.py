@@ -8,7 +8,7 @@ import numpy as np
 from PIL import Image
 from rich.console import Console
 
-from helpers_data import solid, write_csv, write_image
+from helpers.data import solid, write_csv, write_image
 from productgan.data.catalog import Catalog
 from productgan.data.inspect import inspect_catalog, print_inspect_report, sheet_indices
 

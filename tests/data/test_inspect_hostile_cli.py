@@ -7,7 +7,7 @@ import os
 import pytest
 from typer.testing import CliRunner
 
-from helpers_data import solid, write_csv, write_image
+from helpers.data import solid, write_csv, write_image
 from productgan.cli import app
 
 ESCAPES = ("\x1b", "\x00", "\x9b")

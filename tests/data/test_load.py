@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from helpers_data import solid, write_csv, write_idx_pair, write_image
+from helpers.data import solid, write_csv, write_idx_pair, write_image
 from productgan.data.load import load_catalog
 from productgan.errors import CatalogError
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers_data import RED, solid, write_csv, write_image
+from helpers.data import RED, solid, write_csv, write_image
 from productgan.data.load import load_catalog
 from productgan.data.table import read_table
 from productgan.errors import CatalogError

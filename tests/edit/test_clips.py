@@ -8,7 +8,6 @@ import av
 import numpy as np
 import pytest
 import torch
-from helpers_edit_generated import trained
 from PIL import Image
 
 from productgan.edit.clips import (
@@ -18,8 +17,8 @@ from productgan.errors import AttributeLevelError
 
 
 @pytest.fixture(scope="module")
-def generator():
-    return trained().generator
+def generator(trained_edit_model):
+    return trained_edit_model.generator
 
 
 def mp4_frames(path) -> list[np.ndarray]:

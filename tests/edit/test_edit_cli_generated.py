@@ -7,7 +7,6 @@ import json
 import av
 import numpy as np
 import pytest
-from helpers_edit_generated import trained
 from PIL import Image
 from typer.testing import CliRunner
 
@@ -15,14 +14,14 @@ from productgan.cli import app
 
 
 @pytest.fixture(scope="module")
-def run():
-    return str(trained().checkpoint)
+def run(trained_edit_model):
+    return str(trained_edit_model.checkpoint)
 
 
 @pytest.fixture(scope="module")
-def photo(tmp_path_factory):
+def photo(tmp_path_factory, trained_edit_model):
     path = tmp_path_factory.mktemp("photos") / "bag.jpg"
-    image = trained().catalog.images[0].repeat(4, axis=0).repeat(5, axis=1)
+    image = trained_edit_model.catalog.images[0].repeat(4, axis=0).repeat(5, axis=1)
     Image.fromarray(image).save(path, quality=95)
     return path
 
@@ -31,7 +30,7 @@ def invoke(*args: str):
     return CliRunner().invoke(app, [str(a) for a in args])
 
 
-def test_variants_writes_a_grid_and_every_image(run, tmp_path):
+def test_variants_writes_a_grid_and_every_image(run, tmp_path, trained_edit_model):
     result = invoke("edit", "variants", run, "--attribute", "color", "--set", "backdrop=grey", "--n", "2",
                     "--out", tmp_path)
     assert result.exit_code == 0, result.output
@@ -43,7 +42,7 @@ def test_variants_writes_a_grid_and_every_image(run, tmp_path):
     assert (tmp_path / "s" / "green-white.png").is_file()
     from PIL import Image as PILImage
 
-    side = trained().catalog.images.shape[1]
+    side = trained_edit_model.catalog.images.shape[1]
     grid = PILImage.open(tmp_path / "s" / "grid.png")  # 3 colours x 2 backdrops, labelled on both axes
     assert grid.width > 2 * (2 * (side + 2) + 2) and grid.height > 2 * (3 * (side + 2) + 2)
 

@@ -3,7 +3,6 @@ release) and `productgan enhance apply --task classic`."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -14,8 +13,7 @@ from typer.testing import CliRunner
 from productgan.cli import app
 from productgan.photo_io import read_photo
 
-sys.path.insert(0, str(Path(__file__).parent))
-from helpers_photo import studio_photo  # noqa: E402
+from helpers.photo import studio_photo
 
 runner = CliRunner()
 

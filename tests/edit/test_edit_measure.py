@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from helpers_edit_generated import trained
 
 from productgan.edit.inversion import InversionSettings
 from productgan.edit.measure import measure_inversion, measure_variants
 
 
-def test_variant_figures_read_a_model_that_obeys_its_attributes():
-    model = trained()
+def test_variant_figures_read_a_model_that_obeys_its_attributes(trained_edit_model):
+    model = trained_edit_model
     figures = measure_variants(model.generator, model.classifier, "color", products=8, seed=1)
     assert figures["edit_success"] >= 0.95 and figures["held_kept"] >= 0.95
     assert figures["images"] == 24
@@ -18,8 +17,8 @@ def test_variant_figures_read_a_model_that_obeys_its_attributes():
         assert -1.0 <= figures[key] <= 1.0
 
 
-def test_inversion_figures_average_over_photos():
-    model = trained()
+def test_inversion_figures_average_over_photos(trained_edit_model):
+    model = trained_edit_model
     photos = model.catalog.images[:2]
     levels = [{name: model.catalog.table[name][i] for name in model.generator.names} for i in range(2)]
     figures = measure_inversion(model.generator, model.classifier, photos, levels,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from helpers_edit_generated import trained
 
 from productgan.edit.encoder import load_encoder, train_encoder
 from productgan.edit.inversion import (
@@ -18,8 +17,8 @@ QUICK = InversionSettings(steps=60, restarts=2, learning_rate=0.1)
 
 
 @pytest.fixture(scope="module")
-def model():
-    return trained()
+def model(trained_edit_model):
+    return trained_edit_model
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,8 +10,7 @@ from productgan.edit.mask import product_mask
 from productgan.edit.photo import PhotoEdit, PhotoEditError, apply_photo_edit
 from productgan.edit.recolour import recolour
 
-sys.path.insert(0, str(Path(__file__).parent))
-from helpers_photo import studio_photo  # noqa: E402
+from helpers.photo import studio_photo
 
 
 @pytest.mark.parametrize("operation, options, option, message", [

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 
 import cv2
 import numpy as np
@@ -15,8 +13,7 @@ from productgan.edit.geometry import flip, rotate, scale, square, whiten_backgro
 from productgan.edit.mask import product_mask, rough_product_masks
 from productgan.edit.recolour import recolour
 
-sys.path.insert(0, str(Path(__file__).parent))
-from helpers_photo import studio_photo  # noqa: E402
+from helpers.photo import studio_photo
 
 
 def mean_colour_distance(image: np.ndarray, mask: np.ndarray, rgb: tuple[int, int, int]) -> float:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from helpers_edit_generated import trained
 
 from productgan.edit.variants import variant_sheet, variants
 from productgan.errors import AttributeLevelError
@@ -13,8 +12,8 @@ N = 16
 
 
 @pytest.fixture(scope="module")
-def model():
-    return trained()
+def model(trained_edit_model):
+    return trained_edit_model
 
 
 def read(model, images: np.ndarray) -> dict[str, np.ndarray]:

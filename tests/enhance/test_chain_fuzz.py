@@ -80,12 +80,14 @@ def check_runs(chain: ClassicChain | None, photo: tuple[int, int, int]) -> None:
     assert out.shape == image.shape and out.dtype == np.uint8
 
 
+@pytest.mark.slow
 @FUZZ
 @given(text=plausible_chains, photo=photos)
 def test_plausible_chains_parse_and_run_or_are_a_chain_error(text, photo):
     check_runs(parse_or_refuse(text), photo)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(text=allowed_chains, photo=photos)
 def test_every_allowed_value_runs(text, photo):
@@ -103,6 +105,7 @@ def _refusal(text: str) -> str:
     return ""
 
 
+@pytest.mark.slow
 @FUZZ
 @given(text=any_chains, photo=photos)
 def test_any_text_parses_and_runs_or_is_a_chain_error(text, photo):

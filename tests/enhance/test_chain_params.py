@@ -141,6 +141,7 @@ def test_the_dearest_chain_has_a_bounded_cost():
     assert chain.cost_per_pixel() <= MAX_STEPS * dearest < 400
 
 
+@pytest.mark.slow
 def test_cli_refuses_clahe_tiles_zero_with_exit_2_not_a_signal(tmp_path):
     """The campaign's `enhance apply photo.png --chain clahe:tiles=0` died of SIGFPE (exit 136)."""
     photo = tmp_path / "photo.png"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 
 import cv2
 import numpy as np
@@ -12,8 +10,7 @@ import pytest
 from productgan.enhance.classic import DEFAULT_CHAIN, ChainError, ClassicChain, clahe, contrast_stretch, denoise, \
     equalize, unsharp, white_balance
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "edit"))
-from helpers_photo import studio_photo  # noqa: E402
+from helpers.photo import studio_photo
 
 
 def dull(photo: np.ndarray) -> np.ndarray:

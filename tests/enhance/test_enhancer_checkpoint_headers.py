@@ -3,21 +3,18 @@ outside the data folder and weights that do not fit are each one EnhancerCheckpo
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 import torch
 
-sys.path.insert(0, str(Path(__file__).parent))
-sys.path.insert(0, str(Path(__file__).parents[1] / "train"))
-from helpers_checkpoint import rewrite  # noqa: E402
-from helpers_enhance import tiny_config  # noqa: E402
+from helpers.checkpoint import rewrite
+from helpers.enhance import tiny_config
 
-import productgan.enhance.learned as learned  # noqa: E402
-from productgan.enhance import networks  # noqa: E402
-from productgan.enhance.checkpoint import EnhancerCheckpointError, HeldOut, held_out, save_enhancer  # noqa: E402
-from productgan.enhance.learned import load_enhancer  # noqa: E402
+import productgan.enhance.learned as learned
+from productgan.enhance import networks
+from productgan.enhance.checkpoint import EnhancerCheckpointError, HeldOut, held_out, save_enhancer
+from productgan.enhance.learned import load_enhancer
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import pytest
 import torch
 from safetensors.torch import save_file
 
-from helpers_enhance import trained_runs
+from helpers.enhance import trained_runs
 from productgan.enhance.learned import EnhanceInputError, EnhancerCheckpointError, load_enhancer
 from productgan.errors import ProductGANError
 

@@ -9,7 +9,7 @@ import torch
 from PIL import Image
 from typer.testing import CliRunner
 
-from helpers_enhance import trained_runs
+from helpers.enhance import trained_runs
 from productgan.cli import app
 from productgan.enhance.classic import ClassicChain
 from productgan.enhance.config import EnhanceModelConfig

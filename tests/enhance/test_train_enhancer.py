@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from helpers_enhance import tiny_config, write_catalog
+from helpers.enhance import tiny_config, write_catalog
 from productgan.enhance.checkpoint import held_out, read_enhancer_meta
 from productgan.enhance.train import EnhanceTrainer, make_batch, train_enhancer
 from productgan.errors import CatalogError
@@ -23,6 +23,7 @@ def catalog(tmp_path_factory):
     return write_catalog(tmp_path_factory.mktemp("catalog"), products=10, views=2)
 
 
+@pytest.mark.slow
 def test_sr2_beats_bicubic_on_held_out_products_after_short_training(catalog, tmp_path):
     config = tiny_config(catalog, tmp_path / "run", "sr2", steps=50, warmup_steps=50, lr=2e-3, validation_crops=16)
     trainer = EnhanceTrainer(config, progress=False)
@@ -34,6 +35,7 @@ def test_sr2_beats_bicubic_on_held_out_products_after_short_training(catalog, tm
     assert result.validation["val_psnr"] > result.validation["val_psnr_baseline"] + 2.0, result.validation
 
 
+@pytest.mark.slow
 def test_restoration_lowers_its_l1_loss(catalog, tmp_path):
     config = tiny_config(catalog, tmp_path / "run", "restore", steps=60, warmup_steps=60, lr=1e-3)
     trainer = EnhanceTrainer(config, progress=False)

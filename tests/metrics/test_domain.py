@@ -3,7 +3,6 @@ through its safetensors file, and refuses images it was not trained on."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -34,6 +33,7 @@ def classifier(catalog):
     return train_domain_classifier(catalog, ATTRIBUTES, epochs=4, width=16, batch_size=32, seed=0)
 
 
+@pytest.mark.slow
 def test_holdout_accuracy_well_above_chance(classifier):
     # Measured with this seed: category 0.99, colour 1.0 (chance 0.20 and 0.14).
     holdout = classifier.holdout
@@ -44,6 +44,7 @@ def test_holdout_accuracy_well_above_chance(classifier):
     assert classifier.holdout_accuracy == holdout.accuracy
 
 
+@pytest.mark.slow
 def test_predict_returns_level_ids(classifier, catalog):
     predicted = classifier.predict(catalog.images[:40])
     assert set(predicted) == set(ATTRIBUTES)
@@ -53,6 +54,7 @@ def test_predict_returns_level_ids(classifier, catalog):
     assert logits["category"].shape == (5, 6) and logits["color"].shape == (5, 8)
 
 
+@pytest.mark.slow
 def test_features_shape_and_determinism(classifier, catalog):
     images = catalog.images[:20]
     features = classifier.features(images, batch_size=8)
@@ -63,6 +65,7 @@ def test_features_shape_and_determinism(classifier, catalog):
     np.testing.assert_allclose(classifier.features(images[:1], batch_size=1)[0], features[0], rtol=1e-4, atol=1e-5)
 
 
+@pytest.mark.slow
 def test_save_load_round_trip(classifier, catalog, tmp_path):
     path = classifier.save(tmp_path / "domain.safetensors")
     loaded = load_domain_classifier(tmp_path)  # a folder holding domain.safetensors works too
@@ -76,6 +79,7 @@ def test_save_load_round_trip(classifier, catalog, tmp_path):
     assert read_meta(path).code_version  # the code version is recorded in the header
 
 
+@pytest.mark.slow
 def test_name_changes_with_the_weights(classifier, tmp_path):
     path = classifier.save(tmp_path / "domain.safetensors")
     other = load_domain_classifier(path)
@@ -92,6 +96,7 @@ def test_generator_checkpoint_is_refused(tmp_path):
         load_domain_classifier(path)
 
 
+@pytest.mark.slow
 def test_unknown_resolution_or_channels_is_a_clear_error(classifier, catalog):
     with pytest.raises(ExtractorInputError, match="trained on 32x32") as caught:
         classifier.predict(np.zeros((2, 64, 64, 3), np.uint8))
@@ -179,6 +184,7 @@ def test_a_budget_is_required(catalog):
         train_domain_classifier(catalog, ATTRIBUTES, epochs=None, minutes=None)
 
 
+@pytest.mark.slow
 def test_features_and_logits_in_one_pass_equal_the_separate_calls(classifier, catalog):
     images = catalog.images[:20]
     features, logits = classifier.features_and_logits(images, batch_size=8)
@@ -189,12 +195,10 @@ def test_features_and_logits_in_one_pass_equal_the_separate_calls(classifier, ca
         np.testing.assert_allclose(logits[name], separate[name], rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("forge", ["huge", "unknown_key", "negative", "bad_holdout", "shape"])
 def test_a_forged_classifier_header_is_one_clear_error_before_anything_is_built(classifier, tmp_path, forge):
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "train"))
-    from helpers_checkpoint import rewrite
+    from helpers.checkpoint import rewrite
 
     source = classifier.save(tmp_path / "domain.safetensors")
 

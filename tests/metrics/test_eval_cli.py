@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "train"))
-from helpers_train import tiny_config, two_colour_catalog  # noqa: E402
+from helpers.train import tiny_config, two_colour_catalog
 
-from productgan.cli import app  # noqa: E402
-from productgan.train import train  # noqa: E402
+from productgan.cli import app
+from productgan.train import train
 
 runner = CliRunner()
 

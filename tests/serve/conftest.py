@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "train"))
-from helpers_train import tiny_config, two_colour_catalog  # noqa: E402
+from helpers.train import tiny_config, two_colour_catalog
 
-from productgan.serve import ModelRegistry, ServeSettings, create_app, load_models  # noqa: E402
-from productgan.train import train  # noqa: E402
+from productgan.serve import ModelRegistry, ServeSettings, create_app, load_models
+from productgan.train import train
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -48,12 +49,14 @@ def assert_not_a_server_error(response, body):
         assert response.headers["content-type"] in ("image/png", "application/json")
 
 
+@pytest.mark.slow
 @FUZZ
 @given(body=plausible_bodies, accept=st.sampled_from(["*/*", "image/png", "application/json"]))
 def test_plausible_generate_parameters_never_answer_5xx(client, body, accept):
     assert_not_a_server_error(post(client, body, accept), body)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(body=junk_bodies)
 def test_any_json_body_never_answers_5xx(client, body):

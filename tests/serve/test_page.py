@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import sys
 import threading
 import time
 from pathlib import Path
@@ -23,17 +22,16 @@ from PIL import Image
 
 from productgan.serve import ServeSettings, create_app
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "edit"))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "enhance"))
-from helpers_enhance import trained_runs  # noqa: E402
-from helpers_photo import studio_photo  # noqa: E402
+from helpers.enhance import trained_runs
+from helpers.photo import studio_photo
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 DOCS_SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "serve-page.png"
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium on PATH (apt-get install -y chromium); browser test skipped")
+pytestmark = [pytest.mark.slow,  # a browser drives a live server
+              pytest.mark.skipif(CHROMIUM is None, reason="no chromium on PATH (apt-get install -y chromium); browser test skipped")]
 
 
 def free_port() -> int:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,8 +10,7 @@ from PIL import Image
 
 from productgan.serve.limits import ServeLimits
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "edit"))
-from helpers_photo import studio_photo  # noqa: E402
+from helpers.photo import studio_photo
 
 
 def png_upload(array: np.ndarray, fmt: str = "PNG") -> dict:

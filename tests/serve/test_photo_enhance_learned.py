@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,8 +12,7 @@ from productgan.errors import ProductGANError
 from productgan.serve.enhancers import PhotoEnhancers
 from productgan.serve.limits import ServeLimits
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "enhance"))
-from helpers_enhance import trained_runs  # noqa: E402
+from helpers.enhance import trained_runs
 
 
 @pytest.fixture(scope="module")

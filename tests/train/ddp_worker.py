@@ -1,4 +1,5 @@
-"""Run under torchrun by test_distributed.py: train briefly, then dump this rank's weights."""
+"""Run under torchrun by test_distributed.py (which puts tests/ on PYTHONPATH): train briefly, then dump
+this rank's weights."""
 
 import sys
 from pathlib import Path
@@ -6,10 +7,9 @@ from pathlib import Path
 import torch
 from safetensors.torch import save_file
 
-sys.path.insert(0, str(Path(__file__).parent))
-from helpers_train import tiny_config, two_colour_catalog  # noqa: E402
+from helpers.train import tiny_config, two_colour_catalog
 
-from productgan.train import Trainer  # noqa: E402
+from productgan.train import Trainer
 
 if __name__ == "__main__":
     torch.set_num_threads(1)

@@ -15,8 +15,8 @@ import pytest
 import torch
 from typer.testing import CliRunner
 
-from helpers_cli import tiny_options, write_tiny_catalog
-from helpers_train import tiny_config, two_colour_catalog
+from helpers.cli import tiny_options, write_tiny_catalog
+from helpers.train import tiny_config, two_colour_catalog
 from productgan import atomic
 from productgan.cli import app
 from productgan.errors import TrainingDiverged
@@ -34,6 +34,7 @@ def catalog(tmp_path, monkeypatch):
     return write_tiny_catalog(tmp_path / "catalog")
 
 
+@pytest.mark.slow
 def test_sigterm_exits_143_after_writing_a_loadable_checkpoint(tmp_path, catalog):
     run = tmp_path / "run"
     command = [sys.executable, "-m", "productgan.cli", "train", "--out", str(run), "--minutes", "5", *tiny_options(catalog)]

@@ -8,9 +8,12 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from productgan.checkpoint import read_meta
 
 
+@pytest.mark.slow
 def test_sigterm_writes_checkpoint_and_resume_continues(tmp_path):
     run = tmp_path / "run"
     command = [sys.executable, "-m", "productgan.cli", "train", "--data", "builtin:catalog", "--out", str(run),

@@ -7,7 +7,7 @@ import json
 import pytest
 import torch
 
-from helpers_train import tiny_config, two_colour_catalog
+from helpers.train import tiny_config, two_colour_catalog
 from productgan.train import train
 from productgan.checkpoint import load_tensors, read_meta
 
@@ -35,6 +35,7 @@ def test_eval_every_logs_figures_and_keeps_the_best_checkpoint(tmp_path, classif
     assert read_meta(tmp_path / "run").extra["best_fid"] == best.extra["best_fid"]
 
 
+@pytest.mark.slow
 def test_evaluation_does_not_change_what_is_trained(tmp_path, classifier_file):
     catalog = two_colour_catalog()
     train(tiny_config(tmp_path / "plain"), progress=False, catalog=catalog)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from helpers_train import tiny_config, two_colour_catalog
+from helpers.train import tiny_config, two_colour_catalog
 
 from productgan.checkpoint import load_tensors, read_meta
 from productgan.data import Catalog
@@ -60,6 +60,7 @@ def test_balance_draws_rare_levels_by_the_square_root_of_their_count(tmp_path):
     assert abs(blue.mean() - expected) < 0.03
 
 
+@pytest.mark.slow
 def test_consistency_ada_and_minibatch_std_train_log_and_resume_exactly(tmp_path):
     """The three D-side candidates together: logged, ADA's p kept in the checkpoint, and a resumed
     run equal to an uninterrupted one (p and its sign counter carry over mid-interval)."""
@@ -91,6 +92,7 @@ def test_consistency_and_ada_need_an_augmentation(tmp_path):
         tiny_config(tmp_path / "run", ada_target=1.5).validate()
 
 
+@pytest.mark.slow
 def test_cli_train_takes_the_library_recipe_defaults_and_the_new_options(tmp_path):
     """The CLI's --diversity once defaulted to 0 while the library's default was 1: a CLI run then
     trained the collapsed recipe. Its defaults now come from TrainConfig."""

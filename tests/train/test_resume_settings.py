@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from helpers_cli import tiny_options, write_tiny_catalog
-from helpers_train import tiny_config, two_colour_catalog
+from helpers.cli import tiny_options, write_tiny_catalog
+from helpers.train import tiny_config, two_colour_catalog
 from productgan.cli import app
 from productgan.errors import ProductGANError
 from productgan.train import TrainConfig, train

@@ -9,7 +9,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from helpers_cli import tiny_options, write_tiny_catalog
+from helpers.cli import tiny_options, write_tiny_catalog
 from productgan.checkpoint import read_meta
 from productgan.cli import app
 from productgan.cli.train import TRAIN_OPTION_SETTINGS

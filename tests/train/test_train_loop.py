@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from helpers_train import COLOURS, tiny_config, two_colour_catalog
+from helpers.train import COLOURS, tiny_config, two_colour_catalog
 from productgan.errors import TrainingDiverged
 from productgan.generate import load_generator
 from productgan.train import loop as loop_module
@@ -16,6 +16,7 @@ from productgan.train import train
 from productgan.checkpoint import load_tensors, read_meta
 
 
+@pytest.mark.slow
 def test_training_learns_the_requested_colour(tmp_path):
     """After a short run, asking for red gives red products and asking for blue gives blue ones."""
     catalog = two_colour_catalog()
@@ -48,6 +49,7 @@ def _all_tensors(path):
     return load_tensors(path)
 
 
+@pytest.mark.slow
 def test_resumed_run_equals_uninterrupted_run(tmp_path):
     catalog = two_colour_catalog()
     full = train(tiny_config(tmp_path / "full", kimg=0.128, r1_gamma=1.0, penalty_every=2), progress=False, catalog=catalog)

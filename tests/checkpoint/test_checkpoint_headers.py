@@ -5,23 +5,21 @@ from __future__ import annotations
 
 import resource
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 import torch
 from typer.testing import CliRunner
 
-sys.path.insert(0, str(Path(__file__).parent))
-from helpers_checkpoint import rewrite  # noqa: E402
-from helpers_train import tiny_config, two_colour_catalog  # noqa: E402
+from helpers.checkpoint import rewrite
+from helpers.train import tiny_config, two_colour_catalog
 
-import productgan.generate as generate_module  # noqa: E402
-from productgan.cli import app  # noqa: E402
-from productgan.errors import CheckpointError  # noqa: E402
-from productgan.generate import load_generator  # noqa: E402
-from productgan.train import train  # noqa: E402
-from productgan.checkpoint import MAX_PARAMETERS  # noqa: E402
+import productgan.generate as generate_module
+from productgan.cli import app
+from productgan.errors import CheckpointError
+from productgan.generate import load_generator
+from productgan.train import train
+from productgan.checkpoint import MAX_PARAMETERS
 
 
 @pytest.fixture(scope="module")

@@ -1,20 +1,16 @@
-"""bench/edit_generated.py: the rows bench/edit_enhance.py --generator prints, on the tiny colour/backdrop model."""
+"""productgan.edit.measure_generated: the rows bench/edit_enhance.py --generator prints, on the tiny colour/backdrop model."""
 
 from __future__ import annotations
 
 import math
-import sys
-from pathlib import Path
 
-from helpers_edit_generated import trained
 from PIL import Image
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-from edit_generated import Setup, bench_generated  # noqa: E402
+from productgan.edit.measure_generated import Setup, bench_generated
 
 
-def test_generated_edit_bench_rows(tmp_path):
-    model = trained()
+def test_generated_edit_bench_rows(tmp_path, trained_edit_model):
+    model = trained_edit_model
     setup = Setup(model.generator, model.classifier, model.catalog, min_count=1)
     results, headings = bench_generated(setup, photos=2, products=4, steps=20, out=tmp_path, skip=[])
     assert set(results) == set(headings) == {"variants", "variant_levels", "inversion", "learned_recolour"}

@@ -1,14 +1,10 @@
-"""bench/edit_enhance.py's restoration-by-damage table: one damage at a time, each method scored."""
+"""productgan.enhance.measure: bench/edit_enhance.py's restoration-by-damage table, one damage at a time, each method scored."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-from edit_enhance import bench_restore_by_damage, one_damage  # noqa: E402
+from productgan.enhance.measure import bench_restore_by_damage, one_damage
 
 
 def studio(seed: int) -> np.ndarray:

@@ -1,5 +1,6 @@
-"""Edits that go through a trained generator, measured: the variants, inversion and learned-recolour
-tables of `python bench/edit_enhance.py --generator RUN` (imported from there; not run on its own).
+"""Edits that go through a trained generator, measured as tables: the variants, inversion and
+learned-recolour tables that `python bench/edit_enhance.py --generator RUN` prints (per-edit figures
+come from productgan.edit.measure; this module picks photos and targets and lays out the rows).
 
 - variants: productgan.edit.measure.measure_variants for every conditioned attribute, plus the
   domain classifier's edit success per requested level (a mean hides the levels a model ignores);

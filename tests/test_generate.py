@@ -12,7 +12,7 @@ import torch
 from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parent / "train"))
-from helpers_train import tiny_config, two_colour_catalog  # noqa: E402
+from helpers_train import tiny_config, two_color_catalog  # noqa: E402
 
 from productgan import load_generator  # noqa: E402
 from productgan.cli import app  # noqa: E402
@@ -25,7 +25,7 @@ def lone_checkpoint(tmp_path_factory):
     """A trained checkpoint copied alone into an empty folder, away from its run and data."""
     base = tmp_path_factory.mktemp("gen")
     config = tiny_config(base / "run", condition=["color", "size"])
-    result = train(config, progress=False, catalog=two_colour_catalog())
+    result = train(config, progress=False, catalog=two_color_catalog())
     alone = base / "alone" / "model.safetensors"
     alone.parent.mkdir()
     shutil.copy(result.checkpoint, alone)

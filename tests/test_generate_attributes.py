@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parent / "train"))
 from helpers_checkpoint import rewrite  # noqa: E402
-from helpers_train import tiny_config, two_colour_catalog  # noqa: E402
+from helpers_train import tiny_config, two_color_catalog  # noqa: E402
 
 from productgan.cli import app  # noqa: E402
 from productgan.edit.clips import turntable_frames  # noqa: E402
@@ -32,7 +32,7 @@ def checkpoints(tmp_path_factory) -> dict[str, Path]:
     attributes renamed to 'n' and 'seed', as a catalog with such columns would have trained them."""
     base = tmp_path_factory.mktemp("attributes")
     result = train(tiny_config(base / "run", condition=["color", "size"], kimg=0.016), progress=False,
-                   catalog=two_colour_catalog(32))
+                   catalog=two_color_catalog(32))
     plain = base / "plain.safetensors"
     shutil.copy(result.checkpoint, plain)
 

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 sys.path.insert(0, str(Path(__file__).parent / "train"))
 sys.path.insert(0, str(Path(__file__).parent / "enhance"))
 from helpers_enhance import trained_runs  # noqa: E402
-from helpers_train import tiny_config, two_colour_catalog  # noqa: E402
+from helpers_train import tiny_config, two_color_catalog  # noqa: E402
 
 from productgan.cli import app  # noqa: E402
 from productgan.photo_io import read_photo  # noqa: E402
@@ -26,7 +26,7 @@ runner = CliRunner()
 def checkpoints(tmp_path_factory) -> dict[str, Path]:
     """A tiny 32 px RGB generator, and sr4 / restore enhancers trained a few steps (off their identity start)."""
     root = tmp_path_factory.mktemp("upscale")
-    found = {"generator": train(tiny_config(root / "gan"), progress=False, catalog=two_colour_catalog()).checkpoint}
+    found = {"generator": train(tiny_config(root / "gan"), progress=False, catalog=two_color_catalog()).checkpoint}
     return {**found, **trained_runs(root, ("sr4", "restore"), steps=3)}
 
 

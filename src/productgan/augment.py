@@ -22,7 +22,7 @@ DEFAULT_POLICY = ("translation", "cutout", "color")
 
 # op -> words in attribute names it would alter
 CONFLICTS = {
-    "color": ("color", "colour", "material", "shade", "tone"),
+    "color": ("color", "colour", "material", "shade", "tone"),  # "colour": old spelling kept, as catalogs spell it
     "flip": ("angle", "view", "orientation", "side", "pose"),
     "scale": ("size", "scale"),
 }

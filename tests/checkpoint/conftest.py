@@ -12,7 +12,7 @@ TESTS = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(TESTS / "train"))
 sys.path.insert(0, str(TESTS / "enhance"))
 from helpers_enhance import tiny_config as tiny_enhancer_config  # noqa: E402
-from helpers_train import tiny_config, two_colour_catalog  # noqa: E402
+from helpers_train import tiny_config, two_color_catalog  # noqa: E402
 
 from productgan.edit.encoder import EncoderConfig, LatentEncoder  # noqa: E402
 from productgan.enhance import networks  # noqa: E402
@@ -26,7 +26,7 @@ def kind_files(tmp_path_factory) -> dict[str, Path]:
     """kind name -> what a user would hand a command: run folders for the GAN (runs/gan) and the
     enhancer (runs/enhance-sr4, as BENCHMARKS names them), files for the classifier and the encoder."""
     base = tmp_path_factory.mktemp("kinds")
-    catalog = two_colour_catalog(32)
+    catalog = two_color_catalog(32)
     train(tiny_config(base / "runs" / "gan", kimg=0.016), progress=False, catalog=catalog)
 
     enhancer = tiny_enhancer_config(base / "photos", base / "runs" / "enhance-sr4", "sr4")

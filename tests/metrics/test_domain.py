@@ -47,8 +47,8 @@ def test_holdout_accuracy_well_above_chance(classifier):
 def test_predict_returns_level_ids(classifier, catalog):
     predicted = classifier.predict(catalog.images[:40])
     assert set(predicted) == set(ATTRIBUTES)
-    colours = [classifier.levels["color"][i] for i in predicted["color"]]
-    assert np.mean([p == t for p, t in zip(colours, catalog.table["color"][:40])]) > 0.9
+    colors = [classifier.levels["color"][i] for i in predicted["color"]]
+    assert np.mean([p == t for p, t in zip(colors, catalog.table["color"][:40])]) > 0.9
     logits = classifier.logits(catalog.images[:5])
     assert logits["category"].shape == (5, 6) and logits["color"].shape == (5, 8)
 

@@ -12,7 +12,7 @@ from PIL import Image
 from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "train"))
-from helpers_train import tiny_config, two_colour_catalog  # noqa: E402
+from helpers_train import tiny_config, two_color_catalog  # noqa: E402
 
 from productgan.cli import app  # noqa: E402
 from productgan.train import train  # noqa: E402
@@ -29,7 +29,7 @@ def private_cache(tmp_path, monkeypatch):
 def trained(tmp_path_factory):
     """(run folder, catalog folder, classifier file): a tiny run trained from a folder + attributes.csv."""
     base = tmp_path_factory.mktemp("evalcli")
-    catalog, folder = two_colour_catalog(), base / "catalog"
+    catalog, folder = two_color_catalog(), base / "catalog"
     folder.mkdir()
     rows = ["file,color,size"]
     for i, image in enumerate(catalog.images):

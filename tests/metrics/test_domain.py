@@ -122,9 +122,9 @@ def test_flips_only_without_direction_attributes():
 def test_augmentation_only_moves_pixels():
     """Translation with replicated edges and flips: every output pixel is a pixel of its own input
     image, so no colour is ever changed (a colour label stays true)."""
-    generator = torch.Generator().manual_seed(0)
+    rng = torch.Generator().manual_seed(0)
     images = torch.rand(4, 3, 16, 16)
-    moved = augment(images, 3, True, generator)
+    moved = augment(images, 3, True, rng)
     assert moved.shape == images.shape and not torch.equal(moved, images)
     for source, result in zip(images, moved):
         source_pixels = {tuple(p) for p in source.reshape(3, -1).T.tolist()}

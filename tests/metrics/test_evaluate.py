@@ -64,8 +64,8 @@ class StubGenerator:
         self.levels = {"color": NAMES}
         self.color_ids = np.array([NAMES.index(c) for c in catalog.table["color"]])
 
-    def labels_for(self, n, wanted, generator):
-        ids = torch.randint(len(NAMES), (n, 1), generator=generator)
+    def labels_for(self, n, wanted, rng):
+        ids = torch.randint(len(NAMES), (n, 1), generator=rng)
         if "color" in wanted:
             ids[:] = NAMES.index(wanted["color"])
         return ids

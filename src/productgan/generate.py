@@ -18,7 +18,7 @@ import torch
 
 from productgan.data.names import printable
 from productgan.errors import AttributeLevelError
-from productgan.imaging import make_grid, tensor_to_uint8 as to_uint8
+from productgan.imaging import make_grid, tensor_to_uint8
 from productgan.models import create_generator
 from productgan.checkpoint import (
     GAN, gan_model_config, load_module, load_tensors, read_meta, require_tensors, resolve_checkpoint,
@@ -167,7 +167,7 @@ class ProductGenerator:
 
     def _in_batches(self, count: int, batch: int, draw) -> np.ndarray:
         """draw(slice) -> float images for that slice of rows; all rows as uint8 (count, H, W, C)."""
-        out = [to_uint8(draw(slice(start, start + batch))) for start in range(0, count, batch)]
+        out = [tensor_to_uint8(draw(slice(start, start + batch))) for start in range(0, count, batch)]
         return np.concatenate(out) if out else np.zeros((0, self.resolution, self.resolution, self.channels), np.uint8)
 
     def inputs(self, n: int, /, seed: int = 0, truncation: float | None = None,

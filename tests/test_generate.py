@@ -16,7 +16,8 @@ from helpers_train import tiny_config, two_color_catalog  # noqa: E402
 
 from productgan import load_generator  # noqa: E402
 from productgan.cli import app  # noqa: E402
-from productgan.errors import AttributeLevelError, CheckpointError  # noqa: E402
+from productgan.device import resolve_device  # noqa: E402
+from productgan.errors import AttributeLevelError, CheckpointError, ProductGANError  # noqa: E402
 from productgan.train import train  # noqa: E402
 
 
@@ -144,3 +145,12 @@ def test_level_inputs_are_each_product_once_per_level(lone_checkpoint):
     assert torch.equal(labels[:, 1], base_labels[:, 1].repeat(2))
     with pytest.raises(AttributeLevelError, match="^unknown attribute 'material'; this model is conditioned on: color, size$"):
         generator.level_inputs("material", 3)
+
+
+def test_load_generator_resolves_its_device_as_every_command_does(lone_checkpoint, monkeypatch):
+    """'auto' works here too, and a missing accelerator is one clear error, not a torch traceback."""
+    assert load_generator(lone_checkpoint, device="auto").device == resolve_device("auto")
+    assert load_generator(lone_checkpoint, device=" CPU ").device == torch.device("cpu")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.raises(ProductGANError, match="no CUDA GPU is visible"):
+        load_generator(lone_checkpoint, device="cuda")

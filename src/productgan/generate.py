@@ -17,6 +17,7 @@ import numpy as np
 import torch
 
 from productgan.data.names import printable
+from productgan.device import resolve_device
 from productgan.errors import AttributeLevelError
 from productgan.imaging import make_grid, tensor_to_uint8
 from productgan.models import create_generator
@@ -248,10 +249,14 @@ def merge_attributes(attributes: Mapping[str, str] | None, keyword_attributes: M
 def load_generator(path: str | Path, device: str | torch.device = "cpu", use_ema: bool = True) -> ProductGenerator:
     """Rebuild the (EMA) generator from a checkpoint file or run folder.
 
+    device: as every command's --device (productgan.device.resolve_device): 'auto' takes CUDA, then
+    MPS, then the CPU; a named accelerator that is not there is one ProductGANError, asked before
+    the file is read.
     The header is validated (checkpoint.read_meta, expecting a GAN) before the network is built, and
     the file's tensor names and shapes are compared with the built network before any weight is read,
     so a damaged or forged checkpoint, or one of another kind, is one CheckpointError naming the file.
     """
+    device = resolve_device(device)
     path = resolve_checkpoint(path, GAN)
     meta = read_meta(path, expect=GAN)
     module = create_generator(gan_model_config(meta, path))

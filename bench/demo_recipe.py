@@ -25,7 +25,7 @@ from rich.table import Table
 
 from productgan.data import load_catalog
 from productgan.demo import DEMO_KIMG, demo_config, measure, variety_classifier
-from productgan.demo_measure import colour_accuracy, variety_within_products
+from productgan.demo_measure import color_accuracy, variety_within_products
 from productgan.generate import load_generator
 from productgan.train import train
 
@@ -68,7 +68,7 @@ def run_one(name: str, seed: int, args, catalog, variety_reader) -> dict:
     figures = measured.figures
     variety = variety_within_products(generator, catalog, variety_reader)
     return {"variant": name, "seed": seed, "kimg": result.images_seen / 1000, "img_s": result.images_per_s,
-            "threads": result.threads, "colour": float(np.mean(list(colour_accuracy(generator).values()))),
+            "threads": result.threads, "color": float(np.mean(list(color_accuracy(generator).values()))),
             "fid": figures["fid"].value, "fid_floor": figures["fid"].floor,
             "recall": figures["recall"].value, "recall_floor": figures["recall"].floor,
             "coverage": figures["coverage"].value, "coverage_floor": figures["coverage"].floor,
@@ -77,7 +77,7 @@ def run_one(name: str, seed: int, args, catalog, variety_reader) -> dict:
             "variety": float(np.mean(list(variety.values()))), "variety_by_attribute": variety}
 
 
-COLUMNS = [("variant", "{}"), ("seed", "{}"), ("kimg", "{:.1f}"), ("img_s", "{:.0f}"), ("colour", "{:.0%}"),
+COLUMNS = [("variant", "{}"), ("seed", "{}"), ("kimg", "{:.1f}"), ("img_s", "{:.0f}"), ("color", "{:.0%}"),
            ("category_acc", "{:.0%}"), ("fid", "{:.1f}"), ("precision", "{:.2f}"), ("recall", "{:.3f}"),
            ("coverage", "{:.2f}"), ("variety", "{:.2f}")]
 

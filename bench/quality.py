@@ -236,13 +236,13 @@ def _panel(draw: ImageDraw.ImageDraw, rows: list[Row], left: int, size, title: s
     draw.text((left + pad + width - 40, bottom + 8), f"{x1:.1f} min", fill="black")
     draw.text((left + 4, pad - 14), f"{y1:.0f}", fill="black")
     for i, row in enumerate(rows):
-        colour = PALETTE[i % len(PALETTE)]
+        color = PALETTE[i % len(PALETTE)]
         xy = [to_xy(m, f) for m, f in row.curve]
         if len(xy) > 1:
-            draw.line(xy, fill=colour, width=2)
+            draw.line(xy, fill=color, width=2)
         for x, y in xy:
-            draw.ellipse([x - 2, y - 2, x + 2, y + 2], fill=colour)
-        draw.text((left + size[0] - legend - 10, pad + 16 * i), row.variant, fill=colour)
+            draw.ellipse([x - 2, y - 2, x + 2, y + 2], fill=color)
+        draw.text((left + size[0] - legend - 10, pad + 16 * i), row.variant, fill=color)
 
 
 def parse_args(argv=None):

@@ -37,7 +37,7 @@ def start_server(run: str, enhancers: list[str], port: int = 8765) -> uvicorn.Se
     return server
 
 
-def drive(url: str, photo: str, out: Path, category: str | None, colour: str) -> None:
+def drive(url: str, photo: str, out: Path, category: str | None, color: str) -> None:
     from playwright.sync_api import sync_playwright
 
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -50,7 +50,7 @@ def drive(url: str, photo: str, out: Path, category: str | None, colour: str) ->
         page.wait_for_selector("[data-testid=attr-color] option", state="attached")
         if category:
             page.select_option("[data-testid=attr-category]", category)
-        page.select_option("[data-testid=attr-color]", colour)
+        page.select_option("[data-testid=attr-color]", color)
         page.fill("[data-testid=count-input]", "6")
         page.click("[data-testid=show-button]")
         page.wait_for_function(READY.replace("{sel}", "[data-testid=product-image]"), timeout=30_000)
@@ -72,12 +72,12 @@ def main() -> None:
     parser.add_argument("--photo", required=True, help="a product photo to recolour in the page's photo form")
     parser.add_argument("--enhancer", action="append", default=[], help="learned enhancer checkpoint(s) to offer")
     parser.add_argument("--category", default="shoe")
-    parser.add_argument("--colour", default="red")
+    parser.add_argument("--color", default="red")
     parser.add_argument("--out", default="docs/serve-page.png")
     args = parser.parse_args()
     server = start_server(args.run, args.enhancer)
     try:
-        drive("http://127.0.0.1:8765/", args.photo, Path(args.out), args.category, args.colour)
+        drive("http://127.0.0.1:8765/", args.photo, Path(args.out), args.category, args.color)
     finally:
         server.should_exit = True
     print(f"wrote {args.out}")

@@ -11,7 +11,7 @@ from productgan.cli import app
 
 
 @pytest.mark.slow
-def test_demo_writes_report_with_grids_for_every_category_and_colour(tmp_path):
+def test_demo_writes_report_with_grids_for_every_category_and_color(tmp_path):
     out = tmp_path / "demo"
     result = CliRunner().invoke(app, ["demo", "--out", str(out), "--minutes", "0.05"])
     assert result.exit_code == 0, result.output

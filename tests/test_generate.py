@@ -9,11 +9,12 @@ import pytest
 import torch
 from typer.testing import CliRunner
 
-from helpers.train import tiny_config, two_colour_catalog
+from helpers.train import tiny_config, two_color_catalog
 
 from productgan import load_generator
 from productgan.cli import app
-from productgan.errors import AttributeLevelError, CheckpointError
+from productgan.device import resolve_device
+from productgan.errors import AttributeLevelError, CheckpointError, ProductGANError
 from productgan.train import train
 
 
@@ -22,7 +23,7 @@ def lone_checkpoint(tmp_path_factory):
     """A trained checkpoint copied alone into an empty folder, away from its run and data."""
     base = tmp_path_factory.mktemp("gen")
     config = tiny_config(base / "run", condition=["color", "size"])
-    result = train(config, progress=False, catalog=two_colour_catalog())
+    result = train(config, progress=False, catalog=two_color_catalog())
     alone = base / "alone" / "model.safetensors"
     alone.parent.mkdir()
     shutil.copy(result.checkpoint, alone)
@@ -141,3 +142,12 @@ def test_level_inputs_are_each_product_once_per_level(lone_checkpoint):
     assert torch.equal(labels[:, 1], base_labels[:, 1].repeat(2))
     with pytest.raises(AttributeLevelError, match="^unknown attribute 'material'; this model is conditioned on: color, size$"):
         generator.level_inputs("material", 3)
+
+
+def test_load_generator_resolves_its_device_as_every_command_does(lone_checkpoint, monkeypatch):
+    """'auto' works here too, and a missing accelerator is one clear error, not a torch traceback."""
+    assert load_generator(lone_checkpoint, device="auto").device == resolve_device("auto")
+    assert load_generator(lone_checkpoint, device=" CPU ").device == torch.device("cpu")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.raises(ProductGANError, match="no CUDA GPU is visible"):
+        load_generator(lone_checkpoint, device="cuda")

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from helpers.checkpoint import rewrite
-from helpers.train import tiny_config, two_colour_catalog
+from helpers.train import tiny_config, two_color_catalog
 
 from productgan.cli import app
 from productgan.edit.clips import turntable_frames
@@ -30,7 +30,7 @@ def checkpoints(tmp_path_factory) -> dict[str, Path]:
     attributes renamed to 'n' and 'seed', as a catalog with such columns would have trained them."""
     base = tmp_path_factory.mktemp("attributes")
     result = train(tiny_config(base / "run", condition=["color", "size"], kimg=0.016), progress=False,
-                   catalog=two_colour_catalog(32))
+                   catalog=two_color_catalog(32))
     plain = base / "plain.safetensors"
     shutil.copy(result.checkpoint, plain)
 

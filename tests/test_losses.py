@@ -76,9 +76,9 @@ def test_wgan_gp_draws_its_interpolation_from_the_given_generator():
         return images.pow(2).flatten(1).sum(1)
 
     real, fake = torch.randn(4, 1, 2, 2), torch.randn(4, 1, 2, 2)
-    first = wgan_gp_penalty(critic, real, fake, None, generator=torch.Generator().manual_seed(1))
-    again = wgan_gp_penalty(critic, real, fake, None, generator=torch.Generator().manual_seed(1))
-    other = wgan_gp_penalty(critic, real, fake, None, generator=torch.Generator().manual_seed(2))
+    first = wgan_gp_penalty(critic, real, fake, None, rng=torch.Generator().manual_seed(1))
+    again = wgan_gp_penalty(critic, real, fake, None, rng=torch.Generator().manual_seed(1))
+    other = wgan_gp_penalty(critic, real, fake, None, rng=torch.Generator().manual_seed(2))
     assert first.item() == again.item() != other.item()
 
 

@@ -9,8 +9,8 @@ from PIL import Image
 from productgan.photo_io import PhotoError, map_photos, plan_outputs, read_photo
 
 
-def write(path, size=(20, 16), colour=(200, 10, 10)):
-    Image.new("RGB", size, colour).save(path)
+def write(path, size=(20, 16), color=(200, 10, 10)):
+    Image.new("RGB", size, color).save(path)
     return path
 
 

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from helpers.enhance import trained_runs
-from helpers.train import tiny_config, two_colour_catalog
+from helpers.train import tiny_config, two_color_catalog
 
 from productgan.cli import app
 from productgan.photo_io import read_photo
@@ -23,7 +23,7 @@ runner = CliRunner()
 def checkpoints(tmp_path_factory) -> dict[str, Path]:
     """A tiny 32 px RGB generator, and sr4 / restore enhancers trained a few steps (off their identity start)."""
     root = tmp_path_factory.mktemp("upscale")
-    found = {"generator": train(tiny_config(root / "gan"), progress=False, catalog=two_colour_catalog()).checkpoint}
+    found = {"generator": train(tiny_config(root / "gan"), progress=False, catalog=two_color_catalog()).checkpoint}
     return {**found, **trained_runs(root, ("sr4", "restore"), steps=3)}
 
 

@@ -6,7 +6,8 @@ __all__ = ["__version__", "code_version", "load_generator"]
 
 
 def load_generator(path, device="cpu"):
-    """Load a trained generator from a checkpoint (file or run folder); see productgan.generate."""
+    """Load a trained generator from a checkpoint (file or run folder) onto device ('auto', 'cpu',
+    'cuda', ...); see productgan.generate."""
     from productgan.generate import load_generator as _load
 
     return _load(path, device=device)

@@ -22,49 +22,49 @@ DEFAULT_POLICY = ("translation", "cutout", "color")
 
 # op -> words in attribute names it would alter
 CONFLICTS = {
-    "color": ("color", "colour", "material", "shade", "tone"),
+    "color": ("color", "colour", "material", "shade", "tone"),  # "colour": old spelling kept, as catalogs spell it
     "flip": ("angle", "view", "orientation", "side", "pose"),
     "scale": ("size", "scale"),
 }
 
 
-def _uniform(n: int, generator: torch.Generator | None, like: torch.Tensor) -> torch.Tensor:
+def _uniform(n: int, rng: torch.Generator | None, like: torch.Tensor) -> torch.Tensor:
     """(n, 1, 1, 1) uniform [0, 1) drawn on the CPU, then moved to like's device and dtype."""
-    return torch.rand(n, 1, 1, 1, generator=generator).to(device=like.device, dtype=like.dtype)
+    return torch.rand(n, 1, 1, 1, generator=rng).to(device=like.device, dtype=like.dtype)
 
 
-def _randint(low: int, high: int, n: int, generator: torch.Generator | None, like: torch.Tensor) -> torch.Tensor:
+def _randint(low: int, high: int, n: int, rng: torch.Generator | None, like: torch.Tensor) -> torch.Tensor:
     """(n,) integers in [low, high) drawn on the CPU, then moved to like's device."""
-    return torch.randint(low, high, (n,), generator=generator).to(like.device)
+    return torch.randint(low, high, (n,), generator=rng).to(like.device)
 
 
-def random_color(x: torch.Tensor, g: torch.Generator | None) -> torch.Tensor:
+def random_color(x: torch.Tensor, rng: torch.Generator | None) -> torch.Tensor:
     """Brightness +-0.5, saturation x[0, 2), contrast x[0.5, 1.5), as in DiffAugment."""
     n = x.shape[0]
-    x = x + (_uniform(n, g, x) - 0.5)
+    x = x + (_uniform(n, rng, x) - 0.5)
     mean = x.mean(dim=1, keepdim=True)
-    x = (x - mean) * (_uniform(n, g, x) * 2) + mean
+    x = (x - mean) * (_uniform(n, rng, x) * 2) + mean
     mean = x.mean(dim=(1, 2, 3), keepdim=True)
-    return (x - mean) * (_uniform(n, g, x) + 0.5) + mean
+    return (x - mean) * (_uniform(n, rng, x) + 0.5) + mean
 
 
-def random_flip(x: torch.Tensor, g: torch.Generator | None) -> torch.Tensor:
+def random_flip(x: torch.Tensor, rng: torch.Generator | None) -> torch.Tensor:
     """Horizontal flip of each image with probability 1/2."""
-    chosen = _uniform(x.shape[0], g, x) < 0.5
+    chosen = _uniform(x.shape[0], rng, x) < 0.5
     return torch.where(chosen, x.flip(3), x)
 
 
-def random_scale(x: torch.Tensor, g: torch.Generator | None, amount: float = 0.15) -> torch.Tensor:
+def random_scale(x: torch.Tensor, rng: torch.Generator | None, amount: float = 0.15) -> torch.Tensor:
     """Zoom in or out by a factor in [1 - amount, 1 + amount] about the centre, edge-padded."""
     n = x.shape[0]
-    factor = 1 + (torch.rand(n, generator=g) * 2 - 1) * amount
+    factor = 1 + (torch.rand(n, generator=rng) * 2 - 1) * amount
     theta = torch.zeros(n, 2, 3)
     theta[:, 0, 0] = theta[:, 1, 1] = 1 / factor
     grid = F.affine_grid(theta.to(x.device, x.dtype), list(x.shape), align_corners=False)
     return F.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=False)
 
 
-def random_translation(x: torch.Tensor, g: torch.Generator | None, ratio: float = 0.125) -> torch.Tensor:
+def random_translation(x: torch.Tensor, rng: torch.Generator | None, ratio: float = 0.125) -> torch.Tensor:
     """Integer shifts of up to ratio * size in each direction, filled with the edge pixels.
 
     A white studio background stays white; DiffAugment's zero padding would paint grey bars
@@ -72,8 +72,8 @@ def random_translation(x: torch.Tensor, g: torch.Generator | None, ratio: float 
     """
     n, _, h, w = x.shape
     max_dy, max_dx = int(h * ratio + 0.5), int(w * ratio + 0.5)
-    dy = _randint(-max_dy, max_dy + 1, n, g, x)
-    dx = _randint(-max_dx, max_dx + 1, n, g, x)
+    dy = _randint(-max_dy, max_dy + 1, n, rng, x)
+    dx = _randint(-max_dx, max_dx + 1, n, rng, x)
     padded = F.pad(x, (max_dx, max_dx, max_dy, max_dy), mode="replicate")
     rows = torch.arange(h, device=x.device)[None, :] - dy[:, None] + max_dy  # (n, h) source rows
     cols = torch.arange(w, device=x.device)[None, :] - dx[:, None] + max_dx  # (n, w) source columns
@@ -81,12 +81,12 @@ def random_translation(x: torch.Tensor, g: torch.Generator | None, ratio: float 
     return padded.permute(0, 2, 3, 1)[batch, rows[:, :, None], cols[:, None, :]].permute(0, 3, 1, 2)
 
 
-def random_cutout(x: torch.Tensor, g: torch.Generator | None, ratio: float = 0.5) -> torch.Tensor:
+def random_cutout(x: torch.Tensor, rng: torch.Generator | None, ratio: float = 0.5) -> torch.Tensor:
     """Set a random square of ratio * size per image to 0 (mid-grey), as in DiffAugment."""
     n, _, h, w = x.shape
     cut_h, cut_w = int(h * ratio + 0.5), int(w * ratio + 0.5)
-    top = _randint(0, h + 1 - cut_h % 2, n, g, x) - cut_h // 2  # the centre may sit anywhere in the image
-    left = _randint(0, w + 1 - cut_w % 2, n, g, x) - cut_w // 2
+    top = _randint(0, h + 1 - cut_h % 2, n, rng, x) - cut_h // 2  # the centre may sit anywhere in the image
+    left = _randint(0, w + 1 - cut_w % 2, n, rng, x) - cut_w // 2
     ys = torch.arange(h, device=x.device)[None, :] - top[:, None]
     xs = torch.arange(w, device=x.device)[None, :] - left[:, None]
     inside = ((ys >= 0) & (ys < cut_h))[:, :, None] & ((xs >= 0) & (xs < cut_w))[:, None, :]
@@ -106,12 +106,12 @@ def _check(policy: Sequence[str]) -> None:
         raise ValueError(f"unknown augmentation {', '.join(unknown)}; available: {', '.join(OPS)}")
 
 
-def diff_augment(images: torch.Tensor, policy: Sequence[str], generator: torch.Generator | None = None,
+def diff_augment(images: torch.Tensor, policy: Sequence[str], rng: torch.Generator | None = None,
                  p: float = 1.0) -> torch.Tensor:
     """Apply the ops named in policy (in OPS order, each once) to (B, C, H, W) images.
 
     Differentiable w.r.t. images; shape, device and dtype are kept. Each image gets its own
-    random parameters, all drawn from `generator` (the global CPU generator when None).
+    random parameters, all drawn from `rng` (the global CPU generator when None).
     p < 1: each op reaches each image with probability p (StyleGAN2-ADA's augmentation
     probability, which `AdaptiveProbability` tunes); p = 1 is DiffAugment and draws no extra numbers.
     """
@@ -121,10 +121,10 @@ def diff_augment(images: torch.Tensor, policy: Sequence[str], generator: torch.G
     for name, op in OPS.items():
         if name in policy:
             if p >= 1.0:
-                images = op(images, generator)
+                images = op(images, rng)
             else:
-                chosen = _uniform(images.shape[0], generator, images) < p
-                images = torch.where(chosen, op(images, generator), images)
+                chosen = _uniform(images.shape[0], rng, images) < p
+                images = torch.where(chosen, op(images, rng), images)
     return images
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from productgan.data import load_catalog
-from productgan.demo_measure import VARIETY_ATTRIBUTES, colour_accuracy, variety_within_products
+from productgan.demo_measure import VARIETY_ATTRIBUTES, color_accuracy, variety_within_products
 from productgan.generate import ProductGenerator
 from productgan.grid import labelled_grid
 from productgan.imaging import make_grid, write_png
@@ -51,16 +51,16 @@ def demo_config(out: Path, seed: int = 0, resolution: int = 32, kimg: float | No
     )
 
 
-def category_by_colour_grid(generator: ProductGenerator, seed: int) -> np.ndarray:
+def category_by_color_grid(generator: ProductGenerator, seed: int) -> np.ndarray:
     """Rows: categories; columns: colours; one latent for the whole grid."""
     import torch
 
-    colours = generator.levels["color"]
+    colors = generator.levels["color"]
     z = torch.randn(1, generator.latent_dim, generator=torch.Generator().manual_seed(seed))
     first_levels = torch.zeros(1, len(generator.names), dtype=torch.long)
     labels = generator.every_level(generator.every_level(first_levels, "color"), "category")  # row i * colours + j
     images = generator.render(z.repeat(len(labels), 1), labels)
-    return make_grid(images, ncols=len(colours))
+    return make_grid(images, ncols=len(colors))
 
 
 def training_words(images_seen: int, elapsed_s: float, planned_kimg: float | None) -> tuple[str, list[str]]:
@@ -92,7 +92,7 @@ def run_demo(out: str | Path, kimg: float | None = DEMO_KIMG, minutes: float | N
 
     generator = load_generator(result.checkpoint)
     sections = draw_sections(generator, catalog, out, seed)
-    accuracy = colour_accuracy(generator)
+    accuracy = color_accuracy(generator)
     measured = measure(catalog, generator, out, seed, progress)
     variety = variety_within_products(generator, catalog, variety_classifier(catalog, seed, progress))
     trained, warnings = training_words(result.images_seen, result.elapsed_s, kimg)
@@ -105,8 +105,8 @@ def run_demo(out: str | Path, kimg: float | None = DEMO_KIMG, minutes: float | N
         "colour control (mean over colours)": f"{np.mean(list(accuracy.values())):.0%}",
         "total demo time": f"{time.perf_counter() - started:.0f} s",
     }
-    tables = [quality_table(measured), variety_table(variety), colour_table(accuracy)]
-    (out / "eval.json").write_text(json.dumps(measured.to_dict() | {"variety": variety, "colour_control": accuracy,
+    tables = [quality_table(measured), variety_table(variety), color_table(accuracy)]
+    (out / "eval.json").write_text(json.dumps(measured.to_dict() | {"variety": variety, "color_control": accuracy,
                                                                     "kimg": result.images_seen / 1000}, indent=2))
     return write_report(out, "productgan demo", sections, summary, tables, warnings)
 
@@ -119,9 +119,9 @@ def draw_sections(generator: ProductGenerator, catalog, out: Path, seed: int) ->
         sections.append(GridSection(f"By {attribute}", write_png(labelled_grid(grid, rows, scale=3), out / f"grid-{attribute}.png"),
                                     "One row per level; the same latent in each column, so a column is one product "
                                     "redrawn in every level."))
-    categories, colours = generator.levels["category"], generator.levels["color"]
-    sections.append(GridSection("Category x colour", write_png(labelled_grid(category_by_colour_grid(generator, seed),
-                                                                             categories, colours, scale=3),
+    categories, colors = generator.levels["category"], generator.levels["color"]
+    sections.append(GridSection("Category x colour", write_png(labelled_grid(category_by_color_grid(generator, seed),
+                                                                             categories, colors, scale=3),
                                                                out / "grid-category-color.png"),
                                 "Every category in every colour, from one latent: each cell should read as its row's "
                                 "product in its column's colour."))
@@ -187,7 +187,7 @@ def variety_table(variety: dict[str, float]) -> ReportTable:
         "sample is the same product. Higher is better.")
 
 
-def colour_table(accuracy: dict[str, float]) -> ReportTable:
+def color_table(accuracy: dict[str, float]) -> ReportTable:
     return ReportTable("Colour control", {k: f"{v:.0%}" for k, v in accuracy.items()},
                        "Share of 32 samples per colour whose product's median colour is nearest the colour asked for "
                        "(exact, no classifier: the built-in catalog's colours are known). Real images score 99%.")

@@ -21,7 +21,7 @@ from productgan.generate import ProductGenerator
 VARIETY_ATTRIBUTES = ["pattern", "size", "angle", "material"]  # what varies within one (category, colour)
 
 
-def nearest_colour_names(images: np.ndarray) -> list[str | None]:
+def nearest_color_names(images: np.ndarray) -> list[str | None]:
     """The built-in colour nearest each image's median product colour (None: no product found).
 
     The median, not the mean, so stripes, highlights and soft edges do not drag the colour.
@@ -33,18 +33,18 @@ def nearest_colour_names(images: np.ndarray) -> list[str | None]:
         if mask.sum() < 4:
             found.append(None)
             continue
-        colour = np.median(image[mask].astype(np.float32), axis=0)
-        found.append(names[int(np.argmin(np.linalg.norm(palette - colour, axis=1)))])
+        color = np.median(image[mask].astype(np.float32), axis=0)
+        found.append(names[int(np.argmin(np.linalg.norm(palette - color, axis=1)))])
     return found
 
 
-def colour_accuracy(generator: ProductGenerator, per_level: int = 32, seed: int = 1) -> dict[str, float]:
+def color_accuracy(generator: ProductGenerator, per_level: int = 32, seed: int = 1) -> dict[str, float]:
     """Share of images generated for each colour whose product reads as that colour.
 
     The built-in catalog's colours are known exactly, so this measures control with no classifier.
     """
     return {level: float(np.mean([found == level for found in
-                                  nearest_colour_names(generator.generate(per_level, seed=seed, color=level))]))
+                                  nearest_color_names(generator.generate(per_level, seed=seed, color=level))]))
             for level in generator.levels.get("color", [])}
 
 
@@ -64,13 +64,13 @@ def variety_within_products(generator: ProductGenerator, catalog: Catalog, class
     Averaged over the (category, colour) pairs the catalog has.
     """
     ratios: dict[str, list[float]] = {name: [] for name in VARIETY_ATTRIBUTES}
-    categories, colours = np.asarray(catalog.table["category"]), np.asarray(catalog.table["color"])
+    categories, colors = np.asarray(catalog.table["category"]), np.asarray(catalog.table["color"])
     for index, category in enumerate(generator.levels["category"]):
-        for colour in generator.levels["color"]:
-            real = catalog.images[(categories == category) & (colours == colour)][:per_pair]
+        for color in generator.levels["color"]:
+            real = catalog.images[(categories == category) & (colors == color)][:per_pair]
             if len(real) < per_pair:  # equal sample sizes: an entropy estimate grows with the sample
                 continue
-            fake = generator.generate(per_pair, seed=seed + index, category=category, color=colour)
+            fake = generator.generate(per_pair, seed=seed + index, category=category, color=color)
             real_read, fake_read = classifier.predict(real), classifier.predict(fake)
             for name in VARIETY_ATTRIBUTES:
                 ratios[name].append(effective_levels(fake_read[name]) / effective_levels(real_read[name]))

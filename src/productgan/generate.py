@@ -17,8 +17,9 @@ import numpy as np
 import torch
 
 from productgan.data.names import printable
+from productgan.device import resolve_device
 from productgan.errors import AttributeLevelError
-from productgan.imaging import make_grid, tensor_to_uint8 as to_uint8
+from productgan.imaging import make_grid, tensor_to_uint8
 from productgan.models import create_generator
 from productgan.checkpoint import (
     GAN, gan_model_config, load_module, load_tensors, read_meta, require_tensors, resolve_checkpoint,
@@ -61,10 +62,10 @@ def level_ids(levels: Mapping[str, list[str]], names: list[str], wanted: Mapping
     return ids
 
 
-def truncated_normal(shape: tuple[int, ...], truncation: float | None, generator: torch.Generator) -> torch.Tensor:
+def truncated_normal(shape: tuple[int, ...], truncation: float | None, rng: torch.Generator) -> torch.Tensor:
     """Standard normal latents; with truncation t, values beyond |t| are redrawn (BigGAN's trick:
     lower t trades diversity for typicality)."""
-    z = torch.randn(shape, generator=generator)
+    z = torch.randn(shape, generator=rng)
     if truncation is None:
         return z
     if not (truncation > 0 and math.isfinite(truncation)):
@@ -73,7 +74,7 @@ def truncated_normal(shape: tuple[int, ...], truncation: float | None, generator
         outside = z.abs() > truncation
         if not outside.any():
             break
-        z[outside] = torch.randn(int(outside.sum()), generator=generator)
+        z[outside] = torch.randn(int(outside.sum()), generator=rng)
     return z.clamp_(-truncation, truncation)
 
 
@@ -120,7 +121,7 @@ class ProductGenerator:
             raise unknown_attribute_error([attribute], self.names, hint)
         return self.names.index(attribute)
 
-    def labels_for(self, n: int, wanted: Mapping[str, str], generator: torch.Generator) -> torch.Tensor:
+    def labels_for(self, n: int, wanted: Mapping[str, str], rng: torch.Generator) -> torch.Tensor:
         """(n, A) label ids honouring `wanted` and filling the rest from observed combinations."""
         ids = self.level_ids(wanted)
         if not self.names:
@@ -129,20 +130,20 @@ class ProductGenerator:
                 if all(i is None or row[k] == i for k, i in enumerate(ids))]
         if rows:
             weights = torch.tensor([c for _, c in rows], dtype=torch.float)
-            picks = torch.multinomial(weights, n, replacement=True, generator=generator)
+            picks = torch.multinomial(weights, n, replacement=True, generator=rng)
             labels = torch.tensor([rows[p][0] for p in picks.tolist()], dtype=torch.long)
         else:
-            labels = torch.stack([self._marginal(k, n, generator) for k in range(len(self.names))], dim=1)
+            labels = torch.stack([self._marginal(k, n, rng) for k in range(len(self.names))], dim=1)
         for k, i in enumerate(ids):
             if i is not None:
                 labels[:, k] = i
         return labels
 
-    def _marginal(self, k: int, n: int, generator: torch.Generator) -> torch.Tensor:
+    def _marginal(self, k: int, n: int, rng: torch.Generator) -> torch.Tensor:
         counts = torch.ones(len(self.levels[self.names[k]]))
         for row, count in self.combos:
             counts[row[k]] += count
-        return torch.multinomial(counts, n, replacement=True, generator=generator)
+        return torch.multinomial(counts, n, replacement=True, generator=rng)
 
     @torch.no_grad()
     def render(self, z: torch.Tensor, labels: torch.Tensor, batch: int = 64) -> np.ndarray:
@@ -167,7 +168,7 @@ class ProductGenerator:
 
     def _in_batches(self, count: int, batch: int, draw) -> np.ndarray:
         """draw(slice) -> float images for that slice of rows; all rows as uint8 (count, H, W, C)."""
-        out = [to_uint8(draw(slice(start, start + batch))) for start in range(0, count, batch)]
+        out = [tensor_to_uint8(draw(slice(start, start + batch))) for start in range(0, count, batch)]
         return np.concatenate(out) if out else np.zeros((0, self.resolution, self.resolution, self.channels), np.uint8)
 
     def inputs(self, n: int, /, seed: int = 0, truncation: float | None = None,
@@ -181,9 +182,9 @@ class ProductGenerator:
         wanted = merge_attributes(attributes, keyword_attributes)
         if n < 1:
             raise ValueError(f"n must be >= 1, got {n}")
-        generator = torch.Generator().manual_seed(seed)
-        z = truncated_normal((n, self.latent_dim), truncation, generator)
-        return z, self.labels_for(n, wanted, generator)
+        rng = torch.Generator().manual_seed(seed)
+        z = truncated_normal((n, self.latent_dim), truncation, rng)
+        return z, self.labels_for(n, wanted, rng)
 
     def generate(self, n: int, /, seed: int = 0, truncation: float | None = None,
                  attributes: Mapping[str, str] | None = None, **keyword_attributes: str) -> np.ndarray:
@@ -248,10 +249,14 @@ def merge_attributes(attributes: Mapping[str, str] | None, keyword_attributes: M
 def load_generator(path: str | Path, device: str | torch.device = "cpu", use_ema: bool = True) -> ProductGenerator:
     """Rebuild the (EMA) generator from a checkpoint file or run folder.
 
+    device: as every command's --device (productgan.device.resolve_device): 'auto' takes CUDA, then
+    MPS, then the CPU; a named accelerator that is not there is one ProductGANError, asked before
+    the file is read.
     The header is validated (checkpoint.read_meta, expecting a GAN) before the network is built, and
     the file's tensor names and shapes are compared with the built network before any weight is read,
     so a damaged or forged checkpoint, or one of another kind, is one CheckpointError naming the file.
     """
+    device = resolve_device(device)
     path = resolve_checkpoint(path, GAN)
     meta = read_meta(path, expect=GAN)
     module = create_generator(gan_model_config(meta, path))

@@ -65,14 +65,14 @@ def r1_penalty(real_logits: torch.Tensor, real_images: torch.Tensor) -> torch.Te
 
 
 def wgan_gp_penalty(discriminator: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], real: torch.Tensor,
-                    fake: torch.Tensor, labels: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+                    fake: torch.Tensor, labels: torch.Tensor, rng: torch.Generator | None = None) -> torch.Tensor:
     """Mean of (||grad_x D(x, labels)|| - 1)^2 at random interpolates x of real and fake
     (Gulrajani et al. 2017, WGAN-GP; weight 10 in the paper).
 
-    The mixing weights come from `generator` (a CPU torch.Generator, for reproducible runs) when
+    The mixing weights come from `rng` (a CPU torch.Generator, for reproducible runs) when
     given. The interpolates carry the real images' labels.
     """
-    alpha = torch.rand(real.shape[0], 1, 1, 1, generator=generator).to(device=real.device, dtype=real.dtype)
+    alpha = torch.rand(real.shape[0], 1, 1, 1, generator=rng).to(device=real.device, dtype=real.dtype)
     mixed = (alpha * real.detach() + (1 - alpha) * fake.detach()).requires_grad_(True)
     (grad,) = torch.autograd.grad(discriminator(mixed, labels).sum(), mixed, create_graph=True)
     return (grad.float().flatten(1).norm(dim=1) - 1).pow(2).mean()

@@ -87,11 +87,11 @@ def loss_curve_svg(metrics: list[dict], width: int = 680, height: int = 260) -> 
                  "training progress (kimg: thousands of real images shown)</text>")
     parts.append(f'<text x="12" y="{(top + height - bottom) / 2:.0f}" text-anchor="middle" '
                  f'transform="rotate(-90 12 {(top + height - bottom) / 2:.0f})">loss</text>')
-    for index, (key, colour) in enumerate(CURVES):
+    for index, (key, color) in enumerate(CURVES):
         if series[key]:
             path = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in series[key])
-            parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="1.5" points="{path}"/>')
-            parts.append(f'<text x="{width - right - 70}" y="{top + 14 + 14 * index}" fill="{colour}">{key}</text>')
+            parts.append(f'<polyline fill="none" stroke="{color}" stroke-width="1.5" points="{path}"/>')
+            parts.append(f'<text x="{width - right - 70}" y="{top + 14 + 14 * index}" fill="{color}">{key}</text>')
     return f'<svg width="{width}" height="{height}" font-size="11" xmlns="http://www.w3.org/2000/svg">{"".join(parts)}</svg>'
 
 

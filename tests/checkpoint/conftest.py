@@ -9,7 +9,7 @@ import torch
 
 TESTS = Path(__file__).resolve().parents[1]
 from helpers.enhance import tiny_config as tiny_enhancer_config
-from helpers.train import tiny_config, two_colour_catalog
+from helpers.train import tiny_config, two_color_catalog
 
 from productgan.edit.encoder import EncoderConfig, LatentEncoder
 from productgan.enhance import networks
@@ -23,7 +23,7 @@ def kind_files(tmp_path_factory) -> dict[str, Path]:
     """kind name -> what a user would hand a command: run folders for the GAN (runs/gan) and the
     enhancer (runs/enhance-sr4, as BENCHMARKS names them), files for the classifier and the encoder."""
     base = tmp_path_factory.mktemp("kinds")
-    catalog = two_colour_catalog(32)
+    catalog = two_color_catalog(32)
     train(tiny_config(base / "runs" / "gan", kimg=0.016), progress=False, catalog=catalog)
 
     enhancer = tiny_enhancer_config(base / "photos", base / "runs" / "enhance-sr4", "sr4")

@@ -12,7 +12,7 @@ import torch
 from typer.testing import CliRunner
 
 from helpers.checkpoint import rewrite
-from helpers.train import tiny_config, two_colour_catalog
+from helpers.train import tiny_config, two_color_catalog
 
 import productgan.generate as generate_module
 from productgan.cli import app
@@ -27,7 +27,7 @@ def good(tmp_path_factory) -> Path:
     """A real checkpoint of a tiny conditional run (two attributes, EMA on), copied alone."""
     base = tmp_path_factory.mktemp("headers")
     result = train(tiny_config(base / "run", condition=["color", "size"], kimg=0.016), progress=False,
-                   catalog=two_colour_catalog(32))
+                   catalog=two_color_catalog(32))
     alone = base / "good.safetensors"
     shutil.copy(result.checkpoint, alone)
     return alone
@@ -113,11 +113,11 @@ def test_levels_that_disagree_with_the_embedding_tables_are_refused(good, tmp_pa
            "attribute 'color' has 3 levels but the model embeds 2")
 
     # Vocabulary and config agree on three colours, but the stored tables have two rows.
-    def three_colours(meta):
+    def three_colors(meta):
         meta["levels"]["color"].append("green")
         model_of(meta)["level_counts"][0] = 3
         meta["extra"]["label_combos"] = []
-    refuse(forged(good, tmp_path, three_colours), "embed.tables.0.weight has shape [2, 16], the network needs [3, 16]")
+    refuse(forged(good, tmp_path, three_colors), "embed.tables.0.weight has shape [2, 16], the network needs [3, 16]")
 
 
 def test_wrong_missing_or_extra_tensors_are_refused_before_reading_weights(good, tmp_path):

@@ -23,9 +23,10 @@ CLI_DIR = Path(productgan.cli.__file__).parent
 # Every command a user can type, hidden aliases included: a command added or lost shows up here.
 EXPECTED_COMMANDS = {
     "train", "generate", "demo", "serve", "data inspect", "eval run", "eval train-features",
-    "photo recolour", "photo mask", "photo scale", "photo rotate", "photo flip", "photo whiten",
+    "photo recolor", "photo mask", "photo scale", "photo rotate", "photo flip", "photo whiten",
     "edit variants", "edit clip", "edit turntable", "edit invert", "edit train-encoder",
-    "edit recolour", "edit mask", "edit scale", "edit rotate", "edit flip", "edit whiten",
+    "edit mask", "edit scale", "edit rotate", "edit flip", "edit whiten",
+    "photo recolour", "edit recolour",  # old spelling kept: hidden aliases
     "enhance apply", "enhance train",
 }
 
@@ -80,7 +81,7 @@ def test_python_dash_m_productgan_runs_the_cli():
     assert version.stdout.strip() == f"productgan {code_version()}"
     usage = run_module("productgan", "photo", "--help")
     assert usage.returncode == 0, usage.stderr
-    assert "Usage: productgan photo" in usage.stdout and "recolour" in usage.stdout
+    assert "Usage: productgan photo" in usage.stdout and "recolor" in usage.stdout
 
 
 @pytest.mark.slow

@@ -10,7 +10,7 @@ import typer
 from typer.testing import CliRunner
 
 from productgan.cli import app
-from productgan.cli.common import EXIT_IO_ERROR, describe_os_error, friendly_errors, printable
+from productgan.cli.common import EXIT_IO_ERROR, describe_os_error, friendly_errors
 from productgan.errors import ProductGANError
 
 runner = CliRunner()
@@ -122,11 +122,6 @@ def test_control_characters_in_messages_cannot_drive_the_terminal():
     for control in ("\x1b", "\x07", "\u202e", "\r", "\x00"):
         assert control not in result.output
     assert "\\x1b[2J" in result.output and "\\u202e" in result.output and "\\x00" in result.output
-
-
-def test_printable_keeps_text_newlines_and_tabs():
-    assert printable("skipped:\n\ta.png: too small — ünïcode") == "skipped:\n\ta.png: too small — ünïcode"
-    assert printable("\x9b31m") == "\\x9b31m"  # C1 CSI, a one-byte escape on some terminals
 
 
 def test_describe_os_error_names_both_paths_of_a_failed_rename():

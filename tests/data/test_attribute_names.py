@@ -129,3 +129,12 @@ def test_unknown_level_messages_escape_the_model_vocabulary():
 
 def test_printable_escapes_only_control_characters():
     assert printable("Café \x1b[31m\x00\u202e") == "Café \\x1b[31m\\x00\\u202e"
+
+
+def test_printable_keeps_text_newlines_and_tabs_when_asked():
+    """The CLI's error lines keep their layout (formerly cli/common.printable); a value escapes them."""
+    text = "skipped:\n\ta.png: too small — ünïcode"
+    assert printable(text, keep_line_breaks=True) == text
+    assert printable("\x9b31m", keep_line_breaks=True) == "\\x9b31m"  # C1 CSI, a one-byte escape on some terminals
+    assert printable("\u202e\x1b", keep_line_breaks=True) == "\\u202e\\x1b"
+    assert printable("a\nb\tc") == "a\\x0ab\\x09c"

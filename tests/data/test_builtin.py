@@ -113,7 +113,7 @@ def test_no_two_images_are_identical(default_catalog):
     assert len({image.tobytes() for image in default_catalog.images}) == len(default_catalog)
 
 
-def test_plain_matte_products_have_their_named_colour():
+def test_plain_matte_products_have_their_named_color():
     names = list(BUILTIN_COLORS)
     palette = np.array([BUILTIN_COLORS[n] for n in names], dtype=np.float64)
     for color in names:
@@ -124,7 +124,7 @@ def test_plain_matte_products_have_their_named_colour():
             assert nearest == color, (color, mean.round())
 
 
-def test_patterned_and_shiny_products_keep_their_colour_too():
+def test_patterned_and_shiny_products_keep_their_color_too():
     names = list(BUILTIN_COLORS)
     palette = np.array([BUILTIN_COLORS[n] for n in names], dtype=np.float64)
     images, masks, rows = render_many(160, 64, seed=12)

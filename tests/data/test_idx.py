@@ -37,7 +37,7 @@ def test_labels_file_naming():
     assert labels_path_for(Path("/nowhere/pictures.bin")) is None
 
 
-def test_resize_is_antialiased_and_colour_repeats_gray(tmp_path):
+def test_resize_is_antialiased_and_color_repeats_gray(tmp_path):
     checkerboard = ((np.indices((28, 28)).sum(axis=0) % 2) * 255).astype(np.uint8)
     path = write_idx_pair(tmp_path, checkerboard[None], None)
     catalog = read_idx(path, resolution=8, channels=3)

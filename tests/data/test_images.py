@@ -60,12 +60,12 @@ def test_downscaling_is_antialiased():
     assert np.abs(small.astype(int) - 128).max() <= 10
 
 
-def test_grayscale_request_gives_one_channel_and_colour_request_repeats_gray(tmp_path):
+def test_grayscale_request_gives_one_channel_and_color_request_repeats_gray(tmp_path):
     rgb = write_image(tmp_path / "rgb.png", solid(16, 16, RED))
     gray = write_image(tmp_path / "gray.png", np.full((16, 16), 77, dtype=np.uint8))
     assert load_image(rgb, 16, channels=1).shape == (16, 16, 1)
-    coloured = load_image(gray, 16, channels=3)
-    assert coloured.shape == (16, 16, 3) and (coloured == 77).all()
+    colored = load_image(gray, 16, channels=3)
+    assert colored.shape == (16, 16, 3) and (colored == 77).all()
 
 
 # --- modes -------------------------------------------------------------------------------------

@@ -14,12 +14,12 @@ from productgan.data.inspect import inspect_catalog, print_inspect_report, sheet
 
 
 def shop(root):
-    colours = {"red": (220, 0, 0), "blue": (0, 0, 220)}
+    colors = {"red": (220, 0, 0), "blue": (0, 0, 220)}
     rows = ["file,category,color"]
     for i in range(6):
-        colour = "red" if i % 3 else "blue"
-        write_image(root / f"{i}.png", solid(20 if i < 4 else 10, 10, colours[colour]))
-        rows.append(f"{i}.png,{'Bags' if i < 5 else 'Watches'},{colour if i != 5 else ''}")
+        color = "red" if i % 3 else "blue"
+        write_image(root / f"{i}.png", solid(20 if i < 4 else 10, 10, colors[color]))
+        rows.append(f"{i}.png,{'Bags' if i < 5 else 'Watches'},{color if i != 5 else ''}")
     rows.append("missing.png,Bags,red")
     (root / "notes [draft].txt").write_text("kept out of the catalog")
     write_csv(root, "\n".join(rows) + "\n")

@@ -9,10 +9,10 @@ from productgan.cli import app
 
 
 def test_inspect_cli_reports_levels_skips_and_writes_sheet(tmp_path):
-    for name, colour in [("red", (200, 0, 0)), ("blue", (0, 0, 200))]:
+    for name, color in [("red", (200, 0, 0)), ("blue", (0, 0, 200))]:
         (tmp_path / "cat" / name).mkdir(parents=True)
         for i in range(3):
-            Image.new("RGB", (40, 30), colour).save(tmp_path / "cat" / name / f"{i}.png")
+            Image.new("RGB", (40, 30), color).save(tmp_path / "cat" / name / f"{i}.png")
     (tmp_path / "cat" / "red" / "broken.png").write_bytes(b"not a png at all")
     sheet = tmp_path / "sheet.png"
     result = CliRunner().invoke(app, ["data", "inspect", str(tmp_path / "cat"), "--resolution", "32", "--sheet", str(sheet)],

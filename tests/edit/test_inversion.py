@@ -47,9 +47,9 @@ def test_inversion_improves_on_its_start_and_beats_random_latents(model, inverte
 def test_edits_change_the_asked_attribute_and_keep_the_rest(model, inverted):
     edited = edit(model.generator, inverted, [{"color": "blue"}, {"color": "green"}, {"backdrop": "white"}])
     seen = model.classifier.predict(edited)
-    colour = np.array(model.classifier.levels["color"])[seen["color"]]
+    color = np.array(model.classifier.levels["color"])[seen["color"]]
     backdrop = np.array(model.classifier.levels["backdrop"])[seen["backdrop"]]
-    assert colour.tolist() == ["blue", "green", "red"]
+    assert color.tolist() == ["blue", "green", "red"]
     assert backdrop.tolist() == ["grey", "grey", "white"]
 
 

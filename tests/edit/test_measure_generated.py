@@ -13,7 +13,7 @@ def test_generated_edit_bench_rows(tmp_path, trained_edit_model):
     model = trained_edit_model
     setup = Setup(model.generator, model.classifier, model.catalog, min_count=1)
     results, headings = bench_generated(setup, photos=2, products=4, steps=20, out=tmp_path, skip=[])
-    assert set(results) == set(headings) == {"variants", "variant_levels", "inversion", "learned_recolour"}
+    assert set(results) == set(headings) == {"variants", "variant_levels", "inversion", "learned_recolor"}
 
     assert [row["attribute"] for row in results["variants"]] == ["color", "backdrop"]
     assert {(row["attribute"], row["level"]) for row in results["variant_levels"]} == {
@@ -26,9 +26,9 @@ def test_generated_edit_bench_rows(tmp_path, trained_edit_model):
     assert inversion["photos"] == 2 and math.isfinite(inversion["psnr"]) and 0.0 < inversion["ssim"] <= 1.0
     assert inversion["final_error"] < inversion["start_error"]
 
-    rows = results["learned_recolour"]
+    rows = results["learned_recolor"]
     assert [row["target"] for row in rows] == ["red", "red", "green", "green", "blue", "blue"]  # bench order
-    assert "yellow, black, white" in headings["learned_recolour"]  # the targets this model has no level for
+    assert "yellow, black, white" in headings["learned_recolor"]  # the targets this model has no level for
     classical = [row for row in rows if row["method"] == "classical (Lab)"]
     learned = [row for row in rows if row["method"].startswith("learned (color=")]
     assert len(classical) == len(learned) == 3

@@ -8,15 +8,15 @@ import numpy as np
 import pytest
 from skimage.color import deltaE_ciede2000, rgb2lab
 
-from productgan.edit.colours import UnknownColour, parse_colour
+from productgan.edit.colors import UnknownColor, parse_color
 from productgan.edit.geometry import flip, rotate, scale, square, whiten_background
 from productgan.edit.mask import product_mask, rough_product_masks
-from productgan.edit.recolour import recolour
+from productgan.edit.recolor import recolor
 
 from helpers.photo import studio_photo
 
 
-def mean_colour_distance(image: np.ndarray, mask: np.ndarray, rgb: tuple[int, int, int]) -> float:
+def mean_color_distance(image: np.ndarray, mask: np.ndarray, rgb: tuple[int, int, int]) -> float:
     mean = image[mask].mean(axis=0).reshape(1, 1, 3) / 255.0
     target = np.asarray(rgb, np.float64).reshape(1, 1, 3) / 255.0
     return float(deltaE_ciede2000(rgb2lab(mean), rgb2lab(target)).squeeze())
@@ -45,18 +45,18 @@ def test_mask_keeps_background_enclosed_by_a_handle_out():
 
 
 @pytest.mark.parametrize("target", ["red", "#F0CD28", "white"])
-def test_recolour_moves_the_product_to_the_target_and_leaves_the_background(target):
+def test_recolor_moves_the_product_to_the_target_and_leaves_the_background(target):
     photo, truth = studio_photo()
-    rgb = parse_colour(target)
-    edited = recolour(photo, target, mask=truth, region="whole")
-    before, after = mean_colour_distance(photo, truth, rgb), mean_colour_distance(edited, truth, rgb)
+    rgb = parse_color(target)
+    edited = recolor(photo, target, mask=truth, region="whole")
+    before, after = mean_color_distance(photo, truth, rgb), mean_color_distance(edited, truth, rgb)
     assert after < 5.0 < before, (before, after)
     assert np.array_equal(edited[~truth], photo[~truth]), "background must be bit-exact"
 
 
-def test_recolour_keeps_the_shading_and_texture():
+def test_recolor_keeps_the_shading_and_texture():
     photo, truth = studio_photo()
-    edited = recolour(photo, "red", mask=truth, region="whole", keep_lightness=True)
+    edited = recolor(photo, "red", mask=truth, region="whole", keep_lightness=True)
     inside = cv2.erode(truth.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0  # away from the feathered edge
     lightness_before = rgb2lab(photo / 255.0)[..., 0][inside]
     lightness_after = rgb2lab(edited / 255.0)[..., 0][inside]
@@ -64,18 +64,18 @@ def test_recolour_keeps_the_shading_and_texture():
     assert lightness_after.std() > 0.5 * lightness_before.std()
 
 
-def test_recolour_dominant_region_spares_a_second_colour():
+def test_recolor_dominant_region_spares_a_second_color():
     photo, truth = studio_photo()
     photo[truth & (np.arange(photo.shape[1])[None, :] < 40)] = (30, 30, 30)  # a black panel on the blue product
-    edited = recolour(photo, "yellow", mask=truth)
+    edited = recolor(photo, "yellow", mask=truth)
     black = truth & (np.arange(photo.shape[1])[None, :] < 40)
     assert np.abs(edited[black].astype(int) - 30).max() <= 2, "the black panel is not the main colour"
-    assert mean_colour_distance(edited, truth & ~black, parse_colour("yellow")) < 8.0
+    assert mean_color_distance(edited, truth & ~black, parse_color("yellow")) < 8.0
 
 
-def test_unknown_colour_is_a_clear_error():
-    with pytest.raises(UnknownColour, match="unknown colour 'reddish'.*#RRGGBB"):
-        parse_colour("reddish")
+def test_unknown_color_is_a_clear_error():
+    with pytest.raises(UnknownColor, match="unknown colour 'reddish'.*#RRGGBB"):
+        parse_color("reddish")
 
 
 @pytest.mark.parametrize("edit", [lambda p: rotate(p, 30), lambda p: scale(p, 0.6), lambda p: scale(p, 1.3),
@@ -128,8 +128,8 @@ def test_rough_masks_mark_what_differs_clearly_from_each_images_own_backdrop():
     assert rough_product_masks(images, threshold=40.0)[0, 12:14, 2:4].all()
 
 
-def test_one_palette_a_colour_name_is_the_rgb_the_builtin_catalog_draws():
+def test_one_palette_a_color_name_is_the_rgb_the_builtin_catalog_draws():
     from productgan.data.builtin import BUILTIN_COLORS
 
-    assert all(parse_colour(name.upper()) == rgb for name, rgb in BUILTIN_COLORS.items())
-    assert parse_colour("grey") == parse_colour("gray") and parse_colour("navy") == (30, 40, 100)
+    assert all(parse_color(name.upper()) == rgb for name, rgb in BUILTIN_COLORS.items())
+    assert parse_color("grey") == parse_color("gray") and parse_color("navy") == (30, 40, 100)

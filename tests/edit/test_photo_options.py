@@ -14,7 +14,7 @@ from productgan.cli import app
 from productgan.edit.photo import MAX_THRESHOLD, PhotoEdit, PhotoEditError
 
 
-@pytest.mark.parametrize("operation, options", [("whiten", {}), ("mask", {}), ("recolour", {"colour": "red"}),
+@pytest.mark.parametrize("operation, options", [("whiten", {}), ("mask", {}), ("recolor", {"color": "red"}),
                                                 ("rotate", {"degrees": 10.0})])
 @pytest.mark.parametrize("threshold", [math.nan, -1.0, math.inf, MAX_THRESHOLD + 1])
 def test_a_threshold_outside_its_range_is_refused_naming_the_option(operation, options, threshold):

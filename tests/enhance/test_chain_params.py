@@ -34,7 +34,7 @@ CAMPAIGN = [
     ("unsharp:radius=1e6", "radius=1e6", "(0, 20]"),  # a blur kernel of millions of pixels
     ("unsharp:amount=NaN", "amount=NaN", "[0, 5]"),
     ("denoise:strength=-1", "strength=-1", "[0, 50]"),
-    ("denoise:colour_strength=1e30", "colour_strength=1e30", "[0, 50]"),
+    ("denoise:color_strength=1e30", "color_strength=1e30", "[0, 50]"),
     ("whiten:threshold=nan", "threshold=nan", "[0, 400]"),
 ]
 
@@ -73,6 +73,15 @@ def test_integral_numbers_are_accepted_for_integer_knobs_and_stored_as_int():
     chain = ClassicChain.parse("clahe:tiles=4.0;clip=3, unsharp : radius = 2 ")
     assert chain.steps[0].params == {"tiles": 4, "clip": 3.0} and isinstance(chain.steps[0].params["tiles"], int)
     assert chain.describe() == "clahe:tiles=4;clip=3,unsharp:radius=2"
+
+
+def test_the_old_spelling_of_a_knob_still_sets_it():
+    old = ClassicChain.parse("denoise:colour_strength=9")  # old spelling kept: accepted for one release
+    assert old.steps[0].params == {"color_strength": 9.0} and old.describe() == "denoise:color_strength=9"
+    with pytest.raises(ChainError, match="'color_strength' is given twice"):
+        ClassicChain.parse("denoise:color_strength=1;colour_strength=2")  # old spelling kept
+    with pytest.raises(ChainError, match="color_strength=60 is not allowed"):
+        Step("denoise", {"colour_strength": 60})  # old spelling kept
 
 
 def test_a_step_made_directly_is_checked_too():

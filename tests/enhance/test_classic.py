@@ -39,7 +39,7 @@ def test_equalisation_raises_contrast_without_shifting_hue(operation):
     assert abs(np.median(hue(out)) - np.median(hue(low))) <= 3
 
 
-def test_white_balance_neutralises_a_colour_cast():
+def test_white_balance_neutralises_a_color_cast():
     photo, _ = studio_photo()
     cast = np.clip(photo.astype(np.float32) * np.float32([1.0, 0.92, 0.8]), 0, 255).astype(np.uint8)
     balanced = white_balance(cast)

@@ -79,7 +79,7 @@ def test_noise_strength_and_poisson_depends_on_brightness():
     assert shot[64:].std() > shot[:64].std()
 
 
-def test_jpeg_quality_controls_error_and_keeps_colour_order():
+def test_jpeg_quality_controls_error_and_keeps_color_order():
     image = photo(2)
     low = degrade.jpeg_compress(image, rng(), quality=(10, 10)).astype(int)
     high = degrade.jpeg_compress(image, rng(), quality=(95, 95)).astype(int)

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-COLOURS = {"red": (220, 30, 30), "blue": (30, 60, 220)}
+COLORS = {"red": (220, 30, 30), "blue": (30, 60, 220)}
 
 
 def write_tiny_catalog(root: Path, n: int = 16, size: int = 32) -> Path:
@@ -16,12 +16,12 @@ def write_tiny_catalog(root: Path, n: int = 16, size: int = 32) -> Path:
     (root / "images").mkdir(parents=True, exist_ok=True)
     rows = ["file,color"]
     for index in range(n):
-        colour = "red" if index % 2 == 0 else "blue"
+        color = "red" if index % 2 == 0 else "blue"
         image = np.full((size, size, 3), 245, np.uint8)
         half = size // 4 + index % 3
-        image[size // 2 - half:size // 2 + half, size // 2 - half:size // 2 + half] = COLOURS[colour]
+        image[size // 2 - half:size // 2 + half, size // 2 - half:size // 2 + half] = COLORS[color]
         Image.fromarray(image).save(root / "images" / f"{index:02d}.png")
-        rows.append(f"images/{index:02d}.png,{colour}")
+        rows.append(f"images/{index:02d}.png,{color}")
     (root / "attributes.csv").write_text("\n".join(rows) + "\n")
     return root
 

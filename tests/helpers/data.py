@@ -21,8 +21,8 @@ def write_image(path: Path, array: np.ndarray, **save_options) -> Path:
     return path
 
 
-def solid(height: int, width: int, colour=RED) -> np.ndarray:
-    return np.tile(np.asarray(colour, dtype=np.uint8), (height, width, 1))
+def solid(height: int, width: int, color=RED) -> np.ndarray:
+    return np.tile(np.asarray(color, dtype=np.uint8), (height, width, 1))
 
 
 def product_on_background(height: int = 20, width: int = 40, background=GREY, product=RED) -> np.ndarray:

@@ -22,25 +22,25 @@ from productgan.models.config import ModelConfig
 from productgan.metrics.domain import DomainClassifier, train_domain_classifier
 from productgan.train import train
 
-COLOURS = {"red": (220, 30, 30), "blue": (30, 60, 220), "green": (30, 170, 60)}
+COLORS = {"red": (220, 30, 30), "blue": (30, 60, 220), "green": (30, 170, 60)}
 BACKDROPS = {"white": 245, "grey": 110}
 RESOLUTION = 16  # 4x cheaper than 32 px: enough steps in seconds for both attributes to take
 
 
-def colour_backdrop_catalog(n: int = 192, resolution: int = RESOLUTION) -> Catalog:
+def color_backdrop_catalog(n: int = 192, resolution: int = RESOLUTION) -> Catalog:
     """Squares of a colour (red, blue, green) on a backdrop (white or grey), with jitter in size and place."""
     rng = np.random.default_rng(0)
     images = np.empty((n, resolution, resolution, 3), dtype=np.uint8)
-    colour, backdrop = [], []
+    color, backdrop = [], []
     for i in range(n):
-        name, behind = list(COLOURS)[i % len(COLOURS)], list(BACKDROPS)[(i // len(COLOURS)) % 2]
+        name, behind = list(COLORS)[i % len(COLORS)], list(BACKDROPS)[(i // len(COLORS)) % 2]
         images[i] = BACKDROPS[behind]
         half = resolution // 5 + int(rng.integers(0, 3))
         y, x = resolution // 2 + int(rng.integers(-3, 4)), resolution // 2 + int(rng.integers(-3, 4))
-        images[i, y - half:y + half, x - half:x + half] = COLOURS[name]
-        colour.append(name)
+        images[i, y - half:y + half, x - half:x + half] = COLORS[name]
+        color.append(name)
         backdrop.append(behind)
-    return Catalog(images=images, table={"color": colour, "backdrop": backdrop},
+    return Catalog(images=images, table={"color": color, "backdrop": backdrop},
                    files=[f"test#{i}" for i in range(n)], source="test:colour-backdrop")
 
 
@@ -58,7 +58,7 @@ def train_edit_model(out: Path) -> Trained:
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        catalog = colour_backdrop_catalog()
+        catalog = color_backdrop_catalog()
         # minibatch std off, as when these figures were set: at 6 kimg it loosens the held backdrop (read kept
         # for 75-88% of colour edits instead of >= 95%); like the diversity term below, a recipe choice
         model = ModelConfig(family="resnet", resolution=RESOLUTION, width=8, max_width=32, latent_dim=16, embed_dim=16,

@@ -8,22 +8,22 @@ from productgan.data import Catalog
 from productgan.models.config import ModelConfig
 from productgan.train import TrainConfig
 
-COLOURS = {"red": (220, 30, 30), "blue": (30, 60, 220)}
+COLORS = {"red": (220, 30, 30), "blue": (30, 60, 220)}
 
 
-def two_colour_catalog(n: int = 64, resolution: int = 32) -> Catalog:
+def two_color_catalog(n: int = 64, resolution: int = 32) -> Catalog:
     """Squares on white, red or blue, small or large: the simplest catalog where control is checkable."""
     rng = np.random.default_rng(0)
     images = np.full((n, resolution, resolution, 3), 245, dtype=np.uint8)
-    colour, size = [], []
+    color, size = [], []
     for i in range(n):
         name = "red" if i % 2 == 0 else "blue"
         half = resolution // 4 if (i // 2) % 2 == 0 else resolution // 3
         centre = resolution // 2 + int(rng.integers(-2, 3))
-        images[i, centre - half:centre + half, centre - half:centre + half] = COLOURS[name]
-        colour.append(name)
+        images[i, centre - half:centre + half, centre - half:centre + half] = COLORS[name]
+        color.append(name)
         size.append("small" if half == resolution // 4 else "large")
-    return Catalog(images=images, table={"color": colour, "size": size},
+    return Catalog(images=images, table={"color": color, "size": size},
                    files=[f"test#{i}" for i in range(n)], source="test:two-colour")
 
 

@@ -48,8 +48,8 @@ def test_holdout_accuracy_well_above_chance(classifier):
 def test_predict_returns_level_ids(classifier, catalog):
     predicted = classifier.predict(catalog.images[:40])
     assert set(predicted) == set(ATTRIBUTES)
-    colours = [classifier.levels["color"][i] for i in predicted["color"]]
-    assert np.mean([p == t for p, t in zip(colours, catalog.table["color"][:40])]) > 0.9
+    colors = [classifier.levels["color"][i] for i in predicted["color"]]
+    assert np.mean([p == t for p, t in zip(colors, catalog.table["color"][:40])]) > 0.9
     logits = classifier.logits(catalog.images[:5])
     assert logits["category"].shape == (5, 6) and logits["color"].shape == (5, 8)
 
@@ -127,9 +127,9 @@ def test_flips_only_without_direction_attributes():
 def test_augmentation_only_moves_pixels():
     """Translation with replicated edges and flips: every output pixel is a pixel of its own input
     image, so no colour is ever changed (a colour label stays true)."""
-    generator = torch.Generator().manual_seed(0)
+    rng = torch.Generator().manual_seed(0)
     images = torch.rand(4, 3, 16, 16)
-    moved = augment(images, 3, True, generator)
+    moved = augment(images, 3, True, rng)
     assert moved.shape == images.shape and not torch.equal(moved, images)
     for source, result in zip(images, moved):
         source_pixels = {tuple(p) for p in source.reshape(3, -1).T.tolist()}

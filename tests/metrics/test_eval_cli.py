@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
-from helpers.train import tiny_config, two_colour_catalog
+from helpers.train import tiny_config, two_color_catalog
 
 from productgan.cli import app
 from productgan.train import train
@@ -27,7 +27,7 @@ def private_cache(tmp_path, monkeypatch):
 def trained(tmp_path_factory):
     """(run folder, catalog folder, classifier file): a tiny run trained from a folder + attributes.csv."""
     base = tmp_path_factory.mktemp("evalcli")
-    catalog, folder = two_colour_catalog(), base / "catalog"
+    catalog, folder = two_color_catalog(), base / "catalog"
     folder.mkdir()
     rows = ["file,color,size"]
     for i, image in enumerate(catalog.images):

@@ -19,22 +19,22 @@ NAMES = list(PALETTE)
 SIZE = 32
 
 
-def colour_catalog(per_colour: int = 50, seed: int = 0) -> Catalog:
+def color_catalog(per_color: int = 50, seed: int = 0) -> Catalog:
     """Noisy squares of four colours on white, at random places."""
     rng = np.random.default_rng(seed)
-    images, colours = [], []
+    images, colors = [], []
     for name in NAMES:
-        for _ in range(per_colour):
+        for _ in range(per_color):
             image = np.full((SIZE, SIZE, 3), 250, np.float32)
             y, x = rng.integers(2, 14, 2)
             image[y:y + 16, x:x + 16] = np.array(PALETTE[name]) + rng.normal(0, 12, (16, 16, 3))
             images.append(np.clip(image, 0, 255).astype(np.uint8))
-            colours.append(name)
-    return Catalog(images=np.stack(images), table={"color": colours},
+            colors.append(name)
+    return Catalog(images=np.stack(images), table={"color": colors},
                    files=[f"test#{i}" for i in range(len(images))], source="test:colours")
 
 
-class ColourStats(FeatureExtractor):
+class ColorStats(FeatureExtractor):
     name, dim, device = "test:colour-stats", 9, torch.device("cpu")
 
     def features(self, images, batch_size=64):
@@ -42,7 +42,7 @@ class ColourStats(FeatureExtractor):
         return np.concatenate([pixels.mean(1), pixels.std(1), np.percentile(pixels, 10, axis=1)], 1).astype(np.float32)
 
 
-class NearestColourClassifier:
+class NearestColorClassifier:
     levels = {"color": NAMES}
     holdout_accuracy = {"color": 1.0}
 
@@ -62,10 +62,10 @@ class StubGenerator:
     def __init__(self, catalog: Catalog, mode: str):
         self.catalog, self.mode = catalog, mode
         self.levels = {"color": NAMES}
-        self.colour_ids = np.array([NAMES.index(c) for c in catalog.table["color"]])
+        self.color_ids = np.array([NAMES.index(c) for c in catalog.table["color"]])
 
-    def labels_for(self, n, wanted, generator):
-        ids = torch.randint(len(NAMES), (n, 1), generator=generator)
+    def labels_for(self, n, wanted, rng):
+        ids = torch.randint(len(NAMES), (n, 1), generator=rng)
         if "color" in wanted:
             ids[:] = NAMES.index(wanted["color"])
         return ids
@@ -74,7 +74,7 @@ class StubGenerator:
         rng = np.random.default_rng(int(z[0, 0].abs() * 1e6))
         if self.mode == "noise":
             return rng.integers(0, 256, (len(z), SIZE, SIZE, 3), dtype=np.uint8)
-        picks = [rng.choice(np.flatnonzero(self.colour_ids == int(label))) for label in labels[:, 0]]
+        picks = [rng.choice(np.flatnonzero(self.color_ids == int(label))) for label in labels[:, 0]]
         return self.catalog.images[picks]
 
     def inputs(self, n, seed=0, truncation=None, attributes=None, **keyword_attributes):
@@ -90,7 +90,7 @@ class StubGenerator:
 @pytest.fixture(scope="module")
 def evaluator():
     settings = EvalSettings(n=200, per_level=20, kid_subsets=10, diversity_pairs=20, use_cache=False)
-    return Evaluator(colour_catalog(), ColourStats(), NearestColourClassifier(), settings)
+    return Evaluator(color_catalog(), ColorStats(), NearestColorClassifier(), settings)
 
 
 def test_a_copying_generator_sits_at_the_floor_and_is_flagged_as_memorising(evaluator):
@@ -105,7 +105,7 @@ def test_a_copying_generator_sits_at_the_floor_and_is_flagged_as_memorising(eval
     assert result.memorisation["share_closer_than_real_neighbours"] > 0.9
 
 
-def test_a_noise_generator_is_far_from_the_floor_and_ignores_the_colour(evaluator):
+def test_a_noise_generator_is_far_from_the_floor_and_ignores_the_color(evaluator):
     result = evaluator.evaluate(StubGenerator(evaluator.catalog, "noise"))
     fid = result.figures["fid"]
     assert fid.value > 20 * fid.floor
@@ -128,8 +128,8 @@ def test_per_level_figures_cover_every_level_with_their_floors(evaluator):
 
 def test_real_features_are_computed_once_per_evaluator(evaluator, monkeypatch):
     calls = []
-    original = ColourStats.features
-    monkeypatch.setattr(ColourStats, "features", lambda self, images, batch_size=64: calls.append(len(images)) or original(self, images))
+    original = ColorStats.features
+    monkeypatch.setattr(ColorStats, "features", lambda self, images, batch_size=64: calls.append(len(images)) or original(self, images))
     evaluator.evaluate(StubGenerator(evaluator.catalog, "copy"))
     settings = evaluator.settings
     assert calls == [settings.n] + [settings.per_level] * len(NAMES)  # generated images only, never the catalog

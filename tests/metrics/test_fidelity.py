@@ -102,7 +102,7 @@ def test_ciede2000_matches_sharmas_published_pairs(lab_a, lab_b, expected):
     assert float(ciede2000(lab_b, lab_a)) == pytest.approx(expected, abs=1e-4)
 
 
-def test_rgb_delta_e_is_zero_for_one_colour_and_large_for_red_against_blue():
+def test_rgb_delta_e_is_zero_for_one_color_and_large_for_red_against_blue():
     assert rgb_delta_e((200, 30, 30), (200, 30, 30)) == 0.0
     assert rgb_delta_e((255, 0, 0), (0, 0, 255)) > 50
     image = np.zeros((4, 4, 3), np.uint8)

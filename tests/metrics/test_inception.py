@@ -109,13 +109,13 @@ def extractor():
     return load_inception()
 
 
-def product_like(count: int, size: int, seed: int, colour: tuple[int, int, int]) -> np.ndarray:
+def product_like(count: int, size: int, seed: int, color: tuple[int, int, int]) -> np.ndarray:
     """Light background with a coloured block of random placement: cheap, deterministic images."""
     rng = np.random.default_rng(seed)
     images = np.full((count, size, size, 3), 240, np.uint8)
     for image in images:
         x, y = rng.integers(0, size // 2, 2)
-        image[y:y + size // 2, x:x + size // 3] = colour
+        image[y:y + size // 2, x:x + size // 3] = color
     return images
 
 

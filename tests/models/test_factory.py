@@ -19,8 +19,8 @@ def small_config(family: str, resolution: int = 32, channels: int = 3, level_cou
 
 
 def random_labels(n: int, level_counts, seed: int = 0) -> torch.Tensor:
-    g = torch.Generator().manual_seed(seed)
-    columns = [torch.randint(count, (n,), generator=g) for count in level_counts]
+    rng = torch.Generator().manual_seed(seed)
+    columns = [torch.randint(count, (n,), generator=rng) for count in level_counts]
     return torch.stack(columns, 1) if columns else torch.zeros(n, 0, dtype=torch.long)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.train import tiny_config, two_colour_catalog
+from helpers.train import tiny_config, two_color_catalog
 
 from productgan.serve import ModelRegistry, ServeSettings, create_app, load_models
 from productgan.train import train
@@ -18,7 +18,7 @@ def models_dir(tmp_path_factory) -> Path:
     """models/shop/ (a run folder) and models/mirror.safetensors (a loose file): two names, one training."""
     base = tmp_path_factory.mktemp("serve")
     result = train(tiny_config(base / "models" / "shop", condition=["color", "size"]), progress=False,
-                   catalog=two_colour_catalog())
+                   catalog=two_color_catalog())
     shutil.copy(result.checkpoint, base / "models" / "mirror.safetensors")
     for extra in (base / "models" / "shop").iterdir():
         if extra.name != "checkpoint.safetensors":

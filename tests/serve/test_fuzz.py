@@ -67,7 +67,7 @@ def test_any_json_body_never_answers_5xx(client, body):
 # The photo endpoints' form fields, plausible and hostile: chains built from real steps and knobs
 # with values across and far beyond their ranges, and any text in any field.
 STEP_NAMES = ["white_balance", "contrast_stretch", "equalize", "clahe", "denoise", "unsharp", "whiten", "sharpen"]
-KNOBS = ["percentile", "strength", "low", "high", "clip", "tiles", "colour_strength", "radius", "amount", "threshold", "x"]
+KNOBS = ["percentile", "strength", "low", "high", "clip", "tiles", "color_strength", "radius", "amount", "threshold", "x"]
 numbers = st.one_of(st.sampled_from(["0", "0.5", "-3", "2000", "nan", "inf", "-inf", "1e308", "1e-300", "", "abc", "8"]),
                     st.floats(allow_nan=True, allow_infinity=True).map(repr), st.integers(-10**6, 10**6).map(str))
 steps = st.builds(lambda name, knobs: name + (":" + ";".join(f"{k}={v}" for k, v in knobs) if knobs else ""),
@@ -75,8 +75,8 @@ steps = st.builds(lambda name, knobs: name + (":" + ";".join(f"{k}={v}" for k, v
 chains = st.one_of(st.lists(steps, min_size=0, max_size=5).map(",".join), st.text(max_size=40))
 amounts = st.one_of(numbers, st.text(max_size=8))
 edit_forms = st.fixed_dictionaries(
-    {"operation": st.one_of(st.sampled_from(["recolour", "whiten", "scale", "rotate", "flip", "mask"]), st.text(max_size=12))},
-    optional={"colour": st.one_of(st.sampled_from(["red", "#c81e28", "#zzz", "", "navy"]), st.text(max_size=10)),
+    {"operation": st.one_of(st.sampled_from(["recolor", "whiten", "scale", "rotate", "flip", "mask"]), st.text(max_size=12))},
+    optional={"color": st.one_of(st.sampled_from(["red", "#c81e28", "#zzz", "", "navy"]), st.text(max_size=10)),
               "factor": amounts, "degrees": amounts,
               "direction": st.one_of(st.sampled_from(["horizontal", "vertical"]), st.text(max_size=8)),
               "region": st.one_of(st.sampled_from(["dominant", "whole"]), st.text(max_size=8)),

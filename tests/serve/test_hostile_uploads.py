@@ -118,7 +118,7 @@ def test_the_slowest_allowed_fps_still_makes_a_gif(client):
 
 
 @pytest.mark.parametrize("data, files, status, fragment", [
-    ({"operation": "flip", "colour": "red", "bogus": "1"}, None, 422, "bogus: Extra inputs are not permitted"),
+    ({"operation": "flip", "color": "red", "bogus": "1"}, None, 422, "bogus: Extra inputs are not permitted"),
     ({"operation": "scale", "factor": "abc"}, None, 422, "factor: Input should be a valid number"),
     ({"operation": "scale", "factor": "nan"}, None, 422, "factor"),
     ({"operation": "rotate", "degrees": "1e999"}, None, 422, "degrees"),

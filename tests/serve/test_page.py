@@ -115,7 +115,7 @@ def test_shopping_page_shows_products_variants_and_a_morph(live_server, tmp_path
             page.click("[data-testid=photo-button]")
             page.wait_for_function("() => document.querySelector('[data-testid=photo-result]').naturalWidth === 192",
                                    timeout=20_000)
-            page.select_option("[data-testid=photo-operation]", "recolour")  # the screenshot shows the recolour
+            page.select_option("[data-testid=photo-operation]", "recolor")  # the screenshot shows the recolour
             page.click("[data-testid=photo-button]")
             page.wait_for_function("() => document.querySelector('[data-testid=photo-result]').naturalWidth === 96",
                                    timeout=20_000)
@@ -149,7 +149,7 @@ def test_photo_form_defaults_per_operation_errors_beside_the_form_and_no_broken_
             assert not page.is_visible("[data-testid=photo-amount]")  # recolour takes a colour, no amount
             page.select_option("[data-testid=photo-operation]", "scale")
             assert page.is_visible("[data-testid=photo-amount]") and page.input_value("[data-testid=photo-amount]") == "2"
-            assert not page.is_visible("[data-testid=photo-colour]")
+            assert not page.is_visible("[data-testid=photo-color]")
             page.set_input_files("[data-testid=photo-file]", str(tmp_path / "shirt.png"))
             page.click("[data-testid=photo-button]")
             page.wait_for_function("() => document.querySelector('[data-testid=photo-status]').textContent !== 'Processing photo...'",

@@ -7,7 +7,7 @@ from pathlib import Path
 import torch
 from safetensors.torch import save_file
 
-from helpers.train import tiny_config, two_colour_catalog
+from helpers.train import tiny_config, two_color_catalog
 
 from productgan.train import Trainer
 
@@ -15,7 +15,7 @@ if __name__ == "__main__":
     torch.set_num_threads(1)
     out = Path(sys.argv[1])
     trainer = Trainer(tiny_config(out / "run", kimg=0.096, r1_gamma=1.0, penalty_every=2), progress=False,
-                      catalog=two_colour_catalog())
+                      catalog=two_color_catalog())
     trainer.run()
     rank = trainer.dist.rank
     weights = {f"g.{k}": v for k, v in trainer.generator.state_dict().items()}

@@ -16,7 +16,7 @@ import torch
 from typer.testing import CliRunner
 
 from helpers.cli import tiny_options, write_tiny_catalog
-from helpers.train import tiny_config, two_colour_catalog
+from helpers.train import tiny_config, two_color_catalog
 from productgan import atomic
 from productgan.cli import app
 from productgan.errors import TrainingDiverged
@@ -117,7 +117,7 @@ def test_divergence_before_the_first_checkpoint_names_no_checkpoint(tmp_path, mo
     _poison_discriminator_loss(monkeypatch, after_calls=0)
     config = tiny_config(tmp_path / "run", kimg=1.0, checkpoint_every_kimg=0.5)
     with pytest.raises(TrainingDiverged) as caught:
-        train(config, progress=False, catalog=two_colour_catalog())
+        train(config, progress=False, catalog=two_color_catalog())
     message = str(caught.value)
     assert "No checkpoint was written yet" in message and "checkpoint.safetensors" not in message
     assert not (tmp_path / "run" / "checkpoint.safetensors").exists()
@@ -127,5 +127,5 @@ def test_divergence_after_a_checkpoint_names_it(tmp_path, monkeypatch):
     _poison_discriminator_loss(monkeypatch, after_calls=5)
     config = tiny_config(tmp_path / "run", kimg=1.0, checkpoint_every_kimg=0.032)
     with pytest.raises(TrainingDiverged, match="last good checkpoint is kept at .*checkpoint.safetensors"):
-        train(config, progress=False, catalog=two_colour_catalog())
+        train(config, progress=False, catalog=two_color_catalog())
     assert (tmp_path / "run" / "checkpoint.safetensors").exists()

@@ -7,7 +7,7 @@ import json
 import pytest
 import torch
 
-from helpers.train import tiny_config, two_colour_catalog
+from helpers.train import tiny_config, two_color_catalog
 from productgan.train import train
 from productgan.checkpoint import load_tensors, read_meta
 
@@ -17,13 +17,13 @@ def classifier_file(tmp_path_factory):
     """A quickly trained colour classifier, shared by the tests (training one is not what they test)."""
     from productgan.metrics.domain import train_domain_classifier
 
-    classifier = train_domain_classifier(two_colour_catalog(), ["color"], epochs=2, width=8, embedding_dim=32)
+    classifier = train_domain_classifier(two_color_catalog(), ["color"], epochs=2, width=8, embedding_dim=32)
     return str(classifier.save(tmp_path_factory.mktemp("classifier") / "colour.safetensors"))
 
 
 def test_eval_every_logs_figures_and_keeps_the_best_checkpoint(tmp_path, classifier_file):
     config = tiny_config(tmp_path / "run", eval_every_kimg=0.032, eval_n=32, eval_classifier=classifier_file)
-    train(config, progress=False, catalog=two_colour_catalog())
+    train(config, progress=False, catalog=two_color_catalog())
     lines = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
     evals = [line for line in lines if "eval/fid" in line]
     assert len(evals) == 2  # at 32 and 64 images of a 64-image budget
@@ -37,7 +37,7 @@ def test_eval_every_logs_figures_and_keeps_the_best_checkpoint(tmp_path, classif
 
 @pytest.mark.slow
 def test_evaluation_does_not_change_what_is_trained(tmp_path, classifier_file):
-    catalog = two_colour_catalog()
+    catalog = two_color_catalog()
     train(tiny_config(tmp_path / "plain"), progress=False, catalog=catalog)
     train(tiny_config(tmp_path / "evaluated", eval_every_kimg=0.032, eval_n=32, eval_classifier=classifier_file),
           progress=False, catalog=catalog)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from helpers.train import tiny_config, two_colour_catalog
+from helpers.train import tiny_config, two_color_catalog
 
 from productgan.checkpoint import load_tensors, read_meta
 from productgan.data import Catalog
@@ -24,7 +24,7 @@ def test_diversity_is_the_default_and_an_old_config_keeps_its_recipe():
 
 def test_diversity_and_lecam_train_log_and_keep_their_state(tmp_path):
     config = tiny_config(tmp_path / "run", diversity_weight=1.0, lecam_weight=0.01, threads=1)
-    result = train(config, progress=False, catalog=two_colour_catalog())
+    result = train(config, progress=False, catalog=two_color_catalog())
     logged = read_metrics(tmp_path / "run")
     assert all("diversity" in line and "lecam" in line for line in logged if "loss_g" in line)
     assert all(np.isfinite(line["diversity"]) and line["diversity"] >= 0 for line in logged if "diversity" in line)
@@ -33,7 +33,7 @@ def test_diversity_and_lecam_train_log_and_keep_their_state(tmp_path):
 
 
 def test_the_diversity_pairs_share_their_labels(tmp_path):
-    trainer = Trainer(tiny_config(tmp_path / "run", threads=1), progress=False, catalog=two_colour_catalog())
+    trainer = Trainer(tiny_config(tmp_path / "run", threads=1), progress=False, catalog=two_color_catalog())
     seen = {}
     original = trainer.g_step
 
@@ -48,8 +48,8 @@ def test_the_diversity_pairs_share_their_labels(tmp_path):
 
 
 def test_balance_draws_rare_levels_by_the_square_root_of_their_count(tmp_path):
-    base = two_colour_catalog(n=64)
-    keep = [i for i, colour in enumerate(base.table["color"]) if colour == "red" or i < 8]  # 32 red, 4 blue
+    base = two_color_catalog(n=64)
+    keep = [i for i, color in enumerate(base.table["color"]) if color == "red" or i < 8]  # 32 red, 4 blue
     catalog = Catalog(images=base.images[keep], table={k: [v[i] for i in keep] for k, v in base.table.items()},
                       files=[base.files[i] for i in keep], source=base.source)
     trainer = Trainer(tiny_config(tmp_path / "run", balance="color", threads=1), progress=False, catalog=catalog)
@@ -64,7 +64,7 @@ def test_balance_draws_rare_levels_by_the_square_root_of_their_count(tmp_path):
 def test_consistency_ada_and_minibatch_std_train_log_and_resume_exactly(tmp_path):
     """The three D-side candidates together: logged, ADA's p kept in the checkpoint, and a resumed
     run equal to an uninterrupted one (p and its sign counter carry over mid-interval)."""
-    catalog = two_colour_catalog()
+    catalog = two_color_catalog()
     options = dict(cr_weight=1.0, ada_target=0.6, ada_kimg=0.05, threads=1)
 
     def config(name, kimg):

@@ -7,7 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from helpers.cli import tiny_options, write_tiny_catalog
-from helpers.train import tiny_config, two_colour_catalog
+from helpers.train import tiny_config, two_color_catalog
 from productgan.cli import app
 from productgan.errors import ProductGANError
 from productgan.train import TrainConfig, train
@@ -75,7 +75,7 @@ def test_data_is_required_for_a_new_run(tmp_path):
 
 
 def test_library_resume_refuses_settings_chosen_away_from_the_checkpoints(tmp_path):
-    catalog = two_colour_catalog()
+    catalog = two_color_catalog()
     train(tiny_config(tmp_path / "run", kimg=0.016), progress=False, catalog=catalog)
     with pytest.raises(ProductGANError, match=r"batch: 8 in the checkpoint, 16 given; ema_kimg"):
         train(tiny_config(tmp_path / "run", kimg=0.032, batch=16, ema_kimg=0.5), resume=True, progress=False,

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from helpers.train import COLOURS, tiny_config, two_colour_catalog
+from helpers.train import COLORS, tiny_config, two_color_catalog
 from productgan.errors import TrainingDiverged
 from productgan.generate import load_generator
 from productgan.train import loop as loop_module
@@ -17,21 +17,21 @@ from productgan.checkpoint import load_tensors, read_meta
 
 
 @pytest.mark.slow
-def test_training_learns_the_requested_colour(tmp_path):
+def test_training_learns_the_requested_color(tmp_path):
     """After a short run, asking for red gives red products and asking for blue gives blue ones."""
-    catalog = two_colour_catalog()
+    catalog = two_color_catalog()
     config = tiny_config(tmp_path / "run", kimg=1.2, batch=16, lr_g=1e-3, lr_d=1e-3, ema_kimg=0.1)
     train(config, progress=False, catalog=catalog)
     generator = load_generator(tmp_path / "run")
-    for name, rgb in COLOURS.items():
+    for name, rgb in COLORS.items():
         images = generator.generate(16, seed=1, color=name).astype(np.float32)
         centre = images[:, 12:20, 12:20].reshape(-1, 3).mean(axis=0)
-        other = COLOURS["blue" if name == "red" else "red"]
+        other = COLORS["blue" if name == "red" else "red"]
         assert np.linalg.norm(centre - rgb) < np.linalg.norm(centre - other), (name, centre)
 
 
 def test_run_writes_checkpoint_samples_and_metrics(tmp_path):
-    result = train(tiny_config(tmp_path / "run"), progress=False, catalog=two_colour_catalog())
+    result = train(tiny_config(tmp_path / "run"), progress=False, catalog=two_color_catalog())
     run = tmp_path / "run"
     assert result.checkpoint.exists() and result.images_seen >= 64
     assert (run / "samples-color.png").exists() and list((run / "samples").glob("color-kimg*.png"))
@@ -51,7 +51,7 @@ def _all_tensors(path):
 
 @pytest.mark.slow
 def test_resumed_run_equals_uninterrupted_run(tmp_path):
-    catalog = two_colour_catalog()
+    catalog = two_color_catalog()
     full = train(tiny_config(tmp_path / "full", kimg=0.128, r1_gamma=1.0, penalty_every=2), progress=False, catalog=catalog)
     train(tiny_config(tmp_path / "split", kimg=0.064, r1_gamma=1.0, penalty_every=2), progress=False, catalog=catalog)
     resumed = train(tiny_config(tmp_path / "split", kimg=0.128), resume=True, progress=False, catalog=catalog)
@@ -75,7 +75,7 @@ def test_nan_loss_stops_and_keeps_last_good_checkpoint(tmp_path, monkeypatch):
     monkeypatch.setattr(loop_module, "discriminator_loss", poisoned)
     config = tiny_config(tmp_path / "run", kimg=1.0, checkpoint_every_kimg=0.032)
     with pytest.raises(TrainingDiverged, match="non-finite"):
-        train(config, progress=False, catalog=two_colour_catalog())
+        train(config, progress=False, catalog=two_color_catalog())
     checkpoint = tmp_path / "run" / "checkpoint.safetensors"
     meta = read_meta(checkpoint)
     assert 0 < meta.images_seen <= 10 * 8
@@ -91,7 +91,7 @@ def test_bad_settings_are_refused_before_training(tmp_path, override, message):
     from productgan.errors import ProductGANError
 
     with pytest.raises(ProductGANError, match=message):
-        train(tiny_config(tmp_path / "run", **override), progress=False, catalog=two_colour_catalog())
+        train(tiny_config(tmp_path / "run", **override), progress=False, catalog=two_color_catalog())
     assert not (tmp_path / "run").exists()
 
 
@@ -118,8 +118,8 @@ def test_cli_train_missing_data_is_a_clear_error(tmp_path):
 def test_resume_on_a_changed_catalog_is_a_clear_error(tmp_path):
     from productgan.errors import CheckpointError
 
-    train(tiny_config(tmp_path / "run", kimg=0.016), progress=False, catalog=two_colour_catalog())
-    changed = two_colour_catalog()
+    train(tiny_config(tmp_path / "run", kimg=0.016), progress=False, catalog=two_color_catalog())
+    changed = two_color_catalog()
     changed.table["color"] = ["green" if c == "red" else c for c in changed.table["color"]]
     with pytest.raises(CheckpointError, match="start a new run folder"):
         train(tiny_config(tmp_path / "run", kimg=0.032), resume=True, progress=False, catalog=changed)

@@ -47,12 +47,22 @@ eval_app.command("run")(evaluate.eval_run)
 eval_app.command("train-features")(evaluate.eval_train_features)
 app.add_typer(eval_app, name="eval")
 
-PHOTO_COMMANDS = {"recolour": photo.recolour_command, "mask": photo.mask_command, "scale": photo.scale_command,
+PHOTO_COMMANDS = {"recolor": photo.recolor_command, "mask": photo.mask_command, "scale": photo.scale_command,
                   "rotate": photo.rotate_command, "flip": photo.flip_command, "whiten": photo.whiten_command}
+
+
+
+def moved(old: str, new: str, command) -> dict:
+    """Registration of an old command name, for one release: hidden, working, its help pointing on."""
+    return {"name": old, "hidden": True, "help": f"Moved to `productgan photo {new}`; this name goes in the next "
+            "release. " + (command.__doc__ or "")}
+
 
 photo_app = typer.Typer(help=photo.HELP, no_args_is_help=True)
 for name, command in PHOTO_COMMANDS.items():
     photo_app.command(name)(command)
+    if name in photo.OLD_SPELLINGS:
+        photo_app.command(**moved(photo.OLD_SPELLINGS[name], name, command))(command)
 app.add_typer(photo_app, name="photo")
 
 edit_app = typer.Typer(help=edit.HELP, no_args_is_help=True)
@@ -61,9 +71,8 @@ edit_app.command("clip")(edit.clip_command)
 edit_app.command("turntable")(edit.turntable_command)
 edit_app.command("invert")(edit.invert_command)
 edit_app.command("train-encoder")(edit.train_encoder_command)
-for name, command in PHOTO_COMMANDS.items():  # the old names, for one release: hidden, working, pointing on
-    edit_app.command(name, hidden=True, help=f"Moved to `productgan photo {name}`; this name goes in the next release. "
-                     + (command.__doc__ or ""))(command)
+for name, command in PHOTO_COMMANDS.items():  # the old names, for one release
+    edit_app.command(**moved(photo.OLD_SPELLINGS.get(name, name), name, command))(command)
 app.add_typer(edit_app, name="edit")
 
 enhance_app = typer.Typer(help=enhance.HELP, no_args_is_help=True)

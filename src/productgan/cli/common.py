@@ -7,7 +7,6 @@ import errno
 import functools
 import math
 import os
-import unicodedata
 from pathlib import Path
 from typing import Any, List, Optional
 
@@ -16,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from productgan.data.names import printable
 from productgan.device import DEVICE_HELP
 from productgan.errors import CheckpointKindError, ProductGANError
 
@@ -79,7 +79,8 @@ def command_name() -> str | None:
 
 def fail(message: str, code: int) -> None:
     """Print `error: message` on stderr (markup and control characters neutralised) and exit."""
-    err_console.print(f"[bold red]error:[/] {escape(printable(message))}", soft_wrap=True, highlight=False)
+    shown = escape(printable(message, keep_line_breaks=True))
+    err_console.print(f"[bold red]error:[/] {shown}", soft_wrap=True, highlight=False)
     raise typer.Exit(code=code) from None
 
 
@@ -97,21 +98,6 @@ def describe_os_error(error: OSError) -> str:
 
 def _path_text(name: object) -> str:
     return os.fsdecode(name) if isinstance(name, (str, bytes, os.PathLike)) else str(name)  # an fd is an int
-
-
-# Bidirectional overrides reorder what the terminal shows; C0/C1 controls (ESC first) drive it.
-_BIDI_CONTROLS = set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A))
-
-
-def printable(text: str) -> str:
-    """text with control characters shown as escapes (\\x1b, \\u202e), so a file name or CSV value
-    in a message cannot move the cursor, recolour or rewrite the terminal. Newlines and tabs stay."""
-    def shown(char: str) -> str:
-        code = ord(char)
-        if char in "\n\t" or (unicodedata.category(char) != "Cc" and code not in _BIDI_CONTROLS):
-            return char
-        return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
-    return "".join(shown(char) for char in text)
 
 
 def exit_for_stop(stopped: str) -> None:

@@ -67,7 +67,7 @@ def check_clip_options(out: Path, fmt: Optional[str], frames: int) -> str:
     --format and --out's suffix must agree when both are given: a GIF named clip.mp4 would not
     play as what its name says. Without --format the suffix decides.
     """
-    from productgan.edit.clips import ClipError, check_frames, clip_format
+    from productgan.edit.clips import ClipError, check_clip_frames, clip_format
 
     require_output_file(out, "--out")
     chosen = clip_format(out, fmt)
@@ -76,7 +76,7 @@ def check_clip_options(out: Path, fmt: Optional[str], frames: int) -> str:
         raise ClipError(f"--out {out} ends in .{suffix} but --format is {chosen}; name the file "
                         f"{out.with_suffix('.' + chosen).name} or leave out --format")
     try:
-        check_frames(frames)
+        check_clip_frames(frames)
     except ClipError as error:
         raise ClipError(f"--frames: {error}") from None
     return chosen

@@ -1,6 +1,6 @@
-"""`productgan photo ...`: classical edits of a shop's own photos, which need no GAN (recolour, mask,
-scale, rotate, flip, whiten). Until the next release they also answer under their old names,
-`productgan edit recolour` and so on (registered hidden in cli/app.py).
+"""`productgan photo ...`: classical edits of a shop's own photos, which need no GAN (recolor, mask,
+scale, rotate, flip, whiten). Until the next release they also answer, hidden, under their old names:
+productgan edit recolour, edit mask and so on, and photo recolour (registered in cli/app.py).
 
 Each photo command takes a file or a folder and writes new files STEM-EDIT.png into --out; the
 inputs are never touched and unreadable photos are listed, not fatal.
@@ -16,8 +16,10 @@ import typer
 
 from productgan.cli.common import console, err_console, friendly_errors, require_output_folder
 
-HELP = "Edit your own product photos, no GAN needed: recolour, mask, scale, rotate, flip, whiten."
-COMMANDS = ("recolour", "mask", "scale", "rotate", "flip", "whiten")  # each also an old `edit` name for one release
+HELP = "Edit your own product photos, no GAN needed: recolor, mask, scale, rotate, flip, whiten."
+COMMANDS = ("recolor", "mask", "scale", "rotate", "flip", "whiten")
+# The old spelling of a command's name: photo recolour and edit recolour still work, hidden, for one release.
+OLD_SPELLINGS = {"recolor": "recolour"}  # old spelling kept
 
 SOURCE = typer.Argument(..., help="A photo or a folder of photos (never modified).")
 OUT = typer.Option(Path("edited"), help="Folder for the new files.")
@@ -25,7 +27,7 @@ THRESHOLD = typer.Option(12.0, help="Lab distance to the studio backdrop that co
 
 
 # The PhotoEdit fields whose flag is not simply --field-name.
-FLAGS = {"colour": "--to", "make_square": "--square"}
+FLAGS = {"color": "--to", "make_square": "--square"}
 
 
 def _edit(operation: str, source: Path, out: Path, suffix: str, **options) -> None:
@@ -57,7 +59,7 @@ def _run(edit: Callable[[np.ndarray], np.ndarray], source: Path, out: Path, suff
 
 
 @friendly_errors
-def recolour_command(
+def recolor_command(
     source: Path = SOURCE,
     to: str = typer.Option(..., "--to", help="Target colour: a name (red, navy, ...) or #RRGGBB."),
     keep_lightness: bool = typer.Option(False, help="Change hue and chroma only, not lightness."),
@@ -66,8 +68,8 @@ def recolour_command(
     region: str = typer.Option("dominant", help="dominant: the product's main colour only; whole: every product pixel."),
     out: Path = OUT,
 ):
-    """Recolour the product in Lab, keeping its shading and texture; the background stays bit-exact."""
-    _edit("recolour", source, out, "recolour-" + to.strip().lstrip("#").lower(), colour=to,
+    """Recolor the product in Lab, keeping its shading and texture; the background stays bit-exact."""
+    _edit("recolor", source, out, "recolor-" + to.strip().lstrip("#").lower(), color=to,
           keep_lightness=keep_lightness, threshold=threshold, grabcut=grabcut, region=region)
 
 

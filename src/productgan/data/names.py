@@ -31,9 +31,14 @@ def has_control(text: str) -> bool:
     return any(is_control(c) for c in text)
 
 
-def printable(text: object) -> str:
-    """str(text) with every control character written as its escape (ESC -> '\\x1b'), safe to print."""
-    return "".join(_escape(c) if is_control(c) else c for c in str(text))
+def printable(text: object, keep_line_breaks: bool = False) -> str:
+    """str(text) with every control character written as its escape (ESC -> '\\x1b'), safe to print.
+
+    keep_line_breaks: newlines and tabs stay as they are, for a message that is laid out in lines
+    (the CLI's error lines); a single value (a file name, a CSV cell) escapes them too.
+    """
+    kept = "\n\t" if keep_line_breaks else ""
+    return "".join(_escape(c) if is_control(c) and c not in kept else c for c in str(text))
 
 
 def _escape(character: str) -> str:

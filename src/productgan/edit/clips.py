@@ -35,7 +35,8 @@ class ClipError(ProductGANError):
     """A clip that cannot be made or written as asked (frame count, format)."""
 
 
-def check_frames(frames: int, minimum: int = 2) -> None:
+def check_clip_frames(frames: int, minimum: int = 2) -> None:
+    """The library's bound on a written clip's frame count (ClipError); the server's is serve/limits'."""
     check_frame_count(frames, minimum, MAX_FRAMES, ClipError)
 
 
@@ -46,7 +47,7 @@ def morph_clip(generator: ProductGenerator, seed_a: int, seed_b: int, frames: in
 
     The same seed with two attribute sets morphs one product between two levels ("red into blue").
     """
-    check_frames(frames)
+    check_clip_frames(frames)
     return morph_frames(generator, seed_a, seed_b, frames, attributes_a, attributes_b, truncation)
 
 
@@ -68,7 +69,7 @@ def turntable_frames(generator: ProductGenerator, frames: int, seed: int = 0, tr
     of `attribute` (main -> back -> alt1 -> main for luma), embeddings blended between neighbours."""
     generator.attribute_index(attribute, hint=f"a turntable needs a {attribute!r} attribute: train with --condition "
                                               "including a view column, or make a morph clip instead")
-    check_frames(frames)
+    check_clip_frames(frames)
     z, labels = generator.inputs(1, seed, truncation, fixed)
     views = generator.embed(generator.every_level(labels, attribute))  # (levels, embed_dim)
     start, end, blend = loop_weights(len(views), frames)

@@ -100,12 +100,12 @@ def train_encoder(generator: ProductGenerator, steps: int = 2000, batch: int = 3
         torch.manual_seed(seed)
         encoder = LatentEncoder(config).to(device)
     optimizer = torch.optim.Adam(encoder.parameters(), lr=learning_rate)
-    draw = torch.Generator().manual_seed(seed)
+    rng = torch.Generator().manual_seed(seed)
     encoder.train()
     started = time.perf_counter()
     with frozen(module), BudgetProgress("encoder", Budget(steps=steps), enabled=bool(progress)) as bar:
         for step in range(steps):
-            z, labels = torch.randn(batch, generator.latent_dim, generator=draw), generator.labels_for(batch, {}, draw)
+            z, labels = torch.randn(batch, generator.latent_dim, generator=rng), generator.labels_for(batch, {}, rng)
             with torch.no_grad():
                 condition = module.embed(labels.to(device))
                 images = module.synthesize(z.to(device), condition)

@@ -58,14 +58,14 @@ def flip(image: np.ndarray, direction: str = "horizontal") -> np.ndarray:
 
 
 def whiten_background(image: np.ndarray, mask: np.ndarray | None = None,
-                      colour: tuple[int, int, int] = WHITE) -> np.ndarray:
-    """Everything outside the product set to pure white (or `colour`), with a soft edge."""
+                      color: tuple[int, int, int] = WHITE) -> np.ndarray:
+    """Everything outside the product set to pure white (or `color`), with a soft edge."""
     mask = product_mask(image) if mask is None else mask
     alpha = feathered(mask)
-    backdrop = np.asarray(colour, np.float32).reshape(1, 1, 3)
+    backdrop = np.asarray(color, np.float32).reshape(1, 1, 3)
     return np.rint(alpha * image.astype(np.float32) + (1.0 - alpha) * backdrop).astype(np.uint8)
 
 
-def square(image: np.ndarray, colour: tuple[int, int, int] | None = WHITE) -> np.ndarray:
-    """Pad to a square canvas (marketplaces want 1:1) in `colour`, or in the backdrop's colour if None."""
-    return pad_to_square(image, None if colour is None else np.asarray(colour, np.uint8))
+def square(image: np.ndarray, color: tuple[int, int, int] | None = WHITE) -> np.ndarray:
+    """Pad to a square canvas (marketplaces want 1:1) in `color`, or in the backdrop's colour if None."""
+    return pad_to_square(image, None if color is None else np.asarray(color, np.uint8))

@@ -82,12 +82,6 @@ def prepare_photo(photo: np.ndarray, resolution: int, channels: int) -> np.ndarr
     return square.copy()  # writable: Pillow's arrays are read-only, which torch.from_numpy warns about
 
 
-def to_tensor(images: np.ndarray) -> torch.Tensor:
-    """uint8 (N, H, W, C) or (H, W, C) -> float NCHW in [-1, 1]."""
-    images = images[None] if images.ndim == 3 else images
-    return torch.from_numpy(np.array(images, dtype=np.float32)).permute(0, 3, 1, 2) / 127.5 - 1.0
-
-
 def reconstruction_quality(reconstruction: np.ndarray, target: np.ndarray) -> tuple[float, float]:
     """(PSNR in dB, SSIM) of one uint8 (H, W, C) image against another of the same size."""
     return image_psnr(reconstruction, target), float(ssim(reconstruction, target)[0])

@@ -126,10 +126,10 @@ def feathered(mask: np.ndarray, radius: float = 1.5) -> np.ndarray:
 
 
 LIGHTNESS_WEIGHT = 0.3  # shading changes L far more than a/b: weigh it down so folds stay in one cluster
-SAME_COLOUR_DISTANCE = 12.0  # cluster centres closer than this (weighted Lab) are one colour in two shades
+SAME_COLOR_DISTANCE = 12.0  # cluster centres closer than this (weighted Lab) are one colour in two shades
 
 
-def dominant_colour_region(image: np.ndarray, mask: np.ndarray, clusters: int = 3, seed: int = 0,
+def dominant_color_region(image: np.ndarray, mask: np.ndarray, clusters: int = 3, seed: int = 0,
                            sample: int = 20000) -> np.ndarray:
     """Boolean (H, W): the pixels of the mask's most common colour (k-means in Lab).
 
@@ -148,7 +148,7 @@ def dominant_colour_region(image: np.ndarray, mask: np.ndarray, clusters: int = 
     criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
     _, labels, centres = cv2.kmeans(picks, clusters, None, criteria, 2, cv2.KMEANS_PP_CENTERS)
     counts = np.bincount(labels.ravel(), minlength=clusters)
-    same_cloth = np.linalg.norm(centres[:, None] - centres[None], axis=2) < SAME_COLOUR_DISTANCE
+    same_cloth = np.linalg.norm(centres[:, None] - centres[None], axis=2) < SAME_COLOR_DISTANCE
     main = same_cloth[(same_cloth * counts[None]).sum(axis=1).argmax()]  # clusters of the biggest colour family
     nearest = np.linalg.norm(pixels[:, None, :] - centres[None], axis=2).argmin(axis=1)
     region = np.zeros(mask.shape, np.uint8)

@@ -27,11 +27,11 @@ import numpy as np
 
 from productgan.data import Catalog, load_catalog
 from productgan.data.split import split_by_product
-from productgan.edit.colours import parse_colour
+from productgan.edit.colors import parse_color
 from productgan.edit.inversion import Inversion, InversionSettings, edit, invert
-from productgan.edit.mask import dominant_colour_region, product_mask
+from productgan.edit.mask import dominant_color_region, product_mask
 from productgan.edit.measure import classify_images, inversion_row, measure_variants
-from productgan.edit.recolour import recolour
+from productgan.edit.recolor import recolor
 from productgan.edit.variants import variants
 from productgan.generate import ProductGenerator, load_generator
 from productgan.imaging import make_grid, write_png
@@ -40,7 +40,7 @@ from productgan.metrics.prepare import classifier_for
 from productgan.checkpoint import GAN, read_meta, resolve_checkpoint
 
 TARGETS = ("red", "yellow", "green", "blue", "black", "white")
-COLOUR = "color"
+COLOR = "color"
 
 
 def outside_ssim(before: np.ndarray, after: np.ndarray, region: np.ndarray) -> float:
@@ -113,9 +113,9 @@ def level_success(setup: Setup, attribute: str, products: int, seed: int) -> lis
     return rows
 
 
-def colour_targets(generator: ProductGenerator) -> tuple[dict[str, str], list[str]]:
+def color_targets(generator: ProductGenerator) -> tuple[dict[str, str], list[str]]:
     """({bench target: the generator's colour level}, targets it has no level for), case-insensitive."""
-    levels = {level.lower(): level for level in generator.levels.get(COLOUR, [])}
+    levels = {level.lower(): level for level in generator.levels.get(COLOR, [])}
     found = {target: levels[target] for target in TARGETS if target in levels}
     return found, [target for target in TARGETS if target not in found]
 
@@ -134,10 +134,10 @@ class PhotoEdits:
     classical_seconds: float
 
 
-def colour_region(image: np.ndarray) -> np.ndarray:
+def color_region(image: np.ndarray) -> np.ndarray:
     """The dominant colour region of the product (the pixels a recolour moves); the whole image when
     nothing differs from the backdrop (a white product, or edit, on a white backdrop)."""
-    region = dominant_colour_region(image, product_mask(image))
+    region = dominant_color_region(image, product_mask(image))
     return region if region.any() else np.ones(image.shape[:2], bool)
 
 
@@ -147,30 +147,30 @@ def edit_photo(setup: Setup, photo: np.ndarray, levels: dict[str, str], targets:
     start = time.perf_counter()
     inversion = invert(setup.generator, photo, levels, setup.classifier, None, settings)
     inverted = time.perf_counter()
-    drawn = edit(setup.generator, inversion, [{COLOUR: level} for level in targets.values()])
+    drawn = edit(setup.generator, inversion, [{COLOR: level} for level in targets.values()])
     edited = time.perf_counter()
     model_photo = inversion.target
-    region = colour_region(model_photo) if targets else np.ones(model_photo.shape[:2], bool)
-    classical = {t: recolour(model_photo, parse_colour(t), region, region="whole") for t in targets}
+    region = color_region(model_photo) if targets else np.ones(model_photo.shape[:2], bool)
+    classical = {t: recolor(model_photo, parse_color(t), region, region="whole") for t in targets}
     return PhotoEdits(model_photo, region, inversion, dict(zip(targets, drawn)), classical, inverted - start,
                       edited - start, time.perf_counter() - edited)
 
 
-def recolour_figures(photo: np.ndarray, region: np.ndarray, reference: np.ndarray, edited: np.ndarray,
+def recolor_figures(photo: np.ndarray, region: np.ndarray, reference: np.ndarray, edited: np.ndarray,
                      target: str) -> dict:
     """ΔE00 before (photo's region) and after: on the region found again on the edited image (the
     same rule for both methods), and on the photo's region (the pixels the classical edit moved;
     a redraw that shifts the product is penalised there). SSIM outside the photo's region against
     the photo, and against `reference` (what the edit started from)."""
-    rgb = parse_colour(target)
+    rgb = parse_color(target)
     return {"delta_e_before": mean_color_delta_e(photo, region, rgb),
-            "delta_e_after": mean_color_delta_e(edited, colour_region(edited), rgb),
+            "delta_e_after": mean_color_delta_e(edited, color_region(edited), rgb),
             "delta_e_after_photo_region": mean_color_delta_e(edited, region, rgb),
             "ssim_outside": outside_ssim(photo, edited, region),
             "ssim_outside_vs_reconstruction": outside_ssim(reference, edited, region)}
 
 
-def recolour_rows(edits: list[PhotoEdits], targets: dict[str, str]) -> list[dict]:
+def recolor_rows(edits: list[PhotoEdits], targets: dict[str, str]) -> list[dict]:
     """Classical and learned rows per target, averaged over photos (one table, side by side).
 
     Learned images/s counts the inversion, shared by a photo's targets; the classical edit's
@@ -181,8 +181,8 @@ def recolour_rows(edits: list[PhotoEdits], targets: dict[str, str]) -> list[dict
              "learned": per_photo / max(1e-9, sum(e.learned_seconds for e in edits))}
     rows = []
     for target, level in targets.items():
-        for kind, method in (("classical", "classical (Lab)"), ("learned", f"learned ({COLOUR}={level})")):
-            figures = [recolour_figures(e.photo, e.region, e.inversion.reconstruction if kind == "learned" else e.photo,
+        for kind, method in (("classical", "classical (Lab)"), ("learned", f"learned ({COLOR}={level})")):
+            figures = [recolor_figures(e.photo, e.region, e.inversion.reconstruction if kind == "learned" else e.photo,
                                         getattr(e, kind)[target], target) for e in edits]
             rows.append({"target": target, "method": method,
                          **{key: float(np.mean([f[key] for f in figures])) for key in figures[0]},
@@ -219,7 +219,7 @@ def bench_generated(setup: Setup, photos: int, products: int, steps: int, out: P
         headings["variants"] = (f"{products} generated products per attribute, every level; the classifier's "
                                 f"accuracy on held-out real images (the ceiling): {ceiling}")
         headings["variant_levels"] = f"edit success per requested level (the same {products} products)"
-    if "inversion" not in skip or "learned-recolour" not in skip:
+    if "inversion" not in skip or "learned-recolor" not in skip:
         more, notes = bench_photos(setup, photos, steps, out, skip, seed)
         results.update(more)
         headings.update(notes)
@@ -229,8 +229,8 @@ def bench_generated(setup: Setup, photos: int, products: int, steps: int, out: P
 def bench_photos(setup: Setup, photos: int, steps: int, out: Path, skip: list[str],
                  seed: int = 0) -> tuple[dict[str, list[dict]], dict[str, str]]:
     """Inversion figures and the learned-vs-classical recolour table, from one inversion per photo."""
-    targets, missing = colour_targets(setup.generator)
-    if "learned-recolour" in skip or setup.catalog.images.shape[-1] != 3:
+    targets, missing = color_targets(setup.generator)
+    if "learned-recolor" in skip or setup.catalog.images.shape[-1] != 3:
         targets = {}  # no edits to draw (a grey model has no colour to measure)
     settings = InversionSettings(steps=steps, seed=seed)
     indices, kind = pick_photos(setup.catalog, photos, seed)
@@ -243,9 +243,9 @@ def bench_photos(setup: Setup, photos: int, steps: int, out: Path, skip: list[st
     if "inversion" not in skip:
         results["inversion"], headings["inversion"] = [inversion_figures(setup, edits)], note
     if targets:
-        results["learned_recolour"] = recolour_rows(edits, targets)
-        headings["learned_recolour"] = f"{note}; no {COLOUR} level for: {', '.join(missing) or '(none missing)'}"
+        results["learned_recolor"] = recolor_rows(edits, targets)
+        headings["learned_recolor"] = f"{note}; no {COLOR} level for: {', '.join(missing) or '(none missing)'}"
         sheet(edits, targets, out / "learned-recolour-sheet.png")
-    elif "learned-recolour" not in skip:
-        print(f"note: no learned recolour: the model draws grey or has no {COLOUR} level among {', '.join(TARGETS)}")
+    elif "learned-recolor" not in skip:
+        print(f"note: no learned recolour: the model draws grey or has no {COLOR} level among {', '.join(TARGETS)}")
     return results, headings

@@ -12,14 +12,15 @@ from typing import Any
 
 import numpy as np
 
-from productgan.edit.colours import UnknownColour, parse_colour
+from productgan.edit.colors import UnknownColor, parse_color
 from productgan.edit.geometry import flip, rotate, scale, square, whiten_background
 from productgan.edit.mask import DEFAULT_THRESHOLD, product_mask
-from productgan.edit.recolour import recolour
+from productgan.edit.recolor import recolor
 from productgan.errors import ProductGANError
 
 MAX_SQUARE_PIXELS = 64 * 10**6  # whiten's square canvas: 8000 x 8000, far beyond any product page
-OPERATIONS = ("recolour", "whiten", "scale", "rotate", "flip", "mask")
+OPERATIONS = ("recolor", "whiten", "scale", "rotate", "flip", "mask")
+OLD_OPERATION_NAMES = {"recolour": "recolor"}  # old spelling kept: still accepted, for one release
 REGIONS = ("dominant", "whole")
 DIRECTIONS = ("horizontal", "vertical")
 MAX_SCALE = 10.0
@@ -51,7 +52,7 @@ class PhotoEdit:
     """
 
     operation: str
-    colour: str | None = None
+    color: str | None = None
     factor: float | None = None
     degrees: float | None = None
     direction: str = "horizontal"
@@ -63,6 +64,7 @@ class PhotoEdit:
     target_rgb: tuple[int, int, int] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "operation", OLD_OPERATION_NAMES.get(self.operation, self.operation))
         check = _CHECKS.get(self.operation)
         if check is None:
             raise PhotoEditError(f"unknown operation {self.operation!r}; operations are: {', '.join(OPERATIONS)}")
@@ -77,15 +79,15 @@ class PhotoEdit:
         return product_mask(image, self.threshold, self.grabcut)
 
 
-def _check_recolour(edit: PhotoEdit) -> None:
-    if not edit.colour:
-        raise PhotoEditError("recolour needs a colour (a name such as red, or #RRGGBB)", "colour")
+def _check_recolor(edit: PhotoEdit) -> None:
+    if not edit.color:
+        raise PhotoEditError("recolor needs a color (a name such as red, or #RRGGBB)", "color")
     if edit.region not in REGIONS:
         raise PhotoEditError(f"region must be {' or '.join(REGIONS)}, got {edit.region!r}", "region")
     try:
-        object.__setattr__(edit, "target_rgb", parse_colour(edit.colour))  # parsed once, not per photo
-    except UnknownColour as error:
-        raise PhotoEditError(str(error), "colour") from None
+        object.__setattr__(edit, "target_rgb", parse_color(edit.color))  # parsed once, not per photo
+    except UnknownColor as error:
+        raise PhotoEditError(str(error), "color") from None
 
 
 def _check_scale(edit: PhotoEdit) -> None:
@@ -128,10 +130,10 @@ def _mask_image(edit: PhotoEdit, image: np.ndarray) -> np.ndarray:
     return np.repeat(edit.mask(image)[..., None], 3, axis=2).astype(np.uint8) * 255
 
 
-_CHECKS = {"recolour": _check_recolour, "whiten": _no_options_to_check, "scale": _check_scale,
+_CHECKS = {"recolor": _check_recolor, "whiten": _no_options_to_check, "scale": _check_scale,
            "rotate": _check_rotate, "flip": _check_flip, "mask": _no_options_to_check}
 _APPLY = {
-    "recolour": lambda edit, image: recolour(image, edit.target_rgb, edit.mask(image), edit.keep_lightness,
+    "recolor": lambda edit, image: recolor(image, edit.target_rgb, edit.mask(image), edit.keep_lightness,
                                              region=edit.region),
     "whiten": _whiten,
     "scale": lambda edit, image: scale(image, edit.factor),

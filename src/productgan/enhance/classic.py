@@ -77,9 +77,9 @@ def clahe(image: np.ndarray, clip: float = 2.0, tiles: int = 8) -> np.ndarray:
     return _on_lightness(image, operator.apply)
 
 
-def denoise(image: np.ndarray, strength: float = 5.0, colour_strength: float = 5.0) -> np.ndarray:
+def denoise(image: np.ndarray, strength: float = 5.0, color_strength: float = 5.0) -> np.ndarray:
     """Non-local means (OpenCV), which keeps fabric texture better than a blur."""
-    return cv2.fastNlMeansDenoisingColored(image, None, strength, colour_strength, 7, 21)
+    return cv2.fastNlMeansDenoisingColored(image, None, strength, color_strength, 7, 21)
 
 
 def unsharp(image: np.ndarray, radius: float = 1.5, amount: float = 0.6) -> np.ndarray:
@@ -97,7 +97,8 @@ def whiten(image: np.ndarray, threshold: float = 12.0) -> np.ndarray:
 class Param:
     """One knob of a step: an int or a float, finite, within [low, high] (or (low, high] when
     low_open: a zero radius or clip limit does nothing or divides by zero). default is the step
-    function's own default, shown in help and checked against its signature by the tests."""
+    function's own default, shown in help and checked against its signature by the tests.
+    old_name: a name the knob had before, still accepted in a chain for one release."""
 
     name: str
     kind: type
@@ -105,6 +106,7 @@ class Param:
     high: float
     default: float
     low_open: bool = False
+    old_name: str | None = None
 
     def allowed(self) -> str:
         kind = "an integer" if self.kind is int else "a number"
@@ -174,7 +176,7 @@ class StepSpec:
 
     def param(self, step: str, name: str) -> Param:
         for param in self.params:
-            if param.name == name:
+            if name in (param.name, param.old_name):
                 return param
         takes = ", ".join(p.name for p in self.params) or "none"
         raise ChainError(f"step {step}: unknown parameter {name!r}; it takes {takes}")
@@ -199,7 +201,8 @@ SPECS: dict[str, StepSpec] = {
                               Param("tiles", int, 1, 64, 8)),
                       cost=_flat(0.2)),
     "denoise": StepSpec(denoise, (Param("strength", float, 0, 50, 5.0),
-                                  Param("colour_strength", float, 0, 50, 5.0)),
+                                  Param("color_strength", float, 0, 50, 5.0,
+                                        old_name="colour_strength")),  # old spelling kept
                         cost=_flat(11.0)),
     "unsharp": StepSpec(unsharp, (Param("radius", float, 0, 20, 1.5, low_open=True),
                                   Param("amount", float, 0, 5, 0.6)),
@@ -226,7 +229,12 @@ class Step:
 
     def __post_init__(self) -> None:
         spec = _spec(self.name)
-        checked = {key: spec.param(self.name, key).check(self.name, value) for key, value in self.params.items()}
+        checked: dict[str, float] = {}
+        for key, value in self.params.items():
+            param = spec.param(self.name, key)
+            if param.name in checked:  # the knob under its new and its old name
+                raise ChainError(f"step {self.name}: parameter {param.name!r} is given twice")
+            checked[param.name] = param.check(self.name, value)
         spec.relation(self.name, spec.values(checked))
         object.__setattr__(self, "params", checked)
 

@@ -135,18 +135,18 @@ def add_blemishes(image: np.ndarray, rng: np.random.Generator, count: tuple[int,
     height, width = image.shape[:2]
     side = min(height, width)
     for _ in range(int(rng.integers(count[0], count[1] + 1))):
-        colour = tuple(int(c) for c in (rng.integers(0, 60, 3) if rng.random() < 0.5 else rng.integers(200, 256, 3)))
+        color = tuple(int(c) for c in (rng.integers(0, 60, 3) if rng.random() < 0.5 else rng.integers(200, 256, 3)))
         centre = (int(rng.integers(width)), int(rng.integers(height)))
         if rng.random() < 0.5:
             radius = max(1, int(side * rng.uniform(0.005, 0.02)))
-            cv2.circle(out, centre, radius, colour, -1, lineType=cv2.LINE_AA)
+            cv2.circle(out, centre, radius, color, -1, lineType=cv2.LINE_AA)
             if mask is not None:
                 cv2.circle(mask, centre, radius + 2, 255, -1)  # + the anti-aliased fringe
         else:
             length, angle = side * rng.uniform(0.05, 0.25), rng.uniform(0, np.pi)
             end = (int(centre[0] + length * np.cos(angle)), int(centre[1] + length * np.sin(angle)))
             thickness = int(rng.integers(1, 3))
-            cv2.line(out, centre, end, colour, thickness, lineType=cv2.LINE_AA)
+            cv2.line(out, centre, end, color, thickness, lineType=cv2.LINE_AA)
             if mask is not None:
                 cv2.line(mask, centre, end, 255, thickness + 3)
     return out

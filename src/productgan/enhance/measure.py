@@ -17,7 +17,7 @@ from productgan.enhance.repair import inpaint
 from productgan.metrics.fidelity import mean_image_psnr
 
 PSNR_CAP = 60.0  # dB: an untouched clean photo would otherwise read infinite and swamp the mean
-RESTORE_CHAIN = "denoise:strength=10;colour_strength=10,contrast_stretch,unsharp:amount=0.4"
+RESTORE_CHAIN = "denoise:strength=10;color_strength=10,contrast_stretch,unsharp:amount=0.4"
 DAMAGE_KINDS = ("jpeg", "noise", "low_light", "blemish", "hole")
 
 

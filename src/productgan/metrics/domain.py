@@ -268,16 +268,16 @@ def flips_allowed(attribute_names: list[str]) -> bool:
     return not any(name.lower() in DIRECTIONAL_ATTRIBUTES for name in attribute_names)
 
 
-def augment(images: torch.Tensor, max_shift: int, flip: bool, generator: torch.Generator) -> torch.Tensor:
+def augment(images: torch.Tensor, max_shift: int, flip: bool, rng: torch.Generator) -> torch.Tensor:
     """Random translation by up to max_shift px (edges replicated) and optional horizontal flips of
     float NCHW images; nothing that changes colour, size or direction."""
     batch, _, height, width = images.shape
     if max_shift > 0:
         padded = F.pad(images, [max_shift] * 4, mode="replicate")
-        offsets = torch.randint(0, 2 * max_shift + 1, (batch, 2), generator=generator).tolist()
+        offsets = torch.randint(0, 2 * max_shift + 1, (batch, 2), generator=rng).tolist()
         images = torch.stack([padded[i, :, y:y + height, x:x + width] for i, (y, x) in enumerate(offsets)])
     if flip:
-        mirrored = torch.rand(batch, generator=generator) < 0.5
+        mirrored = torch.rand(batch, generator=rng) < 0.5
         images = torch.where(mirrored[:, None, None, None], images.flip(3), images)
     return images
 
@@ -346,7 +346,7 @@ def fit(network: DomainNet, config: DomainConfig, images: np.ndarray, labels: np
     The budget's fraction spent (the larger of the epoch and the time fractions) also sets the
     learning rate's cosine, so a minutes budget anneals to zero as the time runs out.
     """
-    generator = torch.Generator().manual_seed(settings.seed)
+    rng = torch.Generator().manual_seed(settings.seed)
     optimizer = torch.optim.AdamW(network.parameters(), lr=settings.learning_rate, weight_decay=settings.weight_decay)
     steps_per_epoch = math.ceil(len(images) / settings.batch_size)
     flip, max_shift = flips_allowed(config.attribute_names), max(1, config.resolution // 8)
@@ -355,10 +355,10 @@ def fit(network: DomainNet, config: DomainConfig, images: np.ndarray, labels: np
     network.train()
     with BudgetProgress("domain classifier", budget, enabled=progress) as bar:
         while done < 1.0:
-            order = torch.randperm(len(images), generator=generator).numpy()
+            order = torch.randperm(len(images), generator=rng).numpy()
             for first in range(0, len(images), settings.batch_size):
                 ids = order[first:first + settings.batch_size]
-                batch = augment(uint8_to_tensor(images[ids]), max_shift, flip, generator)
+                batch = augment(uint8_to_tensor(images[ids]), max_shift, flip, rng)
                 loss = train_step(network, optimizer, batch.to(device), torch.from_numpy(labels[ids]).to(device),
                                   config.level_counts)
                 step, seen = step + 1, seen + len(ids)

@@ -63,7 +63,7 @@ def check_count(n: int, limits: ServeLimits) -> int:
 
 def check_clip_request(frames: int, fps: float, limits: ServeLimits) -> None:
     """A morph or turntable request's frame count and rate within the served limits (a 4xx otherwise);
-    edit/clips.check_frames is the library's own, wider bound on written clips."""
+    edit/clips.check_clip_frames is the library's own, wider bound on written clips."""
     check_frame_count(frames, limits.min_frames, limits.max_frames, LimitError)
     if not (math.isfinite(fps) and limits.min_fps <= fps <= limits.max_fps):
         raise LimitError(f"fps must be between {limits.min_fps:g} and {limits.max_fps:g}, got {fps:g}")

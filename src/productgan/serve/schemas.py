@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 
 
@@ -71,12 +71,13 @@ class PhotoEditForm(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    operation: str = Field(max_length=32, description="recolour | whiten | scale | rotate | flip | mask")
-    colour: Optional[str] = Field(None, max_length=64, description="recolour: a name such as red, or #RRGGBB")
+    operation: str = Field(max_length=32, description="recolor | whiten | scale | rotate | flip | mask")
+    color: Optional[str] = Field(None, max_length=64, description="recolor: a name such as red, or #RRGGBB",
+                                 validation_alias=AliasChoices("color", "colour"))  # old spelling kept, hidden
     factor: Optional[float] = Field(None, allow_inf_nan=False, description="scale: size factor in (0, 10]")
     degrees: Optional[float] = Field(None, allow_inf_nan=False, description="rotate: anticlockwise angle")
     direction: str = Field("horizontal", max_length=16, description="flip: horizontal | vertical")
-    region: str = Field("dominant", max_length=16, description="recolour: dominant | whole")
+    region: str = Field("dominant", max_length=16, description="recolor: dominant | whole")
 
 
 class PhotoEnhanceForm(BaseModel):

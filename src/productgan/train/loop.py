@@ -210,7 +210,7 @@ class Trainer:
     def _augment(self, images: torch.Tensor, rng: torch.Generator) -> torch.Tensor:
         if not self.policy:
             return images
-        return diff_augment(images, self.policy, generator=rng, p=self.ada.p if self.ada is not None else 1.0)
+        return diff_augment(images, self.policy, rng=rng, p=self.ada.p if self.ada is not None else 1.0)
 
     def _discriminator_step(self, rng: torch.Generator) -> dict[str, torch.Tensor]:
         cfg = self.config
@@ -246,7 +246,7 @@ class Trainer:
             loss = loss + (cfg.r1_gamma / 2) * cfg.penalty_every * penalty
             stats["r1"] = r1.detach()
         if cfg.gp_weight > 0:
-            gp = wgan_gp_penalty(self.discriminator, real, fake, real_labels, generator=rng)
+            gp = wgan_gp_penalty(self.discriminator, real, fake, real_labels, rng=rng)
             loss = loss + cfg.gp_weight * gp
             stats["gp"] = gp.detach()
         self.opt_d.zero_grad(set_to_none=True)

@@ -204,7 +204,7 @@ const PHOTO_AMOUNTS = {
 function photoOperationChanged() {
   const operation = $("photo-operation").value;
   const amount = PHOTO_AMOUNTS[operation];
-  $("photo-colour").hidden = operation !== "recolour";
+  $("photo-color").hidden = operation !== "recolor";
   $("photo-amount-label").hidden = !amount;
   if (!amount) return;
   $("photo-amount-name").textContent = amount.name;
@@ -235,7 +235,7 @@ async function submitPhoto(event) {
   const enhancing = operation.startsWith("enhance");
   if (enhancing) form.append("task", operation.split(":")[1] || "classic");
   else form.append("operation", operation);
-  if (operation === "recolour") form.append("colour", $("photo-colour").value);
+  if (operation === "recolor") form.append("color", $("photo-color").value);
   const amount = PHOTO_AMOUNTS[operation];
   if (amount) form.append(amount.field, $("photo-amount").value);
   const key = $("api-key-input").value.trim();

@@ -12,18 +12,18 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from productgan.edit.colours import parse_colour
-from productgan.edit.mask import dominant_colour_region, feathered, lab, product_mask
+from productgan.edit.colors import parse_color
+from productgan.edit.mask import dominant_color_region, feathered, lab, product_mask
 
 
-def _target_lab(colour: str | tuple[int, int, int]) -> np.ndarray:
-    rgb = parse_colour(colour) if isinstance(colour, str) else colour
+def _target_lab(color: str | tuple[int, int, int]) -> np.ndarray:
+    rgb = parse_color(color) if isinstance(color, str) else color
     return lab(np.asarray(rgb, np.uint8).reshape(1, 1, 3)).reshape(3)
 
 
-def recolour(image: np.ndarray, colour: str | tuple[int, int, int], mask: np.ndarray | None = None,
+def recolor(image: np.ndarray, color: str | tuple[int, int, int], mask: np.ndarray | None = None,
              keep_lightness: bool = False, contrast: float = 1.0, region: str = "dominant") -> np.ndarray:
-    """uint8 RGB with the masked product moved to `colour` (name, #hex or RGB tuple).
+    """uint8 RGB with the masked product moved to `color` (name, #hex or RGB tuple).
 
     mask: boolean (H, W) product mask; by default found from the studio backdrop. region:
     'dominant' recolours the product's main colour only (not the model wearing it, not black
@@ -35,13 +35,13 @@ def recolour(image: np.ndarray, colour: str | tuple[int, int, int], mask: np.nda
     if region not in ("dominant", "whole"):
         raise ValueError(f"region must be 'dominant' or 'whole', got {region!r}")
     if region == "dominant" and mask.any():
-        mask = dominant_colour_region(image, mask)
+        mask = dominant_color_region(image, mask)
     if not mask.any():
         return image.copy()
     source = lab(image)
     offsets = source - source[mask].mean(axis=0)
     offsets[..., 0] *= contrast
-    shifted = _target_lab(colour) + offsets
+    shifted = _target_lab(color) + offsets
     if keep_lightness:
         shifted[..., 0] = source[..., 0]
     shifted[..., 0] = np.clip(shifted[..., 0], 0.0, 100.0)

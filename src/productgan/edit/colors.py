@@ -8,20 +8,20 @@ import re
 from productgan.data.palette import NAMED_COLORS
 from productgan.errors import ProductGANError
 
-HEX_COLOUR = re.compile(r"^#?([0-9a-fA-F]{6})$")
+HEX_COLOR = re.compile(r"^#?([0-9a-fA-F]{6})$")
 
 
-class UnknownColour(ProductGANError, ValueError):
+class UnknownColor(ProductGANError, ValueError):
     """A colour that is neither a known name nor #RRGGBB."""
 
 
-def parse_colour(text: str) -> tuple[int, int, int]:
+def parse_color(text: str) -> tuple[int, int, int]:
     """RGB for a colour name (case-insensitive) or a hex code such as #C81E28."""
     key = text.strip().lower()
     if key in NAMED_COLORS:
         return NAMED_COLORS[key]
-    match = HEX_COLOUR.match(key)
+    match = HEX_COLOR.match(key)
     if match:
         value = match.group(1)
         return tuple(int(value[i:i + 2], 16) for i in (0, 2, 4))  # type: ignore[return-value]
-    raise UnknownColour(f"unknown colour {text!r}: use #RRGGBB or one of {', '.join(NAMED_COLORS)}")
+    raise UnknownColor(f"unknown colour {text!r}: use #RRGGBB or one of {', '.join(NAMED_COLORS)}")

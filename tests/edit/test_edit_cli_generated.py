@@ -72,9 +72,19 @@ def test_generated_edits_fail_with_one_clear_line(run, tmp_path, args, message):
     assert message in result.output and "Traceback" not in result.output
 
 
+def test_folder_outputs_default_to_a_folder_named_for_the_command(run, tmp_path, monkeypatch):
+    """One rule for --out: commands that write a folder of images default to one named for them;
+    a single file or a run folder is always named by the user."""
+    monkeypatch.chdir(tmp_path)
+    result = invoke("edit", "variants", run, "--attribute", "color", "--n", "1")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "variants" / "grid.png").is_file()
+
+
 def test_invert_writes_reconstruction_edits_and_metrics(run, photo, tmp_path):
     before = photo.read_bytes()
-    result = invoke("edit", "invert", run, photo, "--set", "color=*", "--set", "backdrop=grey", "--steps", "20",
+    # --edit is the option's name; --set, its old name, still feeds the same list
+    result = invoke("edit", "invert", run, photo, "--edit", "color=*", "--set", "backdrop=grey", "--steps", "20",
                     "--restarts", "2", "--out", tmp_path)
     assert result.exit_code == 0, result.output
     names = {p.name for p in tmp_path.iterdir()}

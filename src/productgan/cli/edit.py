@@ -30,7 +30,7 @@ def variants_command(
     n: int = typer.Option(4, min=1, max=64, help="Products (columns) when --by is not given."),
     seed: int = seed_option(),
     truncation: Optional[float] = typer.Option(None, min=0.01, help="Redraw latents beyond this |z|."),
-    out: Path = typer.Option(..., help="Output folder."),
+    out: Path = typer.Option(Path("variants"), help="Output folder (created)."),
     device: str = device_option(),
 ):
     """The same product(s) in every level of an attribute: grid.png, one PNG per image, variants.json."""
@@ -82,6 +82,14 @@ def check_clip_options(out: Path, fmt: Optional[str], frames: int) -> str:
     return chosen
 
 
+def clip_setup(run: Path, out: Path, fmt: Optional[str], frames: int, device: str):
+    """(format, generator) for a clip command: every option checked first, then the model read."""
+    from productgan.generate import load_generator
+
+    chosen = check_clip_options(out, fmt, frames)
+    return chosen, load_generator(run, device=resolve_device(device))
+
+
 @friendly_errors
 def clip_command(
     run: Path = typer.Argument(..., help=RUN_HELP),
@@ -99,10 +107,8 @@ def clip_command(
 ):
     """A morph between two products or two attribute levels (slerped latents, blended embeddings)."""
     from productgan.edit.clips import morph_clip, write_clip
-    from productgan.generate import load_generator
 
-    fmt = check_clip_options(out, fmt, frames)
-    generator = load_generator(run, device=resolve_device(device))
+    fmt, generator = clip_setup(run, out, fmt, frames, device)
     start = parse_sets(from_set)
     end = parse_sets(to_set) if to_set else start
     clip = morph_clip(generator, from_seed, from_seed if to_seed is None else to_seed, frames, start, end, truncation)
@@ -124,10 +130,8 @@ def turntable_command(
 ):
     """One product turning through every view level and back to the first (a looping clip)."""
     from productgan.edit.clips import turntable_frames, write_clip
-    from productgan.generate import load_generator
 
-    fmt = check_clip_options(out, fmt, frames)
-    generator = load_generator(run, device=resolve_device(device))
+    fmt, generator = clip_setup(run, out, fmt, frames, device)
     clip = turntable_frames(generator, frames, seed, truncation, parse_sets(set_), attribute)
     console.print(f"wrote {write_clip(clip, out, fmt, fps)}: {len(clip)} frames over {attribute} "
                   f"= {', '.join(generator.levels[attribute])}")
@@ -137,7 +141,7 @@ def turntable_command(
 def invert_command(
     run: Path = typer.Argument(..., help=RUN_HELP),
     photo: Path = typer.Argument(..., help="A product photo (PNG, JPEG, WebP, ...): any size, brought to the model's."),
-    set_: Optional[List[str]] = typer.Option(None, "--set", help="An edit: attribute=level, one image each, repeatable; attribute=* for every level."),
+    edits_asked: Optional[List[str]] = typer.Option(None, "--edit", "--set", help="An edit: attribute=level, one image each, repeatable; attribute=* for every level. (--set is its old name: elsewhere --set holds an attribute fixed.)"),
     levels: Optional[List[str]] = typer.Option(None, "--levels", help="What the photo is (attribute=level), repeatable; others read by --classifier, else the closest catalog combination."),
     steps: int = typer.Option(300, min=1, max=100000, help="Adam steps."),
     restarts: int = typer.Option(4, min=1, max=64, help="Random starts optimised side by side; the best is kept."),
@@ -145,7 +149,7 @@ def invert_command(
     classifier: Optional[Path] = typer.Option(None, help="Domain classifier file: feature loss and the photo's start levels."),
     encoder: Optional[Path] = typer.Option(None, help="Latent encoder file (edit train-encoder): its guess is one start."),
     seed: int = seed_option(),
-    out: Path = typer.Option(..., help="Output folder: photo.png (at model size), reconstruction.png, edit-*.png, inversion.json."),
+    out: Path = typer.Option(Path("inverted"), help="Output folder: photo.png (at model size), reconstruction.png, edit-*.png, inversion.json."),
     device: str = device_option(),
 ):
     """Invert a real photo into the generator, then redraw it with other attribute levels."""
@@ -160,7 +164,7 @@ def invert_command(
     from productgan.progress import step_progress
 
     generator = load_generator(run, device=resolve_device(device))
-    edits = expand_edits([parse_set(value) for value in set_ or []], generator.levels)
+    edits = expand_edits([parse_set(value) for value in edits_asked or []], generator.levels)
     names = ["photo.png", "reconstruction.png", "inversion.json"] + [edit_file_name(e) for e in edits]
     refuse_overwrite(photo, out, names)
     image = read_photo(photo, max_pixels=MAX_PHOTO_PIXELS)

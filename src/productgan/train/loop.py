@@ -34,7 +34,7 @@ from productgan.loop_kit import (
 from productgan.losses import (
     LeCamAnchors, discriminator_loss, diversity_loss, generator_loss, r1_penalty, wgan_gp_penalty,
 )
-from productgan.models import ARCHITECTURE_VERSIONS, create_discriminator, create_generator
+from productgan.models import create_discriminator, create_generator
 from productgan.train import distributed as dist_utils
 from productgan.train.config import TrainConfig
 from productgan.train.ema import ema_beta, make_ema, update_ema
@@ -348,7 +348,6 @@ class Trainer:
         meta = CheckpointMeta(config=self.config.to_dict(), condition_names=self.conditions.names,
                               levels=self.conditions.levels, step=self.step, images_seen=self.images_seen,
                               elapsed_s=elapsed, extra={"label_combos": self.label_combos,
-                                                        "architecture_version": ARCHITECTURE_VERSIONS[self.config.model.family],
                                                         "augment": self.policy,
                                                         "augment_dropped": self.dropped_augment,
                                                         "best_fid": best_fid if best_fid != math.inf else None,

@@ -51,7 +51,6 @@ PHOTO_COMMANDS = {"recolor": photo.recolor_command, "mask": photo.mask_command, 
                   "rotate": photo.rotate_command, "flip": photo.flip_command, "whiten": photo.whiten_command}
 
 
-
 def moved(old: str, new: str, command) -> dict:
     """Registration of an old command name, for one release: hidden, working, its help pointing on."""
     return {"name": old, "hidden": True, "help": f"Moved to `productgan photo {new}`; this name goes in the next "

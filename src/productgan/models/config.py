@@ -69,7 +69,16 @@ class ModelConfig:
         problems = _field_problems(values)
         if problems:
             raise ConfigError("; ".join(problems))
-        return cls(**{**LEGACY_MODEL_DEFAULTS, **values, "level_counts": tuple(values.get("level_counts", ()))})
+        return cls.from_saved(values)
+
+    @classmethod
+    def from_saved(cls, values: Mapping) -> "ModelConfig":
+        """A stored config as it was trained: keys this code does not know are dropped (the caller
+        decides whether that is allowed; from_dict refuses them first), and a setting whose default
+        changed since takes the value it had when the config was written (LEGACY_MODEL_DEFAULTS)."""
+        known = {f.name for f in fields(cls)}
+        stored = {k: v for k, v in values.items() if k in known}
+        return cls(**{**LEGACY_MODEL_DEFAULTS, **stored, "level_counts": tuple(stored.get("level_counts", ()))})
 
 
 def _is_int(value: object) -> bool:

@@ -8,7 +8,7 @@ from typing import Iterable
 from productgan.errors import ConfigError
 from productgan.loop_kit.budget import Budget
 from productgan.loop_kit.resume import chosen_settings, resume_conflicts
-from productgan.models.config import LEGACY_MODEL_DEFAULTS, ModelConfig
+from productgan.models.config import ModelConfig
 
 # What a resumed run may change: its budget, where it runs and how often it writes. Everything else
 # (data, model, optimiser, seed, ...) is the checkpoint's, and a different value given is refused.
@@ -126,10 +126,7 @@ class TrainConfig:
         """Rebuild from JSON, ignoring keys from newer versions so old code can still read it."""
         known = {f.name for f in fields(cls)}
         kwargs = LEGACY_DEFAULTS | {k: v for k, v in data.items() if k in known}
-        model_known = {f.name for f in fields(ModelConfig)}
-        stored_model = {k: v for k, v in kwargs.pop("model", {}).items() if k in model_known}
-        model = ModelConfig(**(LEGACY_MODEL_DEFAULTS | stored_model))
-        model.level_counts = tuple(model.level_counts)
+        model = ModelConfig.from_saved(kwargs.pop("model", {}))
         if "betas" in kwargs:
             kwargs["betas"] = tuple(kwargs["betas"])
         return cls(model=model, **kwargs)

@@ -1,6 +1,6 @@
 """The main job on a laptop: train on the built-in catalog, draw every category and colour, report.
 
-The demo trains a fixed amount of work (DEMO_KIMG thousand images, about five minutes on two free
+The demo trains a fixed amount of work (DEMO_KIMG thousand images, 3-5 minutes on two free
 CPU cores), not a wall-clock budget: on a busy or slower machine it takes longer but ends with
 the same model, so its figures do not depend on what else the machine was doing. `minutes` is
 still there for a quick look, and the report says plainly how much training a run got.
@@ -28,7 +28,7 @@ from productgan.train import TrainConfig, train
 from productgan.loop_kit import Terminated
 
 DEMO_CONDITION = ["category", "color"]
-DEMO_KIMG = 32.0  # about 5 minutes at the ~105 img/s two free cores give (docs/BENCHMARKS.md)
+DEMO_KIMG = 32.0  # 3-5 minutes at the 105-195 img/s two free cores gave (docs/BENCHMARKS.md)
 MEANINGFUL_SHARE = 0.5  # below this share of DEMO_KIMG the report says its figures mean little
 DEMO_CLASSIFIER_EPOCHS = 3.0  # 95-100% held-out accuracy on both attributes in seconds (docs/BENCHMARKS.md)
 DEMO_EVAL_N = 500

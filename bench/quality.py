@@ -99,14 +99,14 @@ class Row:
 
 def variant_config(dataset: Dataset, data: Path, out: Path, minutes: float | None, preset: dict, change: dict,
                    seed: int, eval_every: float, eval_n: int, classifier: str, extractor: str,
-                   kimg: float | None = None) -> TrainConfig:
+                   kimg: float | None = None, threads: int | None = None) -> TrainConfig:
     model = ModelConfig(family=change.get("family", "resnet"), resolution=dataset.resolution, channels=dataset.channels,
                         width=preset["width"], max_width=preset["max_width"],
                         d_spectral_norm=change.get("spectral_norm"), d_minibatch_std=change.get("minibatch_std"),
                         g_skip_excitation=change.get("skip_excitation", False))
     config = TrainConfig(data=str(data), out=str(out), condition=list(change.get("condition", dataset.condition)),
                          min_count=dataset.min_count, model=model, batch=preset["batch"], minutes=minutes, kimg=kimg,
-                         seed=seed,
+                         seed=seed, threads=threads,
                          ema_kimg=preset["ema_kimg"], augment=["translation", "cutout", "color"],
                          sample_every_kimg=1e9, checkpoint_every_kimg=1e9,
                          eval_every_kimg=eval_every, eval_n=eval_n, eval_extractor=extractor, eval_classifier=classifier)
@@ -159,7 +159,8 @@ def run_dataset(name: str, args, console: Console) -> list[Row]:
             for seed in args.seeds:
                 out = args.out / name / budget / run_folder(variant) / f"seed{seed}"
                 config = variant_config(dataset, data, out, minutes, PRESETS[args.preset], VARIANTS[variant], seed,
-                                        args.eval_every, args.curve_n, classifier_path, args.extractor, kimg)
+                                        args.eval_every, args.curve_n, classifier_path, args.extractor, kimg,
+                                        args.threads)
                 result = train(config, progress=True)
                 if result.stopped in ("interrupted", "terminated"):
                     raise SystemExit(143 if result.stopped == "terminated" else 130)
@@ -261,6 +262,9 @@ def parse_args(argv=None):
     parser.add_argument("--curve-n", type=int, default=300, help="generated images per curve point")
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1])
     parser.add_argument("--device", default="cpu")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="torch CPU threads per training run (default: chosen by measurement); "
+                             "1 when two benches share two cores")
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "datasets")
     parser.add_argument("--out", type=Path, default=ROOT / "runs" / "quality")
     parser.add_argument("--replot", action="store_true", help="only redraw --out's plot from its quality.json")

@@ -223,6 +223,18 @@ function clearPhotoResult() {
   const img = $("photo-result");
   img.hidden = true;
   img.removeAttribute("src");
+  $("photo-result-frame").hidden = true;
+}
+
+// The chosen photo is shown as "Before" at once, from the browser's own copy (nothing is uploaded yet).
+function showPhotoBefore() {
+  const file = $("photo-file").files[0];
+  const img = $("photo-before");
+  if (img.src) URL.revokeObjectURL(img.src);
+  clearPhotoResult();
+  if (!file) { $("photo-before-frame").hidden = true; img.removeAttribute("src"); return; }
+  img.src = URL.createObjectURL(file);
+  $("photo-before-frame").hidden = false;
 }
 
 async function submitPhoto(event) {
@@ -250,6 +262,8 @@ async function submitPhoto(event) {
     }
     await imageInto($("photo-result"), response);
     $("photo-result").hidden = false;
+    $("photo-result-caption").textContent = `After: ${$("photo-operation").selectedOptions[0].textContent}`;
+    $("photo-result-frame").hidden = false;
     showPhotoStatus("Photo ready.");
   } catch (error) {
     clearPhotoResult();
@@ -275,6 +289,7 @@ async function loadPhotoTasks() {
 $("api-key-input").addEventListener("change", loadModels);
 $("api-key-input").addEventListener("change", loadPhotoTasks);
 $("photo-form").addEventListener("submit", submitPhoto);
+$("photo-file").addEventListener("change", showPhotoBefore);
 $("photo-operation").addEventListener("change", photoOperationChanged);
 photoOperationChanged();
 loadModels();

@@ -48,7 +48,7 @@ def test_one_liked_item_stays_closer_to_the_catalog_frequencies_than_ten(generat
 
 
 def test_disliked_levels_are_drawn_less_often_than_without_the_dislike(generator):
-    liked = [GeneratedItem(s) for s in range(6)]
+    liked = [GeneratedItem(s, {"category": "tee" if s % 2 else "bag"}) for s in range(6)]
     disliked = [GeneratedItem(100 + s, {"category": "shorts"}) for s in range(3)]
     settings = ForYouSettings(n=64, explore=0.0, seed=5)
     without = recommend(generator, liked, settings=settings)
@@ -91,3 +91,11 @@ def test_draws_keep_to_combinations_the_catalog_holds():
 def test_explore_out_of_range_is_a_config_error():
     with pytest.raises(ConfigError, match="explore must be between 0 and 1"):
         ForYouSettings(explore=1.5)
+
+
+def test_a_dislike_counts_against_its_other_levels_not_a_shared_liked_one(generator):
+    liked = placed(generator, [GeneratedItem(s, {"color": "red", "category": "tee"}) for s in range(2)])
+    disliked = placed(generator, [GeneratedItem(9, {"color": "red", "category": "bag"})])
+    taste, catalog = fit_taste(generator, liked, disliked), catalog_frequencies(generator)
+    assert taste.probabilities["color"][0] > catalog["color"][0]  # red: still liked
+    assert taste.probabilities["category"][1] < catalog["category"][1]  # bag: pushed down

@@ -4,6 +4,8 @@ model, so these need no training (milliseconds to build)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import torch
 
 from productgan.generate import ProductGenerator
@@ -23,3 +25,13 @@ def tiny_generator(seed: int = 0) -> ProductGenerator:
         torch.manual_seed(seed)
         module = create_generator(config)
     return ProductGenerator(module, list(LEVELS), LEVELS, COMBOS)
+
+
+def train_shop(out: Path) -> Path:
+    """A tiny trained run folder (color x size, 8 steps: ~4 s of CPU) for the CLI and HTTP tests."""
+    from helpers.train import tiny_config, two_color_catalog
+
+    from productgan.train import train
+
+    result = train(tiny_config(out, condition=["color", "size"]), progress=False, catalog=two_color_catalog())
+    return result.checkpoint.parent

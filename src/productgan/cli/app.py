@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from productgan.cli import data, demo, edit, enhance, generate, photo, serve, train
+from productgan.cli import data, demo, edit, enhance, foryou, generate, photo, serve, train
 from productgan.cli import eval as evaluate
 
 app = typer.Typer(help="Learn a product catalog; generate new products on demand.", no_args_is_help=True,
@@ -36,6 +36,7 @@ app.command("train")(train.train)
 app.command("generate")(generate.generate)
 app.command("demo")(demo.demo)
 app.command("serve")(serve.serve)
+app.command("foryou")(foryou.foryou_command)
 
 data_app = typer.Typer(help="Inspect catalogs.", no_args_is_help=True)
 data_app.command("inspect")(data.data_inspect)

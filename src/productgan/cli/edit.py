@@ -223,7 +223,7 @@ def train_encoder_command(
     run: Path = typer.Argument(..., help=RUN_HELP),
     steps: int = typer.Option(2000, min=1, help="Adam steps (batch 32)."),
     seed: int = seed_option(),
-    out: Path = typer.Option(..., help="Encoder file to write (.safetensors)."),
+    out: Path = typer.Option(..., help="Encoder file to write (.safetensors); RUN/encoder.safetensors is where `foryou` and `serve` find it."),
     device: str = device_option(),
 ):
     """Train a latent encoder on the generator's own images, to start `edit invert --encoder` near the answer."""

@@ -24,6 +24,10 @@ from productgan.errors import CheckpointError
 from productgan.generate import ProductGenerator
 from productgan.loop_kit import Budget, BudgetProgress, Usage
 
+ENCODER_FILE_NAME = "encoder.safetensors"  # a run's own encoder, beside its checkpoint (found by `foryou`, `serve`)
+DEFAULT_ENCODER_STEPS = 2000
+DEFAULT_ENCODER_BATCH = 32
+
 
 @dataclass
 class EncoderConfig:
@@ -80,7 +84,7 @@ def load_encoder(path: str | Path, generator: ProductGenerator | None = None) ->
     return encoder.to(generator.device if generator is not None else "cpu").eval()
 
 
-def train_encoder(generator: ProductGenerator, steps: int = 2000, batch: int = 32, learning_rate: float = 1e-3,
+def train_encoder(generator: ProductGenerator, steps: int = DEFAULT_ENCODER_STEPS, batch: int = DEFAULT_ENCODER_BATCH, learning_rate: float = 1e-3,
                   seed: int = 0, width: int = 32, reconstruction_weight: float = 1.0,
                   progress: bool = False) -> LatentEncoder:
     """Regress z from G(z, labels) for `steps` Adam steps; labels drawn as the catalog combines them.
@@ -121,3 +125,22 @@ def train_encoder(generator: ProductGenerator, steps: int = 2000, batch: int = 3
                            loss=loss.item())
     return encoder.eval()
 
+
+
+def encoder_beside(checkpoint: str | Path) -> Path | None:
+    """The run's own encoder (ENCODER_FILE_NAME in the checkpoint's folder) when it exists, else None."""
+    path = Path(resolve_checkpoint(checkpoint)).parent / ENCODER_FILE_NAME
+    return path if path.is_file() else None
+
+
+def estimate_training_seconds(generator: ProductGenerator, steps: int = DEFAULT_ENCODER_STEPS, probe: int = 3) -> float:
+    """About how long train_encoder(generator, steps) takes here: `probe` steps timed on this
+    generator and device (one step more than a one-step run, so building the encoder is not
+    counted), times steps. A few seconds at most, so an error message can say what training costs."""
+    started = time.perf_counter()
+    train_encoder(generator, 1)
+    one = time.perf_counter() - started
+    started = time.perf_counter()
+    train_encoder(generator, 1 + probe)
+    per_step = max(time.perf_counter() - started - one, 0.0) / probe
+    return per_step * steps

@@ -17,8 +17,12 @@ mean(disliked z)) for m disliked items (their pull is shrunk the same way).
 Levels. Per attribute, the liked items' level counts c are smoothed toward the catalog's level
 frequencies q (from the combinations the checkpoint records) with alpha pseudo-counts, Dirichlet
 style: p = (c + alpha * q) / (k + alpha), so one liked red shirt makes red likelier without ruling
-out every other colour, and ten make it dominant. Every disliked item carrying a level multiplies
-that level's probability by dislike_factor (then renormalised): "never shorts" after a few dislikes.
+out every other colour, and ten make it dominant. A disliked item takes dislike_weight off the
+count of each of its levels: p is proportional to max(c + alpha * q - dislike_weight * d, floor *
+alpha * q) for d disliked items carrying the level. Subtracting, not multiplying, because a disliked
+item carries every attribute: a disliked large red bag after two liked red shirts should mostly
+count against "large" and "bag", not cancel "red"; and the floor (a tenth of the catalog's own
+pseudo-count) keeps a level drawable, since "never shorts" after three dislikes is rare, not impossible.
 
 Explore (0..1) trades closeness for variety: mean -> (1 - e) mean, var -> (1 - e) var + e (the
 prior at e = 1), and p -> p^(1 - e) renormalised (every level equally likely at e = 1).
@@ -45,16 +49,17 @@ class TasteSettings:
 
     prior_count: float = 2.0        # kappa: the prior N(0, I) is worth this many liked latents
     level_pseudo_count: float = 3.0  # alpha: the catalog's level frequencies are worth this many liked items
-    dislike_factor: float = 0.3     # a level's probability is multiplied by this per disliked item carrying it
+    dislike_weight: float = 1.0     # a disliked item takes this much off the count of each of its levels
+    dislike_floor: float = 0.1      # ... but a level keeps at least this share of its catalog pseudo-count
     dislike_push: float = 0.5       # how far disliked latents push the mean away (0: not at all)
 
     def __post_init__(self) -> None:
         if not (self.prior_count > 0 and self.level_pseudo_count > 0):
             raise ConfigError(f"prior_count and level_pseudo_count must be > 0, got {self.prior_count} and "
                               f"{self.level_pseudo_count}")
-        if not 0 < self.dislike_factor <= 1 or self.dislike_push < 0:
-            raise ConfigError(f"dislike_factor must be in (0, 1] and dislike_push >= 0, got {self.dislike_factor} "
-                              f"and {self.dislike_push}")
+        if self.dislike_weight < 0 or not 0 < self.dislike_floor <= 1 or self.dislike_push < 0:
+            raise ConfigError(f"dislike_weight and dislike_push must be >= 0 and dislike_floor in (0, 1], got "
+                              f"{self.dislike_weight}, {self.dislike_push} and {self.dislike_floor}")
 
 
 def check_explore(explore: float) -> float:
@@ -120,9 +125,10 @@ def fit_taste(generator: ProductGenerator, liked: list[tuple[torch.Tensor, torch
     probabilities = {}
     for a, name in enumerate(generator.names):
         counts = np.bincount([int(labels[a]) for _, labels in liked], minlength=len(catalog[name]))
-        p = (counts + settings.level_pseudo_count * catalog[name]) / (k + settings.level_pseudo_count)
-        against = np.bincount([int(labels[a]) for _, labels in disliked], minlength=len(p))
-        probabilities[name] = _normalise(p * settings.dislike_factor ** against)
+        prior = settings.level_pseudo_count * catalog[name]
+        against = np.bincount([int(labels[a]) for _, labels in disliked], minlength=len(prior))
+        probabilities[name] = _normalise(np.maximum(counts + prior - settings.dislike_weight * against,
+                                                    settings.dislike_floor * prior))
     return Taste(mean, var, probabilities, catalog, k, len(disliked))
 
 

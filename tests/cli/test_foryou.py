@@ -23,6 +23,12 @@ def run(tmp_path_factory):
     return train_shop(tmp_path_factory.mktemp("foryou") / "shop")
 
 
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path, monkeypatch):
+    """The near-copy guard's threshold is cached beside the feature cache: a fresh one per test."""
+    monkeypatch.setenv("PRODUCTGAN_CACHE", str(tmp_path / "cache" / "catalogs"))
+
+
 def invoke(*args):
     return CliRunner().invoke(app, ["foryou", *map(str, args)])
 
@@ -82,3 +88,11 @@ def test_a_photo_is_placed_with_the_runs_own_encoder(run, tmp_path):
     report = json.loads((tmp_path / "out" / "foryou.json").read_text())
     assert [item["how"] for item in report["liked"]] == ["inverted", "generated"]
     assert report["liked"][0]["item"] == str(tmp_path / "liked.png") and report["liked"][0]["fit_error"] >= 0
+
+
+def test_a_bad_history_is_refused_before_the_guard_is_built(run, tmp_path, monkeypatch):
+    import productgan.foryou
+
+    monkeypatch.setattr(productgan.foryou, "cached_copy_guard", lambda *args: pytest.fail("guard built first"))
+    result = invoke(run, "--liked", "gen:1:size=huge", "--out", tmp_path)
+    assert result.exit_code == 2 and "unknown level 'huge'" in result.output, result.output

@@ -91,3 +91,18 @@ def test_a_photo_is_placed_by_the_encoder_and_a_short_inversion(generator):
     assert placed.how == "inverted" and placed.levels["category"] == "bag" and placed.fit_error is not None
     assert placed.image.shape == (16, 16, 3) and placed.z.shape == (generator.latent_dim,)
     assert result.report(generator)["liked"][0]["item"] == "dark.png"
+
+
+def test_the_guard_threshold_is_computed_once_per_checkpoint_and_then_read(generator, tmp_path, monkeypatch):
+    import productgan.foryou.guard as guard_module
+
+    monkeypatch.setenv("PRODUCTGAN_CACHE", str(tmp_path / "cache" / "catalogs"))
+    checkpoint = tmp_path / "checkpoint.safetensors"
+    checkpoint.write_bytes(b"weights of one model")
+    first = guard_module.cached_copy_guard(generator, checkpoint, samples=32)
+    assert first.threshold == copy_guard(generator, samples=32).threshold
+    monkeypatch.setattr(guard_module, "copy_guard", lambda *args, **kwargs: pytest.fail("recomputed"))
+    assert guard_module.cached_copy_guard(generator, checkpoint, samples=32).threshold == first.threshold
+    checkpoint.write_bytes(b"weights of another model")  # another checkpoint: another entry
+    with pytest.raises(pytest.fail.Exception, match="recomputed"):
+        guard_module.cached_copy_guard(generator, checkpoint, samples=32)

@@ -16,6 +16,12 @@ from productgan.foryou import ForYouSettings, GeneratedItem, recommend
 from productgan.serve import ModelRegistry, create_app, load_models
 
 
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path, monkeypatch):
+    """The near-copy guard's threshold is cached beside the feature cache: a fresh one per test."""
+    monkeypatch.setenv("PRODUCTGAN_CACHE", str(tmp_path / "cache" / "catalogs"))
+
+
 def liked_reds(count: int = 3) -> list[dict]:
     return [{"seed": seed, "attributes": {"color": "red"}} for seed in range(count)]
 

@@ -34,7 +34,8 @@ def foryou_command(
     device: str = device_option(),
 ):
     """Draw products a shopper is likely to want: near what they liked, away from what they disliked, no copies."""
-    from productgan.foryou import ForYouSettings, NoEncoderError, parse_item, recommend
+    from productgan.checkpoint import resolve_checkpoint
+    from productgan.foryou import ForYouSettings, NoEncoderError, cached_copy_guard, check_history, parse_item, recommend
     from productgan.generate import load_generator
 
     require_output_folder(out)
@@ -42,12 +43,14 @@ def foryou_command(
     disliked_items = [parse_item(text) for text in disliked or []]
     settings = ForYouSettings(n=n, explore=explore, seed=seed, photo_steps=photo_steps)
     generator = load_generator(run, device=resolve_device(device))
-    guesser, reader = run_encoder(run, encoder, generator), run_classifier(run, classifier, generator)
+    guesser, reader, name = run_encoder(run, encoder, generator), run_classifier(run, classifier, generator), model_name_of(run)
     try:
-        result = recommend(generator, liked_items, disliked_items, settings, model_name=model_name_of(run),
-                           encoder=guesser, classifier=reader)
+        check_history(generator, liked_items, disliked_items, name, guesser is not None)
     except NoEncoderError as error:
         raise NoEncoderError(f"{error}{train_encoder_hint(run, generator)}") from None
+    guard = cached_copy_guard(generator, resolve_checkpoint(run), reader)
+    result = recommend(generator, liked_items, disliked_items, settings, model_name=name, encoder=guesser,
+                       classifier=reader, guard=guard)
     write_results(result, generator, out)
     console.print(f"wrote {len(result.images)} products to {out} ({result.redraws} near copies redrawn; "
                   f"grid.png, foryou.json)")

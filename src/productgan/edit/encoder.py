@@ -133,14 +133,18 @@ def encoder_beside(checkpoint: str | Path) -> Path | None:
     return path if path.is_file() else None
 
 
-def estimate_training_seconds(generator: ProductGenerator, steps: int = DEFAULT_ENCODER_STEPS, probe: int = 3) -> float:
-    """About how long train_encoder(generator, steps) takes here: `probe` steps timed on this
-    generator and device (one step more than a one-step run, so building the encoder is not
-    counted), times steps. A few seconds at most, so an error message can say what training costs."""
+def estimate_training_seconds(generator: ProductGenerator, steps: int = DEFAULT_ENCODER_STEPS, probe: int = 3,
+                              budget_s: float = 3.0) -> float:
+    """About how long train_encoder(generator, steps) takes here: a one-step run timed on this
+    generator and device, then, when that was quick (probe steps within budget_s), a probe-step
+    run for a steadier figure; the time per step times steps. Slightly high (building the encoder
+    and the first step's warm-up are counted), never more than budget_s + one step of waiting,
+    so an error message can say what training costs."""
     started = time.perf_counter()
     train_encoder(generator, 1)
-    one = time.perf_counter() - started
-    started = time.perf_counter()
-    train_encoder(generator, 1 + probe)
-    per_step = max(time.perf_counter() - started - one, 0.0) / probe
+    per_step = time.perf_counter() - started
+    if per_step * probe <= budget_s:
+        started = time.perf_counter()
+        train_encoder(generator, probe)
+        per_step = (time.perf_counter() - started) / probe
     return per_step * steps

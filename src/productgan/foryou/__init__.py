@@ -4,11 +4,11 @@ place.py (items into the generator's space), taste.py (the fitted taste and draw
 guard.py (no near copies of liked items), recommend.py (the whole request), errors.py."""
 
 from productgan.foryou.errors import EmptyHistoryError, ForeignItemError, ForYouError, NoEncoderError
-from productgan.foryou.guard import CopyGuard, copy_guard
+from productgan.foryou.guard import CopyGuard, cached_copy_guard, copy_guard
 from productgan.foryou.items import ITEM_SYNTAX, GeneratedItem, Item, PhotoItem, parse_item
-from productgan.foryou.recommend import ForYou, ForYouSettings, recommend
+from productgan.foryou.recommend import ForYou, ForYouSettings, check_history, recommend
 from productgan.foryou.taste import Taste, TasteSettings, fit_taste
 
 __all__ = ["CopyGuard", "EmptyHistoryError", "ForYou", "ForYouError", "ForYouSettings", "ForeignItemError",
            "GeneratedItem", "ITEM_SYNTAX", "Item", "NoEncoderError", "PhotoItem", "Taste", "TasteSettings",
-           "copy_guard", "fit_taste", "parse_item", "recommend"]
+           "cached_copy_guard", "check_history", "copy_guard", "fit_taste", "parse_item", "recommend"]

@@ -13,20 +13,26 @@ not at hand, as in the server). Built once per model and reused for every reques
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
+from productgan.atomic import write_atomic
 from productgan.generate import ProductGenerator
 from productgan.metrics.domain import resize_catalog_images
+from productgan.metrics.feature_cache import features_dir
 from productgan.metrics.memorisation import DEFAULT_QUANTILE
 from productgan.metrics.neighbours import nearest_neighbours
 
 PIXEL_SIDE = 32      # pixel features: images brought down to at most this side
 REFERENCE_SAMPLES = 256
+GUARD_CACHE_VERSION = 1  # bump when the threshold's recipe changes, so no stale entry is read
 
 
 @dataclass
@@ -86,3 +92,25 @@ def typical_distance(features: np.ndarray, quantile: float = DEFAULT_QUANTILE) -
         return 0.0
     _, distances = nearest_neighbours(features, features, 2)
     return float(np.quantile(distances[:, 1], quantile))
+
+
+def cached_copy_guard(generator: ProductGenerator, checkpoint: str | Path, classifier=None,
+                      quantile: float = DEFAULT_QUANTILE, samples: int = REFERENCE_SAMPLES, seed: int = 0) -> CopyGuard:
+    """copy_guard over the model's own samples, its threshold read from or stored in the feature
+    cache under the checkpoint's bytes, the classifier (its name hashes its weights) and the recipe."""
+    digest = hashlib.sha256(Path(checkpoint).read_bytes())
+    digest.update(json.dumps([classifier.name if classifier is not None else "pixels", quantile, samples, seed,
+                              GUARD_CACHE_VERSION]).encode())
+    path = features_dir() / f"foryou-guard-{digest.hexdigest()}.json"
+    features = pixel_features if classifier is None else domain_features(classifier)
+    space = "pixels" if classifier is None else "domain"
+    try:
+        return CopyGuard(float(json.loads(path.read_text())["threshold"]), features, space, "model samples")
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # absent or damaged: computed below
+    guard = copy_guard(generator, classifier, None, quantile, samples, seed)
+    try:
+        write_atomic(path, lambda handle: handle.write(json.dumps({"threshold": guard.threshold}).encode()))
+    except OSError:
+        pass  # a read-only cache costs time, never the result
+    return guard

@@ -87,11 +87,7 @@ def recommend(generator: ProductGenerator, liked: list[Item], disliked: list[Ite
     """
     settings = settings or ForYouSettings()
     disliked = list(disliked or [])
-    if not liked:
-        raise EmptyHistoryError("the history has no liked item: like at least one product (a generated one, "
-                                "gen:SEED, or a photo) to get products for you")
-    check_items(generator, liked, "liked", model_name, encoder is not None, encoder_hint)
-    check_items(generator, disliked, "disliked", model_name, encoder is not None, encoder_hint)
+    check_history(generator, liked, disliked, model_name, encoder is not None, encoder_hint)
     placed = [place(generator, item, encoder, classifier, settings.photo_steps, settings.photo_restarts, settings.seed)
               for item in [*liked, *disliked]]
     liked_placed, disliked_placed = placed[:len(liked)], placed[len(liked):]
@@ -102,6 +98,17 @@ def recommend(generator: ProductGenerator, liked: list[Item], disliked: list[Ite
                                                        np.stack([p.image for p in liked_placed]))
     levels = [{name: generator.levels[name][int(row[a])] for a, name in enumerate(generator.names)} for row in labels]
     return ForYou(images, z, labels, levels, nearest, redraws, taste, liked_placed, disliked_placed, guard, settings)
+
+
+def check_history(generator: ProductGenerator, liked: list[Item], disliked: list[Item], model_name: str | None = None,
+                  has_encoder: bool = False, encoder_hint: str = "") -> None:
+    """Refuse an empty history, items of another catalog or model, photos without an encoder: cheap,
+    so a caller about to build something dear for the request (a guard) can ask first."""
+    if not liked:
+        raise EmptyHistoryError("the history has no liked item: like at least one product (a generated one, "
+                                "gen:SEED, or a photo) to get products for you")
+    check_items(generator, liked, "liked", model_name, has_encoder, encoder_hint)
+    check_items(generator, disliked, "disliked", model_name, has_encoder, encoder_hint)
 
 
 def draw_guarded(generator: ProductGenerator, taste: Taste, settings: ForYouSettings, guard: CopyGuard,

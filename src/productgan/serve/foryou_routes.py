@@ -20,7 +20,10 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 
 from productgan.edit.encoder import ENCODER_FILE_NAME, encoder_beside, load_encoder
-from productgan.foryou import CopyGuard, ForYou, ForYouSettings, GeneratedItem, PhotoItem, copy_guard, recommend
+from productgan.foryou import (
+    CopyGuard, ForYou, ForYouSettings, GeneratedItem, PhotoItem, cached_copy_guard, check_history, copy_guard,
+    recommend,
+)
 from productgan.metrics.domain import load_domain_classifier
 from productgan.metrics.prepare import RUN_CLASSIFIER_NAME
 from productgan.photo_io import photo_from_image
@@ -41,24 +44,34 @@ ENCODER_HINT = (f"; the server looks for {ENCODER_FILE_NAME} beside the model's 
 
 
 class ForYouModels:
-    """Per served model, built on first use and kept: its near-copy guard, classifier and encoder."""
+    """Per served model, loaded or built on first use and kept: its encoder, classifier and near-copy guard."""
 
     def __init__(self):
         self._lock = threading.Lock()
+        self._encoders: dict[str, object] = {}
         self._parts: dict[str, tuple] = {}
+
+    def encoder(self, model: ServedModel):
+        """The model's encoder.safetensors beside its checkpoint, or None; runs in a worker thread."""
+        with self._lock:
+            if model.name not in self._encoders:
+                path = None if model.checkpoint is None else encoder_beside(model.checkpoint)
+                self._encoders[model.name] = None if path is None else load_encoder(path, model.generator)
+            return self._encoders[model.name]
 
     def parts(self, model: ServedModel) -> tuple[CopyGuard, object, object]:
         """(guard, classifier or None, encoder or None); runs in a worker thread."""
+        encoder = self.encoder(model)
         with self._lock:
             if model.name not in self._parts:
                 folder = None if model.checkpoint is None else Path(model.checkpoint).parent
                 classifier = None
                 if folder is not None and (folder / RUN_CLASSIFIER_NAME).is_file():
                     classifier = load_domain_classifier(folder / RUN_CLASSIFIER_NAME, model.generator.device)
-                encoder_path = None if model.checkpoint is None else encoder_beside(model.checkpoint)
-                encoder = None if encoder_path is None else load_encoder(encoder_path, model.generator)
-                self._parts[model.name] = (copy_guard(model.generator, classifier), classifier, encoder)
-            return self._parts[model.name]
+                guard = (copy_guard(model.generator, classifier) if model.checkpoint is None
+                         else cached_copy_guard(model.generator, model.checkpoint, classifier))
+                self._parts[model.name] = (guard, classifier)
+            return (*self._parts[model.name], encoder)
 
 
 def add_foryou_routes(app: FastAPI) -> None:
@@ -121,10 +134,12 @@ def _references(references: list[GeneratedReference]) -> list[GeneratedItem]:
 
 def _recommend(models: ForYouModels, model: ServedModel, items, settings: ForYouSettings,
                photos: tuple[list[PhotoItem], list[PhotoItem]] = ([], [])) -> ForYou:
+    liked, disliked = [*items[0], *photos[0]], [*items[1], *photos[1]]
+    has_encoder = bool(photos[0] or photos[1]) and models.encoder(model) is not None
+    check_history(model.generator, liked, disliked, model.name, has_encoder, ENCODER_HINT)  # before the guard's cost
     guard, classifier, encoder = models.parts(model)
-    return recommend(model.generator, [*items[0], *photos[0]], [*items[1], *photos[1]], settings,
-                     model_name=model.name, encoder=encoder, classifier=classifier, guard=guard,
-                     encoder_hint=ENCODER_HINT)
+    return recommend(model.generator, liked, disliked, settings, model_name=model.name, encoder=encoder,
+                     classifier=classifier, guard=guard, encoder_hint=ENCODER_HINT)
 
 
 def _recommend_photos(models: ForYouModels, model: ServedModel, items, uploads: dict, settings: ForYouSettings) -> ForYou:

@@ -91,7 +91,7 @@ def train_encoder_hint(run: Path, generator) -> str:
     seconds = estimate_training_seconds(generator)
     target = Path(resolve_checkpoint(run)).parent / ENCODER_FILE_NAME
     return (f"; train one with `productgan edit train-encoder {run} --out {target}` ({DEFAULT_ENCODER_STEPS} steps of "
-            f"{DEFAULT_ENCODER_BATCH} images, about {_duration(seconds)} on this machine, timed on 3 steps), "
+            f"{DEFAULT_ENCODER_BATCH} images, about {_duration(seconds)} on this machine, timed on a few steps), "
             "then run this again, or like generated products only")
 
 

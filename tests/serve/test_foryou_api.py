@@ -107,3 +107,13 @@ def test_foryou_is_in_the_openapi_docs(client):
     assert "/api/foryou" in paths and "/api/foryou/photos" in paths
     form = paths["/api/foryou/photos"]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
     assert {"request", "liked1", "disliked4"} <= set(form["properties"])
+
+
+def test_a_bad_history_is_answered_without_waiting_for_a_worker(make_client):
+    client = make_client()
+    client.app.state.photo_gate.run = lambda *args: pytest.fail("queued")
+    response = client.post("/api/foryou", json={"model": "shop", "liked": [{"seed": 1, "attributes": {"size": "xl"}}]})
+    assert response.status_code == 400 and "unknown level 'xl'" in response.json()["error"]
+    response = client.post("/api/foryou/photos", data={"request": json.dumps({"model": "shop"})},
+                           files={"disliked1": ("no.png", png(np.zeros((8, 8, 3), np.uint8)), "image/png")})
+    assert response.status_code == 400 and "no liked item" in response.json()["error"]

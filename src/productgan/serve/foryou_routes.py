@@ -4,13 +4,15 @@ The server keeps no profile: each request carries the whole history (the page ke
 browser). Generated references cost a few renders; photos are placed by the model's latent encoder
 (encoder.safetensors beside its checkpoint, loaded on first use) and a short inversion, so they go
 through the photo gate (serve/work.py) like the other photo work, at most MAX_PHOTOS per request.
+Requests without photos take the gate too: a request renders up to n products per redraw round
+and, the first time a model is asked, the few hundred samples of its guard, so at most
+`--photo-jobs` such jobs run at once and the rest wait (503 with Retry-After past --photo-wait).
 The near-copy guard of each model (its threshold needs a few hundred renders) is built once, on
 first use, with the run's domain classifier when one sits beside the checkpoint, else in pixels.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import threading
 from pathlib import Path
@@ -24,6 +26,7 @@ from productgan.foryou import (
     CopyGuard, ForYou, ForYouSettings, GeneratedItem, PhotoItem, cached_copy_guard, check_history, copy_guard,
     recommend,
 )
+from productgan.foryou.place import check_items
 from productgan.metrics.domain import load_domain_classifier
 from productgan.metrics.prepare import RUN_CLASSIFIER_NAME
 from productgan.photo_io import photo_from_image
@@ -81,9 +84,8 @@ def add_foryou_routes(app: FastAPI) -> None:
     @app.post("/api/foryou", tags=["products"])
     async def foryou(body: ForYouRequest, request: Request) -> Response:
         """n products for a history of generated products -> JSON: base64 PNGs and each one's levels."""
-        model, settings = _checked(request, body, photos=0)
-        items = _references(body.liked), _references(body.disliked)
-        result = await asyncio.to_thread(_recommend, models, model, items, settings)
+        model, settings, items = _checked(request, body, liked_photos=0, disliked_photos=0)
+        result = await request.app.state.photo_gate.run(_recommend, models, model, items, settings)
         return _answer(request, model, result)
 
     @app.post("/api/foryou/photos", tags=["products"], openapi_extra=form_openapi(
@@ -97,11 +99,12 @@ def add_foryou_routes(app: FastAPI) -> None:
             raise LimitError(f"unknown form field {unknown[0]!r}; the form has request and photos "
                              f"{PHOTO_PARTS[0]}..{PHOTO_PARTS[MAX_PHOTOS - 1]}, {PHOTO_PARTS[MAX_PHOTOS]}..{PHOTO_PARTS[-1]}")
         body = _parse_request(form.fields(ForYouPhotoForm, PHOTO_PARTS).request)
-        model, settings = _checked(request, body, photos=sum(name in form.parts for name in PHOTO_PARTS))
-        uploads = {name: open_upload(form.parts[name], limits) for name in PHOTO_PARTS if name in form.parts}
+        sent = [name for name in PHOTO_PARTS if name in form.parts]
+        liked_photos = sum(name.startswith("liked") for name in sent)
+        model, settings, items = _checked(request, body, liked_photos, len(sent) - liked_photos)
+        uploads = {name: open_upload(form.parts[name], limits) for name in sent}
         for name, header in uploads.items():
             check_work(header.width * header.height, 1.0, limits, f"decoding {name}")
-        items = _references(body.liked), _references(body.disliked)
         result = await request.app.state.photo_gate.run(_recommend_photos, models, model, items, uploads, settings)
         return _answer(request, model, result)
 
@@ -114,18 +117,26 @@ def _parse_request(text: str) -> ForYouRequest:
         raise LimitError(f"form field 'request': {problems}") from None
 
 
-def _checked(request: Request, body: ForYouRequest, photos: int) -> tuple[ServedModel, ForYouSettings]:
-    """The model and settings after the served limits; cheap, before any work."""
+def _checked(request: Request, body: ForYouRequest, liked_photos: int,
+             disliked_photos: int) -> tuple[ServedModel, ForYouSettings, tuple[list[GeneratedItem], list[GeneratedItem]]]:
+    """The model, settings and generated items after the served limits and the history's own checks
+    (nothing liked, items of another catalog or model): cheap, answered before any work is queued."""
     limits: ServeLimits = request.app.state.settings.limits
     model = request.app.state.service.registry.get(body.model)
     n, seed = check_count(body.n, limits), check_seed(body.seed)
     for reference in [*body.liked, *body.disliked]:
         check_seed(reference.seed, "an item's seed")
-    if len(body.liked) + len(body.disliked) + photos > MAX_HISTORY:
-        raise LimitError(f"a history has at most {MAX_HISTORY} items, got {len(body.liked) + len(body.disliked) + photos}")
+    count = len(body.liked) + len(body.disliked) + liked_photos + disliked_photos
+    if count > MAX_HISTORY:
+        raise LimitError(f"a history has at most {MAX_HISTORY} items, got {count}")
     if not 0.0 <= body.explore <= 1.0:
         raise LimitError(f"explore must be between 0 and 1, got {body.explore:g}")
-    return model, ForYouSettings(n=n, explore=body.explore, seed=seed)
+    liked, disliked = _references(body.liked), _references(body.disliked)
+    if not liked and not liked_photos:
+        check_history(model.generator, [], disliked)  # the one "no liked item" error
+    check_items(model.generator, liked, "liked", model.name, has_encoder=True)
+    check_items(model.generator, disliked, "disliked", model.name, has_encoder=True)
+    return model, ForYouSettings(n=n, explore=body.explore, seed=seed), (liked, disliked)
 
 
 def _references(references: list[GeneratedReference]) -> list[GeneratedItem]:

@@ -35,3 +35,28 @@ def train_shop(out: Path) -> Path:
 
     result = train(tiny_config(out, condition=["color", "size"]), progress=False, catalog=two_color_catalog())
     return result.checkpoint.parent
+
+
+def tiny_catalog(products: int = 24):
+    """16 px squares in LEVELS' colours (black as dark grey) on white, 2 views per product, with
+    color, category (the square's size) and product columns: enough for simulated shoppers."""
+    import numpy as np
+
+    from productgan.data import Catalog
+
+    paint = {"red": (220, 30, 30), "blue": (30, 60, 220), "green": (30, 170, 60), "black": (40, 40, 40)}
+    rng = np.random.default_rng(0)
+    images, table = [], {"color": [], "category": [], "product": []}
+    for product in range(products):
+        color, category = list(paint)[product % 4], LEVELS["category"][(product // 4) % 3]
+        half = 3 + LEVELS["category"].index(category)
+        for view in range(2):
+            image = np.full((16, 16, 3), 245, np.uint8)
+            centre = 8 + int(rng.integers(-1, 2)) + view
+            image[centre - half:centre + half, centre - half:centre + half] = paint[color]
+            images.append(image)
+            table["color"].append(color)
+            table["category"].append(category)
+            table["product"].append(f"p{product}")
+    return Catalog(images=np.stack(images), table=table, files=[f"tiny#{i}" for i in range(len(images))],
+                   source="test:foryou-tiny")

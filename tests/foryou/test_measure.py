@@ -50,6 +50,7 @@ def test_retrieval_never_returns_a_liked_item_and_frequent_levels_hold_the_liked
     assert sorted(distances[retrieved]) == pytest.approx(sorted(distances[others[:4]]))  # the nearest others
     shown = answer(bench, "retrieval", liked, 0, CopyGuard(0.0, pixel_features, "pixels", "given"), catalog_features)
     assert np.array_equal(shown, catalog.images[retrieved])
+    assert not set(retrieve(catalog_features, liked, 4, exclude=retrieved[:2])) & set(retrieved[:2])
     frequent = answer(bench, "frequent liked levels", liked, 0, None, catalog_features)
     z, labels = bench.generator.inputs(4, 0, attributes={"color": "green", "category": catalog.table["category"][liked[0]]})
     assert np.array_equal(frequent, bench.generator.render(z, labels))
@@ -63,3 +64,4 @@ def test_every_method_gets_a_row_per_k_with_scores_in_range(bench):
         assert row["shoppers"] == 2 and 0 <= row["match"] <= 1 and 0 <= row["near_copy"] <= 1
         assert row["holdout_distance"] >= 0 and row["seconds"] > 0
     assert all(row["near_copy"] == 1.0 for row in rows if row["method"] == "retrieval")  # catalog images themselves
+    assert all(row["holdout_distance"] > 0 for row in rows)  # retrieval never shows a held-out product

@@ -9,7 +9,9 @@ Methods, n images each: "for you" (the liked photos placed by the encoder and a 
 their catalog levels given, as a shop that knows its own catalog would); "random levels" (the
 generator with levels drawn as the catalog combines them); "frequent liked levels" (the generator
 with each attribute at the liked items' most frequent level); "retrieval" (the n catalog images
-nearest to the liked items' mean domain feature, liked items excluded).
+nearest to the liked items' mean domain feature, the liked and the held-out products excluded: the
+held-out products stand for what the shop does not have yet, else retrieval would score them at
+distance 0).
 
 Scores: match, the share of images whose levels, as the domain classifier reads them, satisfy the
 hidden preference; holdout_distance, the mean domain-feature distance from each image to its nearest
@@ -112,8 +114,9 @@ def read_levels(bench: Bench, images: np.ndarray) -> list[dict[str, str]]:
 
 
 def answer(bench: Bench, method: str, liked: list[int], seed: int, guard: CopyGuard,
-           catalog_features: np.ndarray) -> np.ndarray:
-    """The n images `method` shows a shopper who liked the catalog images `liked`."""
+           catalog_features: np.ndarray, held_out: list[int] = ()) -> np.ndarray:
+    """The n images `method` shows a shopper who liked the catalog images `liked` (retrieval
+    never shows a held_out one)."""
     generator, catalog, n = bench.generator, bench.catalog, bench.n
     known = lambda i: {name: catalog.table[name][i] for name in generator.names  # noqa: E731
                        if catalog.table[name][i] in generator.levels[name]}
@@ -129,15 +132,16 @@ def answer(bench: Bench, method: str, liked: list[int], seed: int, guard: CopyGu
         wanted = {name: c.most_common(1)[0][0] for name, c in counts.items() if c.most_common(1)[0][0] is not None}
         return generator.generate(n, seed=seed, attributes=wanted)
     if method == "retrieval":
-        return catalog.images[retrieve(catalog_features, liked, n)]
+        return catalog.images[retrieve(catalog_features, liked, n, held_out)]
     raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
 
 
-def retrieve(catalog_features: np.ndarray, liked: list[int], n: int) -> list[int]:
-    """The n catalog indices nearest to the liked items' mean feature, liked items excluded."""
+def retrieve(catalog_features: np.ndarray, liked: list[int], n: int, exclude: list[int] = ()) -> list[int]:
+    """The n catalog indices nearest to the liked items' mean feature, liked and `exclude` left out."""
     centre = catalog_features[liked].mean(0, keepdims=True)
-    order, _ = nearest_neighbours(centre, catalog_features, min(len(catalog_features), n + len(liked)))
-    return [int(i) for i in order[0] if int(i) not in set(liked)][:n]
+    skip = {*liked, *exclude}
+    order, _ = nearest_neighbours(centre, catalog_features, min(len(catalog_features), n + len(skip)))
+    return [int(i) for i in order[0] if int(i) not in skip][:n]
 
 
 def score(bench: Bench, shopper: Shopper, images: np.ndarray, holdout_features: np.ndarray,
@@ -166,7 +170,7 @@ def run_shoppers(bench: Bench, shoppers: list[Shopper], ks: tuple[int, ...] = KS
             liked = [int(i) for i in rng.choice(pool, size=k, replace=False)]
             for method in methods:
                 started = time.perf_counter()
-                images = answer(bench, method, liked, seed + number, guard, catalog_features)
+                images = answer(bench, method, liked, seed + number, guard, catalog_features, holdout)
                 seconds = time.perf_counter() - started
                 row = score(bench, shopper, images, holdout_features, catalog_features)
                 per.setdefault((k, method), []).append({**row, "seconds": seconds})

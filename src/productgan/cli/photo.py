@@ -9,7 +9,7 @@ inputs are never touched and unreadable photos are listed, not fatal.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Optional
 
 import numpy as np
 import typer
@@ -23,7 +23,8 @@ OLD_SPELLINGS = {"recolor": "recolour"}  # old spelling kept
 
 SOURCE = typer.Argument(..., help="A photo or a folder of photos (never modified).")
 OUT = typer.Option(Path("edited"), help="Folder for the new files.")
-THRESHOLD = typer.Option(12.0, help="Lab distance to the studio backdrop that counts as product (0..400).")
+THRESHOLD = typer.Option(None, help="Lab distance to the studio backdrop that counts as product (0..400); "
+                         "default: adaptive, a few sigmas above the backdrop's own noise (3..12).")
 
 
 # The PhotoEdit fields whose flag is not simply --field-name.
@@ -63,7 +64,7 @@ def recolor_command(
     source: Path = SOURCE,
     to: str = typer.Option(..., "--to", help="Target colour: a name (red, navy, ...) or #RRGGBB."),
     keep_lightness: bool = typer.Option(False, help="Change hue and chroma only, not lightness."),
-    threshold: float = THRESHOLD,
+    threshold: Optional[float] = THRESHOLD,
     grabcut: bool = typer.Option(False, help="Refine the product mask with GrabCut (slower)."),
     region: str = typer.Option("dominant", help="dominant: the product's main colour only; whole: every product pixel."),
     out: Path = OUT,
@@ -74,7 +75,7 @@ def recolor_command(
 
 
 @friendly_errors
-def mask_command(source: Path = SOURCE, threshold: float = THRESHOLD,
+def mask_command(source: Path = SOURCE, threshold: Optional[float] = THRESHOLD,
                  grabcut: bool = typer.Option(False, help="Refine the mask with GrabCut (slower)."), out: Path = OUT):
     """Write the product mask (white = product) found from the studio backdrop."""
     _edit("mask", source, out, "mask", threshold=threshold, grabcut=grabcut)
@@ -103,6 +104,6 @@ def flip_command(source: Path = SOURCE, direction: str = typer.Option("horizonta
 
 @friendly_errors
 def whiten_command(source: Path = SOURCE, square: bool = typer.Option(True, help="Also pad to a square canvas."),
-                   threshold: float = THRESHOLD, out: Path = OUT):
+                   threshold: Optional[float] = THRESHOLD, out: Path = OUT):
     """Pure-white background (and a square canvas): the marketplace photo format."""
     _edit("whiten", source, out, "whiten", make_square=square, threshold=threshold)

@@ -20,7 +20,10 @@ import numpy as np
 
 from productgan.data.images import estimate_background
 
-DEFAULT_THRESHOLD = 12.0  # Lab distance to the backdrop that counts as product (JND ~2.3; shadows ~5-10)
+DEFAULT_THRESHOLD = 12.0  # the old fixed Lab distance; now the adaptive threshold's ceiling
+MIN_THRESHOLD = 3.0  # adaptive floor: above a clean backdrop's JPEG noise (0-2), below a white shirt's shading
+NOISE_SIGMAS = 4.0  # adaptive threshold: this many sigmas of the backdrop's own noise
+NOISE_RING = 6  # border pixels read for the backdrop's noise
 MIN_KERNEL = 3
 
 
@@ -38,6 +41,25 @@ def backdrop_distance(image: np.ndarray) -> np.ndarray:
     """Per-pixel Lab distance (float32 H, W) to the backdrop colour read from the photo's border."""
     background = estimate_background(image).reshape(1, 1, 3).astype(np.uint8)
     return np.linalg.norm(lab(image) - lab(background), axis=2)
+
+
+def adaptive_threshold(distance: np.ndarray, ring: int = NOISE_RING) -> float:
+    """The Lab distance that counts as product, from the backdrop's own noise on the photo's border.
+
+    A fixed 12 loses a white shirt on a white backdrop (its shading is 3-10 units away), while a
+    threshold of 3 would flood a grainy grey backdrop. So the spread (RMS) of the border pixels that
+    look like backdrop (closer than DEFAULT_THRESHOLD: a model's legs cut by the frame are not noise)
+    sets the threshold at NOISE_SIGMAS above it, clamped to [MIN_THRESHOLD, DEFAULT_THRESHOLD].
+    """
+    height, width = distance.shape
+    ring = max(1, min(ring, height // 4, width // 4))
+    border = np.concatenate([distance[:ring].ravel(), distance[-ring:].ravel(),
+                             distance[:, :ring].ravel(), distance[:, -ring:].ravel()])
+    backdrop = border[border < DEFAULT_THRESHOLD]
+    if len(backdrop) < 0.25 * len(border):  # the product fills the frame: no backdrop to learn from
+        return DEFAULT_THRESHOLD
+    sigma = float(np.sqrt(np.mean(np.square(backdrop, dtype=np.float64))))
+    return float(np.clip(NOISE_SIGMAS * sigma, MIN_THRESHOLD, DEFAULT_THRESHOLD))
 
 
 def _fill_small_holes(mask: np.ndarray, max_fraction: float) -> np.ndarray:
@@ -79,11 +101,12 @@ def rough_product_masks(images: np.ndarray, threshold: float = ROUGH_THRESHOLD) 
     return distance > threshold
 
 
-def product_mask(image: np.ndarray, threshold: float = DEFAULT_THRESHOLD, grabcut: bool = False,
+def product_mask(image: np.ndarray, threshold: float | None = None, grabcut: bool = False,
                  min_fraction: float = 0.05, max_hole: float = 0.005) -> np.ndarray:
     """Boolean (H, W) mask of the product in a uint8 RGB studio photo.
 
-    threshold: Lab distance to the backdrop above which a pixel is product. grabcut=True refines
+    threshold: Lab distance to the backdrop above which a pixel is product; None (the default)
+    reads it from the backdrop's own noise (adaptive_threshold). grabcut=True refines
     the edge with OpenCV's GrabCut, seeded by this mask (slower, better on soft shadows).
     min_fraction: parts smaller than this share of the largest are dust; max_hole: enclosed
     gaps smaller than this share of the image are filled.
@@ -91,7 +114,9 @@ def product_mask(image: np.ndarray, threshold: float = DEFAULT_THRESHOLD, grabcu
     if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
         raise ValueError(f"expected uint8 (H, W, 3) RGB, got {image.dtype} {image.shape}")
     side = min(image.shape[:2])
-    raw = (backdrop_distance(image) > threshold).astype(np.uint8) * 255
+    distance = backdrop_distance(image)
+    threshold = adaptive_threshold(distance) if threshold is None else threshold
+    raw = (distance > threshold).astype(np.uint8) * 255
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (_odd(side / 150), _odd(side / 150)))
     cleaned = cv2.morphologyEx(raw, cv2.MORPH_OPEN, kernel)
     cleaned = cv2.morphologyEx(cleaned, cv2.MORPH_CLOSE, cv2.getStructuringElement(

@@ -14,7 +14,7 @@ import numpy as np
 
 from productgan.edit.colors import UnknownColor, parse_color
 from productgan.edit.geometry import flip, rotate, scale, square, whiten_background
-from productgan.edit.mask import DEFAULT_THRESHOLD, product_mask
+from productgan.edit.mask import product_mask
 from productgan.edit.recolor import recolor
 from productgan.errors import ProductGANError
 
@@ -47,7 +47,8 @@ class PhotoEdit:
     degrees: rotate's anticlockwise angle. direction: flip's 'horizontal' | 'vertical'.
     region: recolour's 'dominant' (main colour only) | 'whole' (every product pixel).
     make_square: whiten also pads to a square canvas. threshold, grabcut: how the product mask is
-    found (Lab distance to the backdrop; GrabCut refinement of its edge). keep_lightness:
+    found (Lab distance to the backdrop, None = adaptive to the backdrop's noise; GrabCut refinement
+    of its edge). keep_lightness:
     recolour changes hue and chroma only. Options an operation does not use are ignored.
     """
 
@@ -58,7 +59,7 @@ class PhotoEdit:
     direction: str = "horizontal"
     region: str = "dominant"
     make_square: bool = True
-    threshold: float = DEFAULT_THRESHOLD
+    threshold: float | None = None
     grabcut: bool = False
     keep_lightness: bool = False
     target_rgb: tuple[int, int, int] | None = field(default=None, init=False, repr=False, compare=False)
@@ -107,6 +108,8 @@ def _check_flip(edit: PhotoEdit) -> None:
 
 def _check_threshold(edit: PhotoEdit) -> None:
     """Every operation may find the product mask; a NaN threshold would silently find none."""
+    if edit.threshold is None:  # adaptive: read from the backdrop's own noise
+        return
     if not (isinstance(edit.threshold, (int, float)) and 0 <= edit.threshold <= MAX_THRESHOLD):
         raise PhotoEditError(f"threshold must be a number in [0, {MAX_THRESHOLD:g}] (Lab distance to the "
                              f"backdrop), got {edit.threshold}", "threshold")

@@ -9,12 +9,14 @@ inputs are never touched and unreadable photos are listed, not fatal.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Optional
 
-import numpy as np
 import typer
 
 from productgan.cli.common import console, err_console, friendly_errors, require_output_folder
+
+if TYPE_CHECKING:
+    from productgan.edit.photo import PhotoEdit
 
 HELP = "Edit your own product photos, no GAN needed: recolor, mask, scale, rotate, flip, whiten."
 COMMANDS = ("recolor", "mask", "scale", "rotate", "flip", "whiten")
@@ -48,10 +50,10 @@ def _edit(operation: str, source: Path, out: Path, suffix: str, **options) -> No
     _run(edit, source, out, suffix)
 
 
-def _run(edit: Callable[[np.ndarray], np.ndarray], source: Path, out: Path, suffix: str) -> None:
+def _run(edit: "PhotoEdit", source: Path, out: Path, suffix: str) -> None:
     from productgan.photo_io import map_photos
 
-    report = map_photos(edit, source, out, suffix)
+    report = map_photos(edit.apply, source, out, suffix, with_alpha=True)  # a cut-out's alpha carried through
     for _, reason in report.skipped:
         err_console.print(f"[yellow]skipped[/] {reason}", soft_wrap=True, highlight=False)
     console.print(f"wrote {len(report.written)} file(s) to {out}" + (f"; skipped {len(report.skipped)}" if report.skipped else ""))

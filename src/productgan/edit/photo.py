@@ -17,6 +17,7 @@ from productgan.edit.geometry import flip, rotate, scale, square, whiten_backgro
 from productgan.edit.mask import product_mask
 from productgan.edit.recolor import recolor
 from productgan.errors import ProductGANError
+from productgan.photo_io import with_alpha_channel
 
 MAX_SQUARE_PIXELS = 64 * 10**6  # whiten's square canvas: 8000 x 8000, far beyond any product page
 OPERATIONS = ("recolor", "whiten", "scale", "rotate", "flip", "mask")
@@ -73,7 +74,13 @@ class PhotoEdit:
         check(self)
 
     def __call__(self, image: np.ndarray) -> np.ndarray:
-        return _APPLY[self.operation](self, image)
+        return _APPLY[self.operation](self, image, None)
+
+    def apply(self, image: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray:
+        """The edit of uint8 RGB `image` (colour flattened onto white), carrying a cut-out's alpha
+        (uint8 (H, W)) through: (H, W, 4) RGBA when alpha is given (geometric edits move it with the
+        pixels), else (H, W, 3). `mask` answers RGB: the product mask within the opaque part."""
+        return _APPLY[self.operation](self, image, alpha)
 
     def mask(self, image: np.ndarray) -> np.ndarray:
         """Boolean (H, W) product mask with this edit's threshold and GrabCut setting."""
@@ -119,29 +126,34 @@ def _no_options_to_check(edit: PhotoEdit) -> None:
     """whiten and mask take only the mask settings, checked for every operation by _check_threshold."""
 
 
-def _whiten(edit: PhotoEdit, image: np.ndarray) -> np.ndarray:
+def _whiten(edit: PhotoEdit, image: np.ndarray, alpha: np.ndarray | None) -> np.ndarray:
     side = max(image.shape[:2])
     if edit.make_square and side * side > MAX_SQUARE_PIXELS:  # a long thin strip would become a huge canvas
         raise PhotoEditError(f"whiten would pad this {image.shape[1]} x {image.shape[0]} photo to a {side} x {side} "
                              f"square, over {MAX_SQUARE_PIXELS // 10**6} MP; crop it first or use --no-square",
                              "make_square")
-    white = whiten_background(image, edit.mask(image))
+    white = with_alpha_channel(whiten_background(image, edit.mask(image)), alpha)
     return square(white) if edit.make_square else white
 
 
-def _mask_image(edit: PhotoEdit, image: np.ndarray) -> np.ndarray:
-    return np.repeat(edit.mask(image)[..., None], 3, axis=2).astype(np.uint8) * 255
+def _mask_image(edit: PhotoEdit, image: np.ndarray, alpha: np.ndarray | None) -> np.ndarray:
+    mask = edit.mask(image) if alpha is None else edit.mask(image) & (alpha >= 128)
+    return np.repeat(mask[..., None], 3, axis=2).astype(np.uint8) * 255
+
+
+def _recolor(edit: PhotoEdit, image: np.ndarray, alpha: np.ndarray | None) -> np.ndarray:
+    recolored = recolor(image, edit.target_rgb, edit.mask(image), edit.keep_lightness, region=edit.region)
+    return with_alpha_channel(recolored, alpha)
 
 
 _CHECKS = {"recolor": _check_recolor, "whiten": _no_options_to_check, "scale": _check_scale,
            "rotate": _check_rotate, "flip": _check_flip, "mask": _no_options_to_check}
-_APPLY = {
-    "recolor": lambda edit, image: recolor(image, edit.target_rgb, edit.mask(image), edit.keep_lightness,
-                                             region=edit.region),
+_APPLY = {  # (edit, RGB image, alpha or None) -> RGB, or RGBA when there is an alpha to carry
+    "recolor": _recolor,
     "whiten": _whiten,
-    "scale": lambda edit, image: scale(image, edit.factor),
-    "rotate": lambda edit, image: rotate(image, edit.degrees),
-    "flip": lambda edit, image: flip(image, edit.direction),
+    "scale": lambda edit, image, alpha: scale(image, edit.factor, alpha=alpha),
+    "rotate": lambda edit, image, alpha: rotate(image, edit.degrees, alpha=alpha),
+    "flip": lambda edit, image, alpha: flip(image, edit.direction, alpha=alpha),
     "mask": _mask_image,
 }
 

@@ -24,6 +24,7 @@ DEFAULT_THRESHOLD = 12.0  # the old fixed Lab distance; now the adaptive thresho
 MIN_THRESHOLD = 3.0  # adaptive floor: above a clean backdrop's JPEG noise (0-2), below a white shirt's shading
 NOISE_SIGMAS = 4.0  # adaptive threshold: this many sigmas of the backdrop's own noise
 NOISE_RING = 6  # border pixels read for the backdrop's noise
+FAINT_HOLE = 0.6  # an enclosed gap this close to the threshold on average is faint product, not backdrop
 MIN_KERNEL = 3
 
 
@@ -62,11 +63,14 @@ def adaptive_threshold(distance: np.ndarray, ring: int = NOISE_RING) -> float:
     return float(np.clip(NOISE_SIGMAS * sigma, MIN_THRESHOLD, DEFAULT_THRESHOLD))
 
 
-def _fill_small_holes(mask: np.ndarray, max_fraction: float) -> np.ndarray:
+def _fill_small_holes(mask: np.ndarray, max_fraction: float, distance: np.ndarray | None = None,
+                      threshold: float = 0.0) -> np.ndarray:
     """Fill enclosed gaps smaller than max_fraction of the image (a white logo, a highlight).
 
     Larger enclosed regions are real background seen through the product (inside a bag's
-    handles) and stay out; filling them would recolour the backdrop behind the handles.
+    handles) and stay out; filling them would recolour the backdrop behind the handles. Given the
+    backdrop distance, a large gap is filled too when it is not clean backdrop (its mean distance
+    above FAINT_HOLE of the threshold): the lit chest of a white jacket, 2-3 Lab units off white.
     """
     holes = (mask == 0).astype(np.uint8)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(holes, connectivity=4)
@@ -75,8 +79,12 @@ def _fill_small_holes(mask: np.ndarray, max_fraction: float) -> np.ndarray:
     for index in range(1, count):
         x, y, w, h, area = stats[index]
         touches_border = x == 0 or y == 0 or x + w == width or y + h == height
-        if not touches_border and area < max_fraction * height * width:
-            filled[labels == index] = 255
+        if touches_border:
+            continue
+        gap = labels == index
+        if area < max_fraction * height * width or (
+                distance is not None and distance[gap].mean() > FAINT_HOLE * threshold):
+            filled[gap] = 255
     return filled
 
 
@@ -121,7 +129,7 @@ def product_mask(image: np.ndarray, threshold: float | None = None, grabcut: boo
     cleaned = cv2.morphologyEx(raw, cv2.MORPH_OPEN, kernel)
     cleaned = cv2.morphologyEx(cleaned, cv2.MORPH_CLOSE, cv2.getStructuringElement(
         cv2.MORPH_ELLIPSE, (_odd(side / 40), _odd(side / 40))))
-    cleaned = _fill_small_holes(_drop_specks(cleaned, min_fraction), max_hole)
+    cleaned = _fill_small_holes(_drop_specks(cleaned, min_fraction), max_hole, distance, threshold)
     if grabcut and cleaned.any() and not cleaned.all():
         cleaned = _grabcut(image, cleaned)
     return cleaned > 0

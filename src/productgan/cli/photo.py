@@ -1,9 +1,10 @@
 """`productgan photo ...`: classical edits of a shop's own photos, which need no GAN (recolor, mask,
-scale, rotate, flip, whiten). Until the next release they also answer, hidden, under their old names:
+cutout, scale, rotate, flip, whiten). Until the next release they also answer, hidden, under their old names:
 productgan edit recolour, edit mask and so on, and photo recolour (registered in cli/app.py).
 
 Each photo command takes a file or a folder and writes new files STEM-EDIT.png into --out; the
-inputs are never touched and unreadable photos are listed, not fatal.
+inputs are never touched and unreadable photos are listed, not fatal. A photo with transparency
+gives a PNG with its alpha carried through (moved with the pixels by scale, rotate and flip).
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ from productgan.cli.common import console, err_console, friendly_errors, require
 if TYPE_CHECKING:
     from productgan.edit.photo import PhotoEdit
 
-HELP = "Edit your own product photos, no GAN needed: recolor, mask, scale, rotate, flip, whiten."
-COMMANDS = ("recolor", "mask", "scale", "rotate", "flip", "whiten")
+HELP = "Edit your own product photos, no GAN needed: recolor, mask, cutout, scale, rotate, flip, whiten."
+COMMANDS = ("recolor", "mask", "cutout", "scale", "rotate", "flip", "whiten")
 # The old spelling of a command's name: photo recolour and edit recolour still work, hidden, for one release.
 OLD_SPELLINGS = {"recolor": "recolour"}  # old spelling kept
+# New photo commands that also answer, hidden, under `productgan edit` (issue 15 named `edit cutout`).
+ALSO_UNDER_EDIT = ("cutout",)
 
 SOURCE = typer.Argument(..., help="A photo or a folder of photos (never modified).")
 OUT = typer.Option(Path("edited"), help="Folder for the new files.")
@@ -81,6 +84,19 @@ def mask_command(source: Path = SOURCE, threshold: Optional[float] = THRESHOLD,
                  grabcut: bool = typer.Option(False, help="Refine the mask with GrabCut (slower)."), out: Path = OUT):
     """Write the product mask (white = product) found from the studio backdrop."""
     _edit("mask", source, out, "mask", threshold=threshold, grabcut=grabcut)
+
+
+@friendly_errors
+def cutout_command(
+    source: Path = SOURCE,
+    background: str = typer.Option("none", help="none: transparent RGBA PNG; white, a colour name or #RRGGBB: "
+                                   "the product composited onto it (RGB)."),
+    threshold: Optional[float] = THRESHOLD,
+    grabcut: bool = typer.Option(False, help="Refine the product mask with GrabCut (slower)."),
+    out: Path = OUT,
+):
+    """Cut the product out of its backdrop with a soft edge: a transparent PNG, or on a new background."""
+    _edit("cutout", source, out, "cutout", background=background, threshold=threshold, grabcut=grabcut)
 
 
 @friendly_errors

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from productgan.edit.colors import UnknownColor, parse_color
+from productgan.edit.cutout import cutout, parse_background
 from productgan.edit.geometry import flip, rotate, scale, square, whiten_background
 from productgan.edit.mask import product_mask
 from productgan.edit.recolor import recolor
@@ -20,7 +21,7 @@ from productgan.errors import ProductGANError
 from productgan.photo_io import with_alpha_channel
 
 MAX_SQUARE_PIXELS = 64 * 10**6  # whiten's square canvas: 8000 x 8000, far beyond any product page
-OPERATIONS = ("recolor", "whiten", "scale", "rotate", "flip", "mask")
+OPERATIONS = ("recolor", "whiten", "scale", "rotate", "flip", "mask", "cutout")
 OLD_OPERATION_NAMES = {"recolour": "recolor"}  # old spelling kept: still accepted, for one release
 REGIONS = ("dominant", "whole")
 DIRECTIONS = ("horizontal", "vertical")
@@ -42,7 +43,8 @@ class PhotoEditError(ProductGANError, ValueError):
 
 @dataclass(frozen=True)
 class PhotoEdit:
-    """One classical edit and its options; call it on uint8 RGB photos to get uint8 RGB photos.
+    """One classical edit and its options; call it on uint8 RGB photos to get uint8 RGB photos
+    (RGBA from a transparent cutout).
 
     colour: recolour's target (a name or #RRGGBB). factor: scale's size factor in (0, MAX_SCALE].
     degrees: rotate's anticlockwise angle. direction: flip's 'horizontal' | 'vertical'.
@@ -50,7 +52,8 @@ class PhotoEdit:
     make_square: whiten also pads to a square canvas. threshold, grabcut: how the product mask is
     found (Lab distance to the backdrop, None = adaptive to the backdrop's noise; GrabCut refinement
     of its edge). keep_lightness:
-    recolour changes hue and chroma only. Options an operation does not use are ignored.
+    recolour changes hue and chroma only. background: cutout's 'none' (transparent, RGBA out) or a
+    colour (name or #RRGGBB) to composite onto (RGB out). Options an operation does not use are ignored.
     """
 
     operation: str
@@ -63,7 +66,9 @@ class PhotoEdit:
     threshold: float | None = None
     grabcut: bool = False
     keep_lightness: bool = False
+    background: str = "none"
     target_rgb: tuple[int, int, int] | None = field(default=None, init=False, repr=False, compare=False)
+    background_rgb: tuple[int, int, int] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "operation", OLD_OPERATION_NAMES.get(self.operation, self.operation))
@@ -96,6 +101,13 @@ def _check_recolor(edit: PhotoEdit) -> None:
         object.__setattr__(edit, "target_rgb", parse_color(edit.color))  # parsed once, not per photo
     except UnknownColor as error:
         raise PhotoEditError(str(error), "color") from None
+
+
+def _check_cutout(edit: PhotoEdit) -> None:
+    try:
+        object.__setattr__(edit, "background_rgb", parse_background(edit.background))  # once, not per photo
+    except UnknownColor as error:
+        raise PhotoEditError(str(error), "background") from None
 
 
 def _check_scale(edit: PhotoEdit) -> None:
@@ -146,8 +158,12 @@ def _recolor(edit: PhotoEdit, image: np.ndarray, alpha: np.ndarray | None) -> np
     return with_alpha_channel(recolored, alpha)
 
 
+def _cutout(edit: PhotoEdit, image: np.ndarray, alpha: np.ndarray | None) -> np.ndarray:
+    return cutout(image, edit.mask(image), edit.background_rgb, alpha)
+
+
 _CHECKS = {"recolor": _check_recolor, "whiten": _no_options_to_check, "scale": _check_scale,
-           "rotate": _check_rotate, "flip": _check_flip, "mask": _no_options_to_check}
+           "rotate": _check_rotate, "flip": _check_flip, "mask": _no_options_to_check, "cutout": _check_cutout}
 _APPLY = {  # (edit, RGB image, alpha or None) -> RGB, or RGBA when there is an alpha to carry
     "recolor": _recolor,
     "whiten": _whiten,
@@ -155,9 +171,11 @@ _APPLY = {  # (edit, RGB image, alpha or None) -> RGB, or RGBA when there is an 
     "rotate": lambda edit, image, alpha: rotate(image, edit.degrees, alpha=alpha),
     "flip": lambda edit, image, alpha: flip(image, edit.direction, alpha=alpha),
     "mask": _mask_image,
+    "cutout": _cutout,  # RGBA on 'none' (the photo's own alpha folded in), RGB on a colour
 }
 
 
 def apply_photo_edit(image: np.ndarray, operation: str, **options: Any) -> np.ndarray:
-    """uint8 RGB in, uint8 RGB out; options are PhotoEdit's fields, checked for `operation`."""
+    """uint8 RGB in, uint8 RGB out (RGBA for a transparent cutout); options are PhotoEdit's fields,
+    checked for `operation`."""
     return PhotoEdit(operation, **options)(image)

@@ -67,3 +67,14 @@ def test_recolor_of_a_white_shirt_dyes_the_shirt_not_the_arm():
     inner = shirt.copy()
     inner[:33], inner[127:], inner[:, :33], inner[:, 87:] = False, False, False, False
     assert (blue[inner][:, 2].astype(int) - blue[inner][:, 0] > 60).mean() > 0.99  # the shirt turned blue
+
+
+def test_a_large_faint_gap_inside_a_white_product_is_filled_but_a_bag_handle_opening_is_not():
+    photo = np.full((200, 200, 3), 255, np.uint8)
+    photo[20:100, 20:100] = (236, 236, 233)  # a white jacket's frame ...
+    photo[35:85, 35:85] = (249, 249, 247)  # ... around its lit chest, 2-3 Lab units off white: below the threshold
+    photo[120:190, 110:190] = (30, 40, 120)  # a navy bag's handle ...
+    photo[135:175, 125:175] = 255  # ... around clean backdrop
+    mask = product_mask(photo)
+    assert mask[60, 60]  # 2500 px, over the small-hole limit, yet faint product: filled
+    assert not mask[155, 150]  # the backdrop seen through the handle stays out

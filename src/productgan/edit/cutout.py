@@ -16,6 +16,8 @@ from productgan.edit.mask import feathered, product_mask
 
 EDGE_RADIUS = 1.0  # px, the feather's sigma: an antialiased edge, without a visible glow
 TRANSPARENT = ("none", "transparent")
+# A marketplace's white is #FFFFFF; the palette's "white" (245) is the colour of a white garment.
+PURE = {"white": (255, 255, 255), "black": (0, 0, 0)}
 
 
 class BackgroundError(UnknownColor):
@@ -23,10 +25,13 @@ class BackgroundError(UnknownColor):
 
 
 def parse_background(text: str) -> tuple[int, int, int] | None:
-    """None for a transparent background ('none'), else the RGB of a colour name or #RRGGBB."""
+    """None for a transparent background ('none'), else the RGB of white/black (pure), a colour
+    name or #RRGGBB."""
     key = text.strip().lower()
     if key in TRANSPARENT:
         return None
+    if key in PURE:
+        return PURE[key]
     try:
         return parse_color(key)
     except UnknownColor:

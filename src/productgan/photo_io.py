@@ -123,7 +123,7 @@ def iter_readable(jobs: list[PhotoJob], skipped: list[tuple[Path, str]], keep_al
     `skipped` instead of stopping the batch."""
     for job in jobs:
         try:
-            yield job, *read_photo_and_alpha(job.source, keep_alpha=keep_alpha)
+            yield (job, *read_photo_and_alpha(job.source)) if keep_alpha else (job, read_photo(job.source), None)
         except PhotoError as error:
             skipped.append((job.source, str(error)))
 

@@ -29,8 +29,20 @@ from make_mask_refs import CHECK_DIR, check_set
 from productgan.edit.mask import product_mask
 from productgan.photo_io import read_photo
 
+def as_shipped_before(image: np.ndarray) -> np.ndarray:
+    """product_mask before issue 15: fixed threshold 12, and no filling of large faint gaps."""
+    import productgan.edit.mask as mask_module
+
+    kept, mask_module.FAINT_HOLE = mask_module.FAINT_HOLE, float("inf")
+    try:
+        return product_mask(image, threshold=12.0)
+    finally:
+        mask_module.FAINT_HOLE = kept
+
+
 METHODS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
-    "fixed 12 (the old default)": lambda image: product_mask(image, threshold=12.0),
+    "fixed 12, as shipped before": as_shipped_before,
+    "fixed 12 + faint-gap fill": lambda image: product_mask(image, threshold=12.0),
     "fixed 4": lambda image: product_mask(image, threshold=4.0),
     "adaptive": lambda image: product_mask(image),
     "adaptive + GrabCut": lambda image: product_mask(image, grabcut=True),

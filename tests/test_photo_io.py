@@ -129,3 +129,15 @@ def test_map_photos_with_alpha_hands_the_alpha_to_the_edit(tmp_path):
     assert len(report.written) == 2 and seen[(16, 20, 3)] is None
     with Image.open(tmp_path / "out" / "cut-inv.png") as image:
         assert image.mode == "RGBA" and np.array_equal(np.asarray(image)[..., 3], rgba[..., 3])
+
+
+def test_an_upload_gives_its_alpha_too():
+    from productgan.photo_io import photo_and_alpha_from_image, photo_from_image
+
+    rgba = np.zeros((6, 8, 4), np.uint8)
+    rgba[2:4, 2:6] = (10, 200, 10, 255)
+    image = Image.fromarray(rgba, "RGBA")
+    rgb, alpha = photo_and_alpha_from_image(image)
+    assert np.array_equal(alpha, rgba[..., 3]) and rgb[0, 0].tolist() == [255, 255, 255]
+    assert np.array_equal(photo_from_image(image), rgb)
+    assert photo_and_alpha_from_image(Image.new("RGB", (4, 4)))[1] is None

@@ -30,8 +30,8 @@ def band(mask: np.ndarray, width: int) -> np.ndarray:
 def test_alpha_is_0_on_the_backdrop_255_inside_and_soft_only_at_the_edge():
     photo, inside = studio_photo()
     rgba = cutout(photo)
-    assert rgba.shape == (*photo.shape[:2], 4) and np.array_equal(rgba[..., :3], photo)
     alpha, edge = rgba[..., 3], band(inside, 4)
+    assert rgba.shape == (*photo.shape[:2], 4) and np.array_equal(rgba[..., :3][~edge], photo[~edge])
     assert (alpha[~inside & ~edge] == 0).all()
     assert (alpha[inside & ~edge] == 255).all()
     soft = (alpha > 0) & (alpha < 255)
@@ -56,6 +56,26 @@ def test_an_existing_alpha_is_kept_the_cutout_only_removes_more():
     left_core = inside & ~band(inside, 4)
     left_core[:, photo.shape[1] // 2:] = False
     assert (np.abs(rgba[..., 3][left_core].astype(int) - 100) <= 1).all()
+
+
+def test_the_matted_edge_leaves_no_white_halo_on_a_dark_page():
+    """An orange disc antialiased onto the white backdrop: cut out and put on navy, its edge must
+    look like the disc on navy, not like a white rim (which the feathered mask leaves)."""
+    big = np.full((480, 480, 3), 255, np.uint8)
+    cv2.circle(big, (240, 240), 150, (235, 120, 30), -1)
+    coverage_big = np.zeros((480, 480), np.float32)
+    cv2.circle(coverage_big, (240, 240), 150, 1.0, -1)
+    photo = cv2.resize(big, (120, 120), interpolation=cv2.INTER_AREA)
+    coverage = cv2.resize(coverage_big, (120, 120), interpolation=cv2.INTER_AREA)
+    navy = np.float32([20, 30, 60])
+    truth = coverage[..., None] * np.float32([235, 120, 30]) + (1 - coverage[..., None]) * navy
+    edge = band(coverage > 0.5, 2)
+
+    def rim_error(matte: bool) -> float:
+        shown = cutout(photo, background=(20, 30, 60), matte=matte).astype(np.float32)
+        return float(np.abs(shown - truth)[edge].mean())
+
+    assert rim_error(matte=True) < 12.0 < rim_error(matte=False)
 
 
 @pytest.mark.parametrize("text, expected", [("none", None), ("NONE", None), ("transparent", None),

@@ -99,7 +99,7 @@ def speed(luma: Path, runs: int = 5) -> str:
 
     photo = read_photo(luma / "images" / "wt09-white_main.jpg")
     photo = cv2.resize(photo, (806, 1000), interpolation=cv2.INTER_CUBIC)
-    steps = {**METHODS, "cutout (adaptive mask + soft alpha)": lambda image: cutout(image),
+    steps = {**METHODS, "cutout (adaptive mask + matted edge)": lambda image: cutout(image),
              "recolor (adaptive mask, dominant, no halo)": lambda image: recolor(image, "#2050c0")}
     lines = ["| step (806 x 1000 px) | s | s / megapixel |", "|---|---|---|"]
     for name, step in steps.items():

@@ -85,7 +85,7 @@ def grey_to_rgb(images: np.ndarray) -> np.ndarray:
 
 # ------------------------------------------------------------------------------------- Pillow, PNG
 def uint8_to_pil(image: np.ndarray) -> Image.Image:
-    """A uint8 (H, W), (H, W, 1) or (H, W, 3) array as a Pillow image: mode "L" for grey, "RGB"."""
+    """A uint8 (H, W), (H, W, 1), (H, W, 3) or (H, W, 4) array as a Pillow image: "L", "RGB" or "RGBA"."""
     array = image[:, :, 0] if image.ndim == 3 and image.shape[2] == 1 else image
     return Image.fromarray(np.ascontiguousarray(array))
 

@@ -91,7 +91,7 @@ def uint8_to_pil(image: np.ndarray) -> Image.Image:
 
 
 def encode_png(image: np.ndarray, optimize: bool = False) -> bytes:
-    """One uint8 (H, W), (H, W, 1) or (H, W, 3) image as PNG bytes; the same pixels always give
+    """One uint8 (H, W), (H, W, 1), (H, W, 3) or (H, W, 4) image as PNG bytes; the same pixels always give
     the same bytes. optimize: smaller files, slower to write (for pictures shipped in docs)."""
     buffer = io.BytesIO()
     uint8_to_pil(image).save(buffer, format="PNG", optimize=optimize)

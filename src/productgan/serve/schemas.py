@@ -71,13 +71,26 @@ class PhotoEditForm(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    operation: str = Field(max_length=32, description="recolor | whiten | scale | rotate | flip | mask")
+    operation: str = Field(max_length=32, description="recolor | whiten | scale | rotate | flip | mask | cutout")
     color: Optional[str] = Field(None, max_length=64, description="recolor: a name such as red, or #RRGGBB",
                                  validation_alias=AliasChoices("color", "colour"))  # old spelling kept, hidden
     factor: Optional[float] = Field(None, allow_inf_nan=False, description="scale: size factor in (0, 10]")
     degrees: Optional[float] = Field(None, allow_inf_nan=False, description="rotate: anticlockwise angle")
     direction: str = Field("horizontal", max_length=16, description="flip: horizontal | vertical")
     region: str = Field("dominant", max_length=16, description="recolor: dominant | whole")
+    background: str = Field("none", max_length=64, description="cutout: none (transparent PNG) | white | a name | #RRGGBB")
+    threshold: Optional[float] = Field(None, allow_inf_nan=False, description="the product mask's Lab distance to the "
+                                       "backdrop, 0..400; default: adaptive to the backdrop's own noise")
+
+
+class PhotoCutoutForm(BaseModel):
+    """The text fields of POST /api/photo/cutout (with the `file` part)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    background: str = Field("none", max_length=64, description="none (transparent PNG) | white | a name | #RRGGBB")
+    threshold: Optional[float] = Field(None, allow_inf_nan=False, description="the product mask's Lab distance to the "
+                                       "backdrop, 0..400; default: adaptive to the backdrop's own noise")
 
 
 class PhotoEnhanceForm(BaseModel):

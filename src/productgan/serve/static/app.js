@@ -299,6 +299,7 @@ function photoOperationChanged() {
   const operation = $("photo-operation").value;
   const amount = PHOTO_AMOUNTS[operation];
   $("photo-color").hidden = operation !== "recolor";
+  $("photo-background").hidden = operation !== "cutout";
   $("photo-amount-label").hidden = !amount;
   if (!amount) return;
   $("photo-amount-name").textContent = amount.name;
@@ -340,6 +341,7 @@ async function submitPhoto(event) {
   form.append("file", file);
   const enhancing = operation.startsWith("enhance");
   if (enhancing) form.append("task", operation.split(":")[1] || "classic");
+  else if (operation === "cutout") form.append("background", $("photo-background").value);
   else form.append("operation", operation);
   if (operation === "recolor") form.append("color", $("photo-color").value);
   const amount = PHOTO_AMOUNTS[operation];
@@ -347,7 +349,7 @@ async function submitPhoto(event) {
   const key = $("api-key-input").value.trim();
   try {
     showPhotoStatus("Processing photo...");
-    const path = enhancing ? "/api/photo/enhance" : "/api/photo/edit";
+    const path = enhancing ? "/api/photo/enhance" : operation === "cutout" ? "/api/photo/cutout" : "/api/photo/edit";
     const response = await fetch(path, { method: "POST", body: form, headers: key ? { "X-API-Key": key } : {} });
     if (!response.ok) {
       let message = `${response.status} ${response.statusText}`;

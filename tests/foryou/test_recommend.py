@@ -106,3 +106,15 @@ def test_the_guard_threshold_is_computed_once_per_checkpoint_and_then_read(gener
     checkpoint.write_bytes(b"weights of another model")  # another checkpoint: another entry
     with pytest.raises(pytest.fail.Exception, match="recomputed"):
         guard_module.cached_copy_guard(generator, checkpoint, samples=32)
+
+
+def test_an_unconditional_model_gets_a_taste_over_latents_only():
+    from productgan.generate import ProductGenerator
+    from productgan.models import create_generator
+    from productgan.models.config import ModelConfig
+
+    module = create_generator(ModelConfig(family="resnet", resolution=16, width=8, max_width=16, latent_dim=8, embed_dim=8))
+    generator = ProductGenerator(module, [], {}, [])
+    result = recommend(generator, [GeneratedItem(1), GeneratedItem(2)], [GeneratedItem(3)], ForYouSettings(n=3))
+    assert result.images.shape == (3, 16, 16, 3) and result.levels == [{}, {}, {}]
+    assert result.report(generator)["level_frequencies"] == {}

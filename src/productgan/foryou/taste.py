@@ -8,10 +8,11 @@ diagonal Gaussian whose mean and variance are shrunk toward the prior N(0, I):
     mean   = w * mean(z_i)
     var_d  = (kappa * 1 + k * spread_d) / (kappa + k)     (spread_d: the liked z's variance in dimension d)
 
-This is the conjugate normal estimate with the prior worth kappa pseudo-items: one liked product
-moves the mean a third of the way toward it and keeps most of the prior's width (one like says
-little: the next products should still vary); ten liked products move it 83 % and narrow it to
-their own spread. Disliked latents push the mean away: mean += push * m / (m + kappa) * (mean -
+The mean is the conjugate normal estimate with the prior worth kappa pseudo-items, and the
+variance pools kappa pseudo-items of the prior's unit variance with the liked spread the same way:
+one liked product moves the mean a third of the way toward it and keeps two thirds of the prior's
+variance (one like says little: the next products should still vary); ten liked products move it
+83 % and narrow it toward their own spread. Disliked latents push the mean away: mean += push * m / (m + kappa) * (mean -
 mean(disliked z)) for m disliked items (their pull is shrunk the same way).
 
 Levels. Per attribute, the liked items' level counts c are smoothed toward the catalog's level

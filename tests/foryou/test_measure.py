@@ -15,6 +15,8 @@ from productgan.foryou.measure import (
 from productgan.foryou.guard import CopyGuard, pixel_features
 from productgan.metrics.domain import train_domain_classifier
 
+pytestmark = pytest.mark.slow  # a classifier trained for the module (~9 s) and a bench of inversions (~10 s) on a loaded CPU
+
 
 @pytest.fixture(scope="module")
 def bench():

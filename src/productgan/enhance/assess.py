@@ -90,6 +90,11 @@ RANGES: dict[str, Range] = {
 }
 
 
+# Every measure `measure` returns, in the order reports list them.
+MEASURE_NAMES = ("white_point", "backdrop", "backdrop_share", "brightness", "shadows_clipped", "cast", "contrast",
+                 "noise", "sharpness")
+
+
 @dataclass(frozen=True)
 class Assessment:
     """The measures of one photo (name -> value), whether it shows a backdrop, and, for each

@@ -137,9 +137,10 @@ def _placement(geometry: Geometry | None, preset: Preset) -> list[Breach]:
         breaches.append(Breach("product_small", f"product too small: it spans {geometry.fill:.0%} of the frame, "
                                                 f"needs at least {preset.min_fill:.0%} ({preset.fill:.0%} is the aim)"))
     if preset.max_offset is not None and max(abs(geometry.offset_x), abs(geometry.offset_y)) > preset.max_offset:
-        where = [f"{abs(geometry.offset_x):.0%} of the width {'right' if geometry.offset_x > 0 else 'left'}",
-                 f"{abs(geometry.offset_y):.0%} of the height {'below' if geometry.offset_y > 0 else 'above'}"]
-        breaches.append(Breach("off_centre", f"product off-centre: its centre is {' and '.join(where)} of the middle; "
+        where = [f"{abs(offset):.0%} of the {side} {words[offset > 0]}" for offset, side, words in
+                 ((geometry.offset_x, "width", ("left of", "right of")), (geometry.offset_y, "height", ("above", "below")))
+                 if abs(offset) >= 0.005]
+        breaches.append(Breach("off_centre", f"product off-centre: its centre is {' and '.join(where)} the middle; "
                                              f"needs at most {preset.max_offset:.0%}"))
     return breaches
 

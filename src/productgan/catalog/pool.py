@@ -5,10 +5,15 @@ with Python between them; one process per core keeps every core busy. Why one th
 as many processes as cores, torch's or OpenCV's own threads would only fight over them (on 2 shared
 cores a 2-thread op waits for a core someone else holds). Few photos are in flight at a time, so
 a stopped run has little unfinished work and memory does not grow with the catalog.
+
+Workers are spawned, not forked: a fork of a process whose torch or OpenCV thread pools have run
+copies their locks mid-use, and the child can wait on them for ever (it did, under pytest). A
+spawned worker imports the package afresh, a second or two once per run.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -62,7 +67,8 @@ def map_in_processes(function: Callable[[Item], Result], items: Iterable[Item], 
             yield item, function(item)
         return
     pending = iter(items)
-    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(setup, setup_args)) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_start_worker, initargs=(setup, setup_args)) as pool:
         running: dict[Future, Item] = {}
         try:
             _top_up(pool, function, pending, running, workers * IN_FLIGHT_PER_WORKER)

@@ -46,7 +46,7 @@ def lay_out(image: np.ndarray, preset: Preset, cut_out: bool = True, upscaler: U
         subject = whiten_background(image, mask)
     cut = _cut_edges(box, image.shape[:2])
     if box != (0, 0, image.shape[0], image.shape[1]) and any(cut.values()):
-        warnings.append("the frame cuts the product (" + ", ".join(e for e, c in cut.items() if c) + "); kept on that edge")
+        warnings.append("the frame cuts the product (" + ", ".join(e for e, c in cut.items() if c) + "), kept on that edge")
     crop = subject[box[0]:box[2], box[1]:box[3]]
     height, width = crop.shape[:2]
     spans = (cut["top"] and cut["bottom"]) if height >= width else (cut["left"] and cut["right"])

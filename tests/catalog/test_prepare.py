@@ -157,3 +157,18 @@ def test_a_killed_run_resumes_without_redoing_or_losing_work(tmp_path):
     assert not list(out.rglob("*.tmp")), "a temporary of the killed run was left behind"
     for row in final.values():
         assert read_photo(out / row["output"]).shape == (1000, 1000, 3)  # every file whole
+
+
+@pytest.mark.slow
+def test_a_learned_sr_model_enlarges_small_photos_and_a_wrong_checkpoint_is_named(tmp_path):
+    from helpers.enhance import trained_runs
+
+    runs = trained_runs(tmp_path / "runs", ["sr2", "restore"], steps=2, products=3)
+    source = catalog(tmp_path / "photos", count=1, side=300)
+    prepare_catalog(PrepareConfig(source, tmp_path / "out", workers=1, sr_checkpoint=runs["sr2"]), progress=False)
+    row = rows(tmp_path / "out")["p00.png"]
+    assert row["status"] == "done" and "the learned x2 model" in row["warnings"]
+    assert "no learned super-resolution model" not in row["warnings"]
+    assert read_photo(tmp_path / "out" / row["output"]).shape == (1000, 1000, 3)
+    with pytest.raises(ProductGANError, match="not super-resolution"):
+        prepare_catalog(PrepareConfig(source, tmp_path / "out2", workers=1, sr_checkpoint=runs["restore"]), progress=False)

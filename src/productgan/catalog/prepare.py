@@ -154,6 +154,8 @@ def prepare_catalog(config: PrepareConfig, progress: bool = True) -> PrepareResu
     preset = get_preset(config.preset)
     source, out = Path(config.source), Path(config.out)
     refuse_out_inside(source, out)
+    if config.sr_checkpoint is not None:  # a wrong file is named here, not once per worker
+        _load_upscaler(str(config.sr_checkpoint), config.device)
     jobs = plan(source, out, preset)
     path = out / manifest.NAME
     previous = manifest.read_rows(path)

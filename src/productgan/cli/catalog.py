@@ -64,9 +64,10 @@ def prepare_command(
     after, warnings, seconds). Resumable: a rerun skips the photos already done. Bad files are named and skipped.
     Exits 130 after Ctrl-C and 143 after SIGTERM, every finished photo recorded."""
     from productgan.catalog.prepare import PrepareConfig, prepare_catalog
+    from productgan.device import resolve_device
 
     config = PrepareConfig(source=source, out=out, preset=preset, workers=workers, sr_checkpoint=sr_checkpoint,
-                           device=device, limit=limit)
+                           device=str(resolve_device(device)), limit=limit)
     result = prepare_catalog(config)
     for name, status, reason in result.problems:
         err_console.print(f"[yellow]{status}[/] {shown(name)}: {shown(reason)}", soft_wrap=True, highlight=False)

@@ -30,7 +30,8 @@ from productgan.photo_io import PhotoError, read_photo
 from productgan.progress import WorkProgress
 
 GEOMETRY_SIDE = 512
-RULES = ("unreadable", "failed", "too_small", "background", "no_product", "product_small", "off_centre", "blurred", "too_dark")
+RULES = ("unreadable", "failed", "too_small", "background", "no_product", "product_small", "off_centre", "blurred",
+         "too_dark")
 DARK_MEASURES = ("white_point", "brightness")
 
 
@@ -91,7 +92,8 @@ def product_geometry(image: np.ndarray) -> Geometry | None:
     height, width = image.shape[:2]
     top, left, bottom, right = box
     return Geometry(fill=max((bottom - top) / height, (right - left) / width),
-                    offset_x=((left + right) / 2 - width / 2) / width, offset_y=((top + bottom) / 2 - height / 2) / height,
+                    offset_x=((left + right) / 2 - width / 2) / width,
+                    offset_y=((top + bottom) / 2 - height / 2) / height,
                     touches_edge=top == 0 or left == 0 or bottom == height or right == width)
 
 
@@ -102,7 +104,8 @@ def check_image(image: np.ndarray, preset: Preset, assessment: Assessment | None
     result = PhotoCheck(Path(), measures=dict(assessment.measures), size=(width, height))
     breaches = result.breaches
     if preset.min_side and min(height, width) < preset.min_side:
-        breaches.append(Breach("too_small", f"too small: {width} x {height} px, needs at least {preset.min_side} px a side"))
+        breaches.append(Breach("too_small", f"too small: {width} x {height} px, "
+                                            f"needs at least {preset.min_side} px a side"))
     if preset.white_lightness is not None:
         breaches.extend(_background(image, assessment, preset))
     if preset.min_fill is not None or preset.max_offset is not None:
@@ -137,8 +140,9 @@ def _placement(geometry: Geometry | None, preset: Preset) -> list[Breach]:
         breaches.append(Breach("product_small", f"product too small: it spans {geometry.fill:.0%} of the frame, "
                                                 f"needs at least {preset.min_fill:.0%} ({preset.fill:.0%} is the aim)"))
     if preset.max_offset is not None and max(abs(geometry.offset_x), abs(geometry.offset_y)) > preset.max_offset:
-        where = [f"{abs(offset):.0%} of the {side} {words[offset > 0]}" for offset, side, words in
-                 ((geometry.offset_x, "width", ("left of", "right of")), (geometry.offset_y, "height", ("above", "below")))
+        axes = ((geometry.offset_x, "width", ("left of", "right of")),
+                (geometry.offset_y, "height", ("above", "below")))
+        where = [f"{abs(offset):.0%} of the {side} {words[offset > 0]}" for offset, side, words in axes
                  if abs(offset) >= 0.005]
         breaches.append(Breach("off_centre", f"product off-centre: its centre is {' and '.join(where)} the middle; "
                                              f"needs at most {preset.max_offset:.0%}"))
@@ -186,9 +190,9 @@ def write_check_csv(results: list[PhotoCheck], path: str | Path) -> Path:
     writer.writerow(CSV_COLUMNS)
     for r in results:
         g = r.geometry
+        placement = ("", "", "") if g is None else (f"{g.fill:.3f}", f"{g.offset_x:.3f}", f"{g.offset_y:.3f}")
         writer.writerow([str(r.photo), "yes" if r.ok else "no", " ".join(b.rule for b in r.breaches), r.reasons(),
-                         *(r.size or ("", "")), *(("", "", "") if g is None else (f"{g.fill:.3f}", f"{g.offset_x:.3f}", f"{g.offset_y:.3f}")),
-                         *(_number(r.measures.get(name)) for name in MEASURE_NAMES)])
+                         *(r.size or ("", "")), *placement, *(_number(r.measures.get(name)) for name in MEASURE_NAMES)])
     data = buffer.getvalue().encode()
     return write_atomic(path, lambda handle: handle.write(data))
 

@@ -43,6 +43,7 @@ VARIANTS = {
     "cr": {"cr_weight": 10.0},  # CR-GAN's weight (Zhang et al. 2020)
     "ada": {"ada_target": 0.6},  # StyleGAN2-ADA's target; p may cross [0, 1] in ada_kimg (5)
     "skip-excitation": {"model.g_skip_excitation": True},
+    "recon": {"model.d_reconstruction": True, "recon_weight": 1.0},  # FastGAN's self-supervised D (its weight: 1)
     "width-24": {"model.width": 24},  # 1.5x the channels: more capacity, more cost per image
     "balance": {"balance": "category"},
 }

@@ -74,6 +74,7 @@ VARIANTS = {
     "+skip excitation": {"skip_excitation": True},
     "+CR": {"cr_weight": 10.0},  # CR-GAN's weight (Zhang et al. 2020)
     "+ADA": {"ada_target": 0.6},  # StyleGAN2-ADA's target
+    "+recon": {"reconstruction": True, "recon_weight": 1.0},  # FastGAN's self-supervised D (its weight: 1)
 }
 
 PRESETS = {  # model size and batch: 'cpu' trains in minutes on 2 cores, 'gpu' is for an H100/H200
@@ -103,7 +104,8 @@ def variant_config(dataset: Dataset, data: Path, out: Path, minutes: float | Non
     model = ModelConfig(family=change.get("family", "resnet"), resolution=dataset.resolution, channels=dataset.channels,
                         width=preset["width"], max_width=preset["max_width"],
                         d_spectral_norm=change.get("spectral_norm"), d_minibatch_std=change.get("minibatch_std"),
-                        g_skip_excitation=change.get("skip_excitation", False))
+                        g_skip_excitation=change.get("skip_excitation", False),
+                        d_reconstruction=change.get("reconstruction", False))
     config = TrainConfig(data=str(data), out=str(out), condition=list(change.get("condition", dataset.condition)),
                          min_count=dataset.min_count, model=model, batch=preset["batch"], minutes=minutes, kimg=kimg,
                          seed=seed, threads=threads,
@@ -111,7 +113,8 @@ def variant_config(dataset: Dataset, data: Path, out: Path, minutes: float | Non
                          sample_every_kimg=1e9, checkpoint_every_kimg=1e9,
                          eval_every_kimg=eval_every, eval_n=eval_n, eval_extractor=extractor, eval_classifier=classifier)
     overrides = {k: v for k, v in change.items() if k in ("augment", "ema_kimg", "r1_gamma", "diversity_weight",
-                                                          "lecam_weight", "cr_weight", "ada_target")}
+                                                          "lecam_weight", "cr_weight", "ada_target",
+                                                          "recon_weight")}
     if change.get("balance") == "first" and config.condition:
         overrides["balance"] = config.condition[-1]  # category on luma (its rare levels), class on fashion
     return replace(config, **overrides)

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 import pytest
 from typer.testing import CliRunner
 
@@ -92,7 +93,11 @@ def test_cli_generate_sets_attributes_named_like_parameters(checkpoints, tmp_pat
     result = CliRunner().invoke(app, ["generate", str(checkpoints["colliding"]), "--n", "2", "--set", "n=red",
                                       "--set", "seed=small", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert len(list(out.glob("*.png"))) == 2
+    written = np.stack([np.asarray(Image.open(path)) for path in sorted(out.glob("*.png"))])
+    expected = load_generator(checkpoints["colliding"]).generate(2, attributes={"n": "red", "seed": "small"})
+    assert np.array_equal(written.reshape(expected.shape), expected)  # the levels asked for, not the --n/--seed options
+    other = load_generator(checkpoints["colliding"]).generate(2, attributes={"n": "blue", "seed": "small"})
+    assert not np.array_equal(expected, other)  # so the comparison above can tell a level that was ignored
 
 
 def test_server_generates_and_varies_attributes_named_like_parameters(checkpoints, tmp_path):

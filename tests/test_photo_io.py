@@ -63,3 +63,81 @@ def test_refuse_overwrite_names_the_photo_an_output_would_replace(tmp_path):
     refuse_overwrite(photo, tmp_path, ["reconstruction.png"])  # another name: fine
     with pytest.raises(ProductGANError, match="would overwrite the input photo"):
         refuse_overwrite(photo, tmp_path / "sub" / "..", ["photo.png"])
+
+
+def write_rgba(path, size=(24, 20)):
+    """A half-transparent red square on a fully transparent (black underneath) canvas."""
+    rgba = np.zeros((size[1], size[0], 4), np.uint8)
+    rgba[4:16, 6:18] = (200, 10, 10, 255)
+    rgba[4:16, 18:20] = (200, 10, 10, 128)
+    Image.fromarray(rgba, "RGBA").save(path)
+    return path, rgba
+
+
+def test_read_photo_and_alpha_returns_the_alpha_and_colour_flattened_onto_white(tmp_path):
+    from productgan.photo_io import read_photo_and_alpha
+
+    path, rgba = write_rgba(tmp_path / "cut.png")
+    rgb, alpha = read_photo_and_alpha(path)
+    assert np.array_equal(alpha, rgba[..., 3])
+    assert rgb[0, 0].tolist() == [255, 255, 255]  # transparent black reads as the white backdrop
+    assert rgb[5, 7].tolist() == [200, 10, 10]
+    assert np.array_equal(read_photo(path), rgb)  # read_photo: the same colour, no alpha
+
+
+def test_read_photo_and_alpha_gives_none_for_an_opaque_photo_and_keeps_the_guards(tmp_path):
+    from productgan.photo_io import read_photo_and_alpha
+
+    assert read_photo_and_alpha(write(tmp_path / "a.png"))[1] is None
+    path, _ = write_rgba(tmp_path / "big.png", (200, 200))
+    with pytest.raises(PhotoError, match="big.png: decompression bomb"):
+        read_photo_and_alpha(path, max_pixels=10_000)
+
+
+def test_a_palette_png_with_a_transparent_entry_keeps_its_transparency(tmp_path):
+    from productgan.photo_io import read_photo_and_alpha
+
+    image = Image.new("P", (10, 10), 0)
+    image.putpalette([0, 0, 0, 200, 10, 10] + [0] * 762)
+    image.paste(1, (2, 2, 8, 8))
+    image.save(tmp_path / "p.png", transparency=0)
+    rgb, alpha = read_photo_and_alpha(tmp_path / "p.png")
+    assert alpha[0, 0] == 0 and alpha[5, 5] == 255 and rgb[0, 0].tolist() == [255, 255, 255]
+
+
+def test_write_photo_writes_rgba_png_and_refuses_rgba_jpeg(tmp_path):
+    from productgan.photo_io import write_photo
+
+    _, rgba = write_rgba(tmp_path / "cut.png")
+    written = write_photo(rgba, tmp_path / "out.png")
+    with Image.open(written) as image:
+        assert image.mode == "RGBA" and np.array_equal(np.asarray(image), rgba)
+    with pytest.raises(PhotoError, match="out.jpg: JPEG cannot hold transparency"):
+        write_photo(rgba, tmp_path / "out.jpg")
+
+
+def test_map_photos_with_alpha_hands_the_alpha_to_the_edit(tmp_path):
+    path, rgba = write_rgba(tmp_path / "cut.png")
+    write(tmp_path / "opaque.png")
+    seen = {}
+
+    def edit(image, alpha):
+        seen[image.shape] = alpha
+        return image if alpha is None else np.dstack([255 - image, alpha])
+
+    report = map_photos(edit, tmp_path, tmp_path / "out", "inv", progress=False, with_alpha=True)
+    assert len(report.written) == 2 and seen[(16, 20, 3)] is None
+    with Image.open(tmp_path / "out" / "cut-inv.png") as image:
+        assert image.mode == "RGBA" and np.array_equal(np.asarray(image)[..., 3], rgba[..., 3])
+
+
+def test_an_upload_gives_its_alpha_too():
+    from productgan.photo_io import photo_and_alpha_from_image, photo_from_image
+
+    rgba = np.zeros((6, 8, 4), np.uint8)
+    rgba[2:4, 2:6] = (10, 200, 10, 255)
+    image = Image.fromarray(rgba, "RGBA")
+    rgb, alpha = photo_and_alpha_from_image(image)
+    assert np.array_equal(alpha, rgba[..., 3]) and rgb[0, 0].tolist() == [255, 255, 255]
+    assert np.array_equal(photo_from_image(image), rgb)
+    assert photo_and_alpha_from_image(Image.new("RGB", (4, 4)))[1] is None

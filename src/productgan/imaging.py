@@ -85,13 +85,13 @@ def grey_to_rgb(images: np.ndarray) -> np.ndarray:
 
 # ------------------------------------------------------------------------------------- Pillow, PNG
 def uint8_to_pil(image: np.ndarray) -> Image.Image:
-    """A uint8 (H, W), (H, W, 1) or (H, W, 3) array as a Pillow image: mode "L" for grey, "RGB"."""
+    """A uint8 (H, W), (H, W, 1), (H, W, 3) or (H, W, 4) array as a Pillow image: "L", "RGB" or "RGBA"."""
     array = image[:, :, 0] if image.ndim == 3 and image.shape[2] == 1 else image
     return Image.fromarray(np.ascontiguousarray(array))
 
 
 def encode_png(image: np.ndarray, optimize: bool = False) -> bytes:
-    """One uint8 (H, W), (H, W, 1) or (H, W, 3) image as PNG bytes; the same pixels always give
+    """One uint8 (H, W), (H, W, 1), (H, W, 3) or (H, W, 4) image as PNG bytes; the same pixels always give
     the same bytes. optimize: smaller files, slower to write (for pictures shipped in docs)."""
     buffer = io.BytesIO()
     uint8_to_pil(image).save(buffer, format="PNG", optimize=optimize)

@@ -93,6 +93,18 @@ def diversity_loss(images_a: torch.Tensor, images_b: torch.Tensor, z_a: torch.Te
     return -torch.clamp(image_distance / latent_distance.clamp_min(1e-8), max=ceiling).mean()
 
 
+def reconstruction_loss(decoded: tuple[torch.Tensor, ...], targets: tuple[torch.Tensor, ...]) -> torch.Tensor:
+    """Sum over pairs of the mean L1 pixel distance between D's decoded images and their targets
+    (FastGAN's self-supervised D; add weight * reconstruction_loss to D's loss on the real batch).
+
+    FastGAN measures this with LPIPS plus a pixel term; LPIPS needs pretrained weights this package
+    cannot download, and a perceptual term from an untrained net would measure nothing in
+    particular. L1 keeps the point of the term (D's features must describe the real image) and at
+    16 px its blur costs little. Images (B, C, H, W) in [-1, 1], each decoded one shaped as its target.
+    """
+    return sum((d.float() - t.float()).abs().mean() for d, t in zip(decoded, targets, strict=True))
+
+
 class LeCamAnchors:
     """Moving averages of D's real and fake logits for the LeCam regulariser (Tseng et al. 2021).
 

@@ -4,6 +4,10 @@ Edits and enhancements work on whatever a shop hands over (a file or a folder, a
 reads), so decoding goes through the catalog reader's guards (decompression bombs, corrupt and
 truncated files, EXIF rotation, alpha onto white) and every output path is checked against the
 inputs: a new file, written atomically, or a clear refusal.
+
+A photo with transparency (a cut-out PNG) is read as its colour flattened onto white, which the
+edits and the product mask expect, plus its alpha; `map_photos(..., with_alpha=True)` hands both
+to the edit and writes RGBA PNG back, so a cut-out stays cut out.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ from PIL import Image
 
 from productgan.atomic import write_atomic
 from productgan.data.images import (
-    MAX_IMAGE_PIXELS, ImageSkipped, apply_exif_orientation, decode_image, is_image_file, to_8bit_rgb_or_grey,
+    MAX_IMAGE_PIXELS, ImageSkipped, apply_exif_orientation, decode_image, has_alpha, is_image_file,
+    to_8bit_rgb_or_grey, with_alpha,
 )
 from productgan.errors import ProductGANError
 from productgan.imaging import uint8_to_pil
@@ -32,25 +37,53 @@ class PhotoError(ProductGANError):
 
 def read_photo(path: str | Path, max_pixels: int = MAX_IMAGE_PIXELS) -> np.ndarray:
     """uint8 (H, W, 3) RGB at the file's own size; PhotoError names the file and the problem."""
+    return read_photo_and_alpha(path, max_pixels, keep_alpha=False)[0]
+
+
+def read_photo_and_alpha(path: str | Path, max_pixels: int = MAX_IMAGE_PIXELS,
+                         keep_alpha: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+    """(uint8 (H, W, 3) RGB flattened onto white, uint8 (H, W) alpha or None when the file has none),
+    with read_photo's guards; PhotoError names the file and the problem."""
     try:
-        image, _ = decode_image(path, channels=3, max_pixels=max_pixels)
+        image, _ = decode_image(path, channels=3, max_pixels=max_pixels, keep_alpha=keep_alpha)
     except ImageSkipped as skip:
         raise PhotoError(f"{path}: {skip.reason}") from None
-    return np.asarray(image, dtype=np.uint8).reshape(image.height, image.width, 3)
+    return _split_alpha(np.asarray(image, dtype=np.uint8).reshape(image.height, image.width, -1))
+
+
+def _split_alpha(array: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    return (array[..., :3], array[..., 3]) if array.shape[2] == 4 else (array, None)
 
 
 def photo_from_image(image: Image.Image) -> np.ndarray:
     """uint8 (H, W, 3) RGB from an already opened and checked Pillow image (an HTTP upload):
     upright per EXIF, alpha onto white, any mode to RGB, as read_photo does for files."""
-    return np.asarray(to_8bit_rgb_or_grey(apply_exif_orientation(image)).convert("RGB"), dtype=np.uint8)
+    return photo_and_alpha_from_image(image)[0]
+
+
+def photo_and_alpha_from_image(image: Image.Image) -> tuple[np.ndarray, np.ndarray | None]:
+    """photo_from_image's RGB and the upload's alpha (uint8 (H, W), or None when it has none)."""
+    upright = apply_exif_orientation(image)
+    rgb = to_8bit_rgb_or_grey(upright).convert("RGB")
+    if has_alpha(upright):
+        rgb = with_alpha(rgb, upright)
+    return _split_alpha(np.asarray(rgb, dtype=np.uint8).reshape(rgb.height, rgb.width, -1))
+
+
+def with_alpha_channel(rgb: np.ndarray, alpha: np.ndarray | None) -> np.ndarray:
+    """uint8 (H, W, 4) RGBA when there is an alpha, else the (H, W, 3) RGB unchanged."""
+    return rgb if alpha is None else np.dstack([rgb, alpha])
 
 
 def write_photo(array: np.ndarray, path: str | Path, quality: int = 95) -> Path:
-    """Write uint8 (H, W, 3) atomically in the format the suffix names (PNG, JPEG, WebP)."""
+    """Write uint8 (H, W, 3) RGB or (H, W, 4) RGBA atomically in the format the suffix names (PNG,
+    JPEG, WebP); JPEG has no alpha, so RGBA to .jpg is refused rather than silently flattened."""
     path = Path(path)
     fmt = OUTPUT_FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise PhotoError(f"{path}: unsupported output format {path.suffix!r}; use one of {', '.join(OUTPUT_FORMATS)}")
+    if fmt == "JPEG" and array.ndim == 3 and array.shape[2] == 4:
+        raise PhotoError(f"{path}: JPEG cannot hold transparency; write .png (or .webp) for an RGBA result")
     image = uint8_to_pil(array)
     options = {"quality": quality} if fmt in ("JPEG", "WEBP") else {}
     return write_atomic(path, lambda handle: image.save(handle, format=fmt, **options))
@@ -84,11 +117,13 @@ def plan_outputs(source: str | Path, out: str | Path, suffix: str, fmt: str = ".
     return jobs
 
 
-def iter_readable(jobs: list[PhotoJob], skipped: list[tuple[Path, str]]) -> Iterator[tuple[PhotoJob, np.ndarray]]:
-    """Decode each job's photo, recording unreadable ones in `skipped` instead of stopping the batch."""
+def iter_readable(jobs: list[PhotoJob], skipped: list[tuple[Path, str]], keep_alpha: bool = False,
+                  ) -> Iterator[tuple[PhotoJob, np.ndarray, np.ndarray | None]]:
+    """Decode each job's photo (and its alpha when keep_alpha), recording unreadable ones in
+    `skipped` instead of stopping the batch."""
     for job in jobs:
         try:
-            yield job, read_photo(job.source)
+            yield (job, *read_photo_and_alpha(job.source)) if keep_alpha else (job, read_photo(job.source), None)
         except PhotoError as error:
             skipped.append((job.source, str(error)))
 
@@ -102,16 +137,21 @@ class MapReport:
 
 
 def map_photos(edit: Callable[..., np.ndarray], source: str | Path, out: str | Path, suffix: str,
-               fmt: str = ".png", progress: bool = True, with_source: bool = False) -> MapReport:
+               fmt: str = ".png", progress: bool = True, with_source: bool = False,
+               with_alpha: bool = False) -> MapReport:
     """Apply `edit` to every photo in `source`, writing `out`/STEM-SUFFIX.FMT; unreadable photos are reported, not fatal.
 
     with_source: call edit(image, source_path), for edits that read a per-photo companion file (a mask).
+    with_alpha: call edit(image, alpha), alpha uint8 (H, W) or None; the edit returns RGB or RGBA.
     """
     jobs = plan_outputs(source, out, suffix, fmt)
     report = MapReport()
     with WorkProgress(suffix, len(jobs), enabled=progress, describe=lambda d, t: f"{d:.0f}/{t:.0f} photos") as bar:
-        for job, image in iter_readable(jobs, report.skipped):
-            result = edit(image, job.source) if with_source else edit(image)
+        for job, image, alpha in iter_readable(jobs, report.skipped, keep_alpha=with_alpha):
+            if with_alpha:
+                result = edit(image, alpha)
+            else:
+                result = edit(image, job.source) if with_source else edit(image)
             report.written.append(write_photo(result, job.target))
             bar.update(len(report.written) + len(report.skipped))
     return report

@@ -22,10 +22,10 @@ CLI_DIR = Path(productgan.cli.__file__).parent
 
 # Every command a user can type, hidden aliases included: a command added or lost shows up here.
 EXPECTED_COMMANDS = {
-    "train", "generate", "demo", "serve", "data inspect", "eval run", "eval train-features",
-    "photo recolor", "photo mask", "photo scale", "photo rotate", "photo flip", "photo whiten",
+    "train", "generate", "demo", "serve", "foryou", "data inspect", "eval run", "eval train-features",
+    "photo recolor", "photo mask", "photo cutout", "photo scale", "photo rotate", "photo flip", "photo whiten",
     "edit variants", "edit clip", "edit turntable", "edit invert", "edit train-encoder",
-    "edit mask", "edit scale", "edit rotate", "edit flip", "edit whiten",
+    "edit mask", "edit cutout", "edit scale", "edit rotate", "edit flip", "edit whiten",
     "photo recolour", "edit recolour",  # old spelling kept: hidden aliases
     "enhance apply", "enhance train",
     "catalog check", "catalog prepare",

@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
+from productgan.checkpoint import LATENT_ENCODER, kind_of, read_meta
 from productgan.cli import app
 
 
@@ -111,6 +112,11 @@ def test_invert_refuses_bad_photos_and_overwrites(run, photo, tmp_path):
 def test_train_encoder_then_invert_with_it(run, photo, tmp_path):
     result = invoke("edit", "train-encoder", run, "--steps", "5", "--out", tmp_path / "enc.safetensors")
     assert result.exit_code == 0, result.output
+    assert kind_of(read_meta(tmp_path / "enc.safetensors")) is LATENT_ENCODER
     result = invoke("edit", "invert", run, photo, "--encoder", tmp_path / "enc.safetensors", "--steps", "3",
                     "--out", tmp_path / "inv")
     assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "inv" / "inversion.json").read_text())
+    assert report["photo"] == str(photo) and 0 < report["ssim"] <= 1 and report["psnr"] > 0
+    reconstruction = np.asarray(Image.open(tmp_path / "inv" / "reconstruction.png"))
+    assert reconstruction.shape == np.asarray(Image.open(tmp_path / "inv" / "photo.png")).shape

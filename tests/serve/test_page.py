@@ -156,6 +156,10 @@ def test_photo_form_defaults_per_operation_errors_beside_the_form_and_no_broken_
                                    timeout=20_000)
             assert page.text_content("[data-testid=photo-status]") == "Photo ready."  # 15 was refused: factor <= 10
             assert page.is_visible("[data-testid=photo-result]")
+            before = page.eval_on_selector("[data-testid=photo-before]", "img => [img.naturalWidth, img.getBoundingClientRect().x]")
+            after = page.eval_on_selector("[data-testid=photo-result]", "img => [img.naturalWidth, img.getBoundingClientRect().x]")
+            assert before[0] == studio_photo()[0].shape[1] and after[1] > before[1]  # the photo as chosen, the result beside it
+            assert page.text_content("[data-testid=photo-result-caption]") == "After: Scale"
 
             page.select_option("[data-testid=photo-operation]", "rotate")
             assert page.input_value("[data-testid=photo-amount]") == "15"
@@ -165,5 +169,18 @@ def test_photo_form_defaults_per_operation_errors_beside_the_form_and_no_broken_
                                    timeout=20_000)
             assert "GIF is not accepted" in page.text_content("[data-testid=photo-status]")
             assert not page.is_visible("[data-testid=photo-result]")  # the scaled photo is gone, not left as if it were the answer
+            assert page.is_visible("[data-testid=photo-before]")  # the photo that was refused stays shown as chosen
+
+            page.select_option("[data-testid=photo-operation]", "cutout")
+            assert page.is_visible("[data-testid=photo-background]") and not page.is_visible("[data-testid=photo-amount]")
+            page.set_input_files("[data-testid=photo-file]", str(tmp_path / "shirt.png"))
+            page.click("[data-testid=photo-button]")
+            page.wait_for_function("() => document.querySelector('[data-testid=photo-status]').textContent === 'Photo ready.'",
+                                   timeout=20_000)
+            corner_alpha = page.evaluate("""() => { const img = document.querySelector('[data-testid=photo-result]');
+                const canvas = document.createElement('canvas'); canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
+                const context = canvas.getContext('2d'); context.drawImage(img, 0, 0);
+                return context.getImageData(0, 0, 1, 1).data[3]; }""")
+            assert corner_alpha == 0  # the backdrop came back transparent
         finally:
             browser.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image
@@ -94,3 +95,34 @@ def test_photo_endpoints_need_the_api_key_when_one_is_set(make_client):
     photo, _ = studio_photo()
     response = client.post("/api/photo/enhance", files=png_upload(photo))
     assert response.status_code == 401
+
+
+def test_cutout_answers_a_transparent_png_with_the_product_opaque_and_the_backdrop_clear(client):
+    photo, truth = studio_photo()
+    response = client.post("/api/photo/cutout", files=png_upload(photo))
+    assert response.status_code == 200, response.text
+    cut = np.asarray(Image.open(io.BytesIO(response.content)))
+    assert cut.shape == (*photo.shape[:2], 4)
+    alpha = cut[:, :, 3]
+    inside = cv2.erode(truth.astype(np.uint8), np.ones((7, 7), np.uint8)).astype(bool)  # away from the soft edge
+    outside = ~cv2.dilate(truth.astype(np.uint8), np.ones((7, 7), np.uint8)).astype(bool)
+    assert (alpha[inside] == 255).mean() > 0.98 and (alpha[outside] == 0).mean() > 0.98
+    on_white = client.post("/api/photo/cutout", files=png_upload(photo), data={"background": "white"})
+    flat = np.asarray(Image.open(io.BytesIO(on_white.content)))
+    assert flat.shape == photo.shape and (flat[~truth] == 255).all(axis=1).mean() > 0.95
+
+
+def test_cutout_refuses_a_bad_background_naming_the_field(client):
+    photo, _ = studio_photo()
+    response = client.post("/api/photo/cutout", files=png_upload(photo), data={"background": "#12345"})
+    assert response.status_code in (400, 422) and "background" in response.text
+
+
+def test_an_edit_of_a_transparent_upload_keeps_its_alpha(client):
+    photo, truth = studio_photo()
+    alpha = np.where(truth, 255, 0).astype(np.uint8)
+    rgba = np.dstack([photo, alpha])
+    response = client.post("/api/photo/edit", files=png_upload(rgba), data={"operation": "flip"})
+    assert response.status_code == 200, response.text
+    flipped = np.asarray(Image.open(io.BytesIO(response.content)))
+    assert flipped.shape == rgba.shape and np.array_equal(flipped[:, :, 3], alpha[:, ::-1])

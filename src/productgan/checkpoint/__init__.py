@@ -10,7 +10,7 @@ Nothing is ever unpickled; a single file is enough to rebuild its network (no da
 """
 
 from productgan.checkpoint.io import (
-    CHECKPOINT_NAME, FORMAT, load_module, load_tensors, restore_optimizers, stored_tensors,
+    CHECKPOINT_NAME, FORMAT, load_module, load_tensors, model_name, restore_optimizers, stored_tensors,
 )
 from productgan.checkpoint.kinds import (
     DOMAIN_CLASSIFIER, ENHANCER, GAN, KINDS, LATENT_ENCODER, Kind, kind_of, read_meta, resolve_checkpoint,
@@ -22,6 +22,6 @@ from productgan.checkpoint.shapes import MAX_PARAMETERS, checked_network, planne
 __all__ = [
     "CHECKPOINT_NAME", "DOMAIN_CLASSIFIER", "ENHANCER", "FORMAT", "GAN", "KINDS", "LATENT_ENCODER", "MAX_PARAMETERS",
     "CheckpointMeta", "HeaderSection", "Kind", "checked_network", "gan_model_config", "kind_of", "load_module",
-    "load_tensors", "planned_state", "read_meta", "require_size", "require_tensors", "resolve_checkpoint",
+    "load_tensors", "model_name", "planned_state", "read_meta", "require_size", "require_tensors", "resolve_checkpoint",
     "restore_optimizers", "save_checkpoint", "stored_tensors",
 ]

@@ -41,6 +41,15 @@ def find_file(path: str | Path, file_name: str = CHECKPOINT_NAME, noun: str = "c
     return path
 
 
+def model_name(path: str | Path) -> str:
+    """A model's name from its checkpoint path: the run folder's name, or a loose file's stem (as the
+    server lists it; a symlinked run keeps its link's name; '.' and '..' become the real folder's)."""
+    path = Path(path)
+    if path.is_dir():
+        return path.name if path.name not in ("", ".", "..") else path.resolve().name
+    return model_name(path.parent) if path.name == CHECKPOINT_NAME else path.stem
+
+
 def write_file(
     path: str | Path,
     meta: CheckpointMeta,

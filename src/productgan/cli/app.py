@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from productgan.cli import catalog, data, demo, edit, enhance, generate, photo, serve, train
+from productgan.cli import catalog, data, demo, edit, enhance, foryou, generate, photo, serve, train
 from productgan.cli import eval as evaluate
 
 app = typer.Typer(help="Learn a product catalog; generate new products on demand.", no_args_is_help=True,
@@ -36,6 +36,7 @@ app.command("train")(train.train)
 app.command("generate")(generate.generate)
 app.command("demo")(demo.demo)
 app.command("serve")(serve.serve)
+app.command("foryou")(foryou.foryou_command)
 
 data_app = typer.Typer(help="Inspect catalogs.", no_args_is_help=True)
 data_app.command("inspect")(data.data_inspect)
@@ -47,8 +48,9 @@ eval_app.command("run")(evaluate.eval_run)
 eval_app.command("train-features")(evaluate.eval_train_features)
 app.add_typer(eval_app, name="eval")
 
-PHOTO_COMMANDS = {"recolor": photo.recolor_command, "mask": photo.mask_command, "scale": photo.scale_command,
-                  "rotate": photo.rotate_command, "flip": photo.flip_command, "whiten": photo.whiten_command}
+PHOTO_COMMANDS = {"recolor": photo.recolor_command, "mask": photo.mask_command, "cutout": photo.cutout_command,
+                  "scale": photo.scale_command, "rotate": photo.rotate_command, "flip": photo.flip_command,
+                  "whiten": photo.whiten_command}
 
 
 def moved(old: str, new: str, command) -> dict:
@@ -71,7 +73,12 @@ edit_app.command("turntable")(edit.turntable_command)
 edit_app.command("invert")(edit.invert_command)
 edit_app.command("train-encoder")(edit.train_encoder_command)
 for name, command in PHOTO_COMMANDS.items():  # the old names, for one release
+    if name in photo.ALSO_UNDER_EDIT:
+        continue
     edit_app.command(**moved(photo.OLD_SPELLINGS.get(name, name), name, command))(command)
+for name in photo.ALSO_UNDER_EDIT:  # new, not moved: the name the issue asked for answers too, hidden
+    edit_app.command(name, hidden=True, help=f"The same as `productgan photo {name}`, where the photo edits live. "
+                     + (PHOTO_COMMANDS[name].__doc__ or ""))(PHOTO_COMMANDS[name])
 app.add_typer(edit_app, name="edit")
 
 enhance_app = typer.Typer(help=enhance.HELP, no_args_is_help=True)

@@ -4,7 +4,10 @@ Edits of a photo that need no generator are `productgan photo ...` (cli/photo.py
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import List, Optional
 
@@ -53,14 +56,6 @@ def variants_command(
     (out / "variants.json").write_text(json.dumps(summary, indent=2))
     console.print(f"wrote {out / 'grid.png'}: rows are {attribute} = {', '.join(table.row_levels)}")
 
-# Options the two clip commands share; each is refused before the model is read.
-FPS = float_option(12.0, low=1.0, high=60.0, help="Frames per second, 1..60 (GIF and MP4).")
-CLIP_FORMAT = typer.Option(None, "--format",
-                           help="png (a strip) | gif | mp4; default: --out's suffix, which must agree when both are given.")
-CLIP_OUT = typer.Option(..., help="Output file: .png (a strip), .gif or .mp4.")
-CLIP_TRUNCATION = float_option(None, low=0.01, high=10.0, help="Redraw latents beyond this |z| (0.01..10).")
-
-
 def check_clip_options(out: Path, fmt: Optional[str], frames: int) -> str:
     """The format to write, after --out, --format and --frames are checked, before the model is read.
 
@@ -82,15 +77,59 @@ def check_clip_options(out: Path, fmt: Optional[str], frames: int) -> str:
     return chosen
 
 
-def clip_setup(run: Path, out: Path, fmt: Optional[str], frames: int, device: str):
-    """(format, generator) for a clip command: every option checked first, then the model read."""
-    from productgan.generate import load_generator
+@dataclass(frozen=True)
+class ClipOutput:
+    """What every clip command writes and how: the options `with_clip_options` adds to each."""
 
-    chosen = check_clip_options(out, fmt, frames)
-    return chosen, load_generator(run, device=resolve_device(device))
+    fps: float
+    fmt: Optional[str]
+    truncation: Optional[float]
+    out: Path
+    device: str
+
+    def setup(self, run: Path, frames: int):
+        """(format, generator): every option checked first, then the model read."""
+        from productgan.generate import load_generator
+
+        chosen = check_clip_options(self.out, self.fmt, frames)
+        return chosen, load_generator(run, device=resolve_device(self.device))
+
+
+# The options the clip commands share, declared once: (annotation, typer default) by parameter name.
+CLIP_OPTIONS = {
+    "fps": (float, float_option(12.0, low=1.0, high=60.0, help="Frames per second, 1..60 (GIF and MP4).")),
+    "fmt": (Optional[str], typer.Option(
+        None, "--format", help="png (a strip) | gif | mp4; default: --out's suffix, which must agree when both are given.")),
+    "truncation": (Optional[float], float_option(None, low=0.01, high=10.0, help="Redraw latents beyond this |z| (0.01..10).")),
+    "out": (Path, typer.Option(..., help="Output file: .png (a strip), .gif or .mp4.")),
+    "device": (str, device_option()),
+}
+
+
+def with_clip_options(command):
+    """Gives a clip command the shared options (--fps, --format, --truncation, --out, --device) as one
+    ClipOutput argument named `output`, so each option is declared once for every clip command.
+
+    typer reads a command's options from its signature; the signature shown to it is the command's
+    own parameters followed by the shared ones.
+    """
+    own = [p for name, p in inspect.signature(command).parameters.items() if name != "output"]
+    shared = [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default, annotation=annotation)
+              for name, (annotation, default) in CLIP_OPTIONS.items()]
+
+    @functools.wraps(command)
+    def wrapper(**options):
+        output = ClipOutput(**{name: options.pop(name) for name in CLIP_OPTIONS})
+        return command(output=output, **options)
+
+    wrapper.__signature__ = inspect.Signature(own + shared)
+    wrapper.__annotations__ = {**{name: value for name, value in command.__annotations__.items() if name != "output"},
+                               **{name: annotation for name, (annotation, _) in CLIP_OPTIONS.items()}}
+    return wrapper
 
 
 @friendly_errors
+@with_clip_options
 def clip_command(
     run: Path = typer.Argument(..., help=RUN_HELP),
     from_seed: int = seed_option(0, help="Seed of the first product."),
@@ -99,41 +138,35 @@ def clip_command(
     from_set: Optional[List[str]] = typer.Option(None, help="attribute=level of the first product, repeatable."),
     to_set: Optional[List[str]] = typer.Option(None, help="attribute=level of the last product (default: --from-set)."),
     frames: int = typer.Option(24, help="Number of frames in the clip (2..2000)."),
-    fps: float = FPS,
-    fmt: Optional[str] = CLIP_FORMAT,
-    truncation: Optional[float] = CLIP_TRUNCATION,
-    out: Path = CLIP_OUT,
-    device: str = device_option(),
+    output: ClipOutput = None,
 ):
     """A morph between two products or two attribute levels (slerped latents, blended embeddings)."""
     from productgan.edit.clips import morph_clip, write_clip
 
-    fmt, generator = clip_setup(run, out, fmt, frames, device)
+    fmt, generator = output.setup(run, frames)
     start = parse_sets(from_set)
     end = parse_sets(to_set) if to_set else start
-    clip = morph_clip(generator, from_seed, from_seed if to_seed is None else to_seed, frames, start, end, truncation)
-    console.print(f"wrote {write_clip(clip, out, fmt, fps)}: {len(clip)} frames ({fmt})")
+    clip = morph_clip(generator, from_seed, from_seed if to_seed is None else to_seed, frames, start, end,
+                      output.truncation)
+    console.print(f"wrote {write_clip(clip, output.out, fmt, output.fps)}: {len(clip)} frames ({fmt})")
 
 
 @friendly_errors
+@with_clip_options
 def turntable_command(
     run: Path = typer.Argument(..., help=RUN_HELP),
     seed: int = seed_option(0),
     set_: Optional[List[str]] = typer.Option(None, "--set", help=SET_HELP),
     attribute: str = typer.Option("view", help="The attribute to turn through (luma: view = main, back, alt1)."),
     frames: int = typer.Option(36, help="Number of frames in the loop (2..2000)."),
-    fps: float = FPS,
-    fmt: Optional[str] = CLIP_FORMAT,
-    truncation: Optional[float] = CLIP_TRUNCATION,
-    out: Path = CLIP_OUT,
-    device: str = device_option(),
+    output: ClipOutput = None,
 ):
     """One product turning through every view level and back to the first (a looping clip)."""
     from productgan.edit.clips import turntable_frames, write_clip
 
-    fmt, generator = clip_setup(run, out, fmt, frames, device)
-    clip = turntable_frames(generator, frames, seed, truncation, parse_sets(set_), attribute)
-    console.print(f"wrote {write_clip(clip, out, fmt, fps)}: {len(clip)} frames over {attribute} "
+    fmt, generator = output.setup(run, frames)
+    clip = turntable_frames(generator, frames, seed, output.truncation, parse_sets(set_), attribute)
+    console.print(f"wrote {write_clip(clip, output.out, fmt, output.fps)}: {len(clip)} frames over {attribute} "
                   f"= {', '.join(generator.levels[attribute])}")
 
 
@@ -190,7 +223,7 @@ def train_encoder_command(
     run: Path = typer.Argument(..., help=RUN_HELP),
     steps: int = typer.Option(2000, min=1, help="Adam steps (batch 32)."),
     seed: int = seed_option(),
-    out: Path = typer.Option(..., help="Encoder file to write (.safetensors)."),
+    out: Path = typer.Option(..., help="Encoder file to write (.safetensors); RUN/encoder.safetensors is where `foryou` and `serve` find it."),
     device: str = device_option(),
 ):
     """Train a latent encoder on the generator's own images, to start `edit invert --encoder` near the answer."""

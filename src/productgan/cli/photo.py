@@ -1,29 +1,35 @@
 """`productgan photo ...`: classical edits of a shop's own photos, which need no GAN (recolor, mask,
-scale, rotate, flip, whiten). Until the next release they also answer, hidden, under their old names:
+cutout, scale, rotate, flip, whiten). Until the next release they also answer, hidden, under their old names:
 productgan edit recolour, edit mask and so on, and photo recolour (registered in cli/app.py).
 
 Each photo command takes a file or a folder and writes new files STEM-EDIT.png into --out; the
-inputs are never touched and unreadable photos are listed, not fatal.
+inputs are never touched and unreadable photos are listed, not fatal. A photo with transparency
+gives a PNG with its alpha carried through (moved with the pixels by scale, rotate and flip).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Optional
 
-import numpy as np
 import typer
 
 from productgan.cli.common import console, err_console, friendly_errors, require_output_folder
 
-HELP = "Edit your own product photos, no GAN needed: recolor, mask, scale, rotate, flip, whiten."
-COMMANDS = ("recolor", "mask", "scale", "rotate", "flip", "whiten")
+if TYPE_CHECKING:
+    from productgan.edit.photo import PhotoEdit
+
+HELP = "Edit your own product photos, no GAN needed: recolor, mask, cutout, scale, rotate, flip, whiten."
+COMMANDS = ("recolor", "mask", "cutout", "scale", "rotate", "flip", "whiten")
 # The old spelling of a command's name: photo recolour and edit recolour still work, hidden, for one release.
 OLD_SPELLINGS = {"recolor": "recolour"}  # old spelling kept
+# New photo commands that also answer, hidden, under `productgan edit` (issue 15 named `edit cutout`).
+ALSO_UNDER_EDIT = ("cutout",)
 
 SOURCE = typer.Argument(..., help="A photo or a folder of photos (never modified).")
 OUT = typer.Option(Path("edited"), help="Folder for the new files.")
-THRESHOLD = typer.Option(12.0, help="Lab distance to the studio backdrop that counts as product (0..400).")
+THRESHOLD = typer.Option(None, help="Lab distance to the studio backdrop that counts as product (0..400); "
+                         "default: adaptive, a few sigmas above the backdrop's own noise (3..12).")
 
 
 # The PhotoEdit fields whose flag is not simply --field-name.
@@ -47,10 +53,10 @@ def _edit(operation: str, source: Path, out: Path, suffix: str, **options) -> No
     _run(edit, source, out, suffix)
 
 
-def _run(edit: Callable[[np.ndarray], np.ndarray], source: Path, out: Path, suffix: str) -> None:
+def _run(edit: "PhotoEdit", source: Path, out: Path, suffix: str) -> None:
     from productgan.photo_io import map_photos
 
-    report = map_photos(edit, source, out, suffix)
+    report = map_photos(edit.apply, source, out, suffix, with_alpha=True)  # a cut-out's alpha carried through
     for _, reason in report.skipped:
         err_console.print(f"[yellow]skipped[/] {reason}", soft_wrap=True, highlight=False)
     console.print(f"wrote {len(report.written)} file(s) to {out}" + (f"; skipped {len(report.skipped)}" if report.skipped else ""))
@@ -63,7 +69,7 @@ def recolor_command(
     source: Path = SOURCE,
     to: str = typer.Option(..., "--to", help="Target colour: a name (red, navy, ...) or #RRGGBB."),
     keep_lightness: bool = typer.Option(False, help="Change hue and chroma only, not lightness."),
-    threshold: float = THRESHOLD,
+    threshold: Optional[float] = THRESHOLD,
     grabcut: bool = typer.Option(False, help="Refine the product mask with GrabCut (slower)."),
     region: str = typer.Option("dominant", help="dominant: the product's main colour only; whole: every product pixel."),
     out: Path = OUT,
@@ -74,10 +80,23 @@ def recolor_command(
 
 
 @friendly_errors
-def mask_command(source: Path = SOURCE, threshold: float = THRESHOLD,
+def mask_command(source: Path = SOURCE, threshold: Optional[float] = THRESHOLD,
                  grabcut: bool = typer.Option(False, help="Refine the mask with GrabCut (slower)."), out: Path = OUT):
     """Write the product mask (white = product) found from the studio backdrop."""
     _edit("mask", source, out, "mask", threshold=threshold, grabcut=grabcut)
+
+
+@friendly_errors
+def cutout_command(
+    source: Path = SOURCE,
+    background: str = typer.Option("none", help="none: transparent RGBA PNG; white, a colour name or #RRGGBB: "
+                                   "the product composited onto it (RGB)."),
+    threshold: Optional[float] = THRESHOLD,
+    grabcut: bool = typer.Option(False, help="Refine the product mask with GrabCut (slower)."),
+    out: Path = OUT,
+):
+    """Cut the product out of its backdrop with a soft edge: a transparent PNG, or on a new background."""
+    _edit("cutout", source, out, "cutout", background=background, threshold=threshold, grabcut=grabcut)
 
 
 @friendly_errors
@@ -103,6 +122,6 @@ def flip_command(source: Path = SOURCE, direction: str = typer.Option("horizonta
 
 @friendly_errors
 def whiten_command(source: Path = SOURCE, square: bool = typer.Option(True, help="Also pad to a square canvas."),
-                   threshold: float = THRESHOLD, out: Path = OUT):
+                   threshold: Optional[float] = THRESHOLD, out: Path = OUT):
     """Pure-white background (and a square canvas): the marketplace photo format."""
     _edit("whiten", source, out, "whiten", make_square=square, threshold=threshold)

@@ -42,6 +42,7 @@ TRAIN_OPTION_SETTINGS = {
     "bf16": ("bf16",), "threads": ("threads",), "diversity": ("diversity_weight",), "lecam": ("lecam_weight",),
     "balance": ("balance",), "cr": ("cr_weight",), "ada_target": ("ada_target",), "ada_kimg": ("ada_kimg",),
     "minibatch_std": ("model.d_minibatch_std",), "skip_excitation": ("model.g_skip_excitation",),
+    "recon_weight": ("recon_weight", "model.d_reconstruction"),
 }
 
 
@@ -82,6 +83,7 @@ def train(
     ada_kimg: float = float_option(TRAIN_DEFAULTS.ada_kimg, low=0, low_open=True, high=1e6, high_open=True, help="How fast --ada-target's probability may move: from 0 to 1 in this many kimg."),
     minibatch_std: Optional[bool] = typer.Option(None, "--minibatch-std/--no-minibatch-std", help="StyleGAN's minibatch standard deviation feature in the discriminator (default: the family's measured default, resnet on, dcgan off)."),
     skip_excitation: bool = typer.Option(MODEL_DEFAULTS.g_skip_excitation, "--skip-excitation/--no-skip-excitation", help="FastGAN's skip-layer excitation in the generator (resnet)."),
+    recon_weight: float = float_option(TRAIN_DEFAULTS.recon_weight, low=0, high=100, help="FastGAN's self-supervised discriminator (resnet, 16 px or more): small decoders rebuild each real image at 16 px and one random quadrant of it from D's features, and this weight times their L1 error joins D's loss (0: off, no decoders)."),
     balance: Optional[str] = typer.Option(TRAIN_DEFAULTS.balance, help="A conditioned attribute whose rare levels are drawn more often (sqrt-inverse frequency), e.g. category."),
     spectral_norm: Optional[bool] = typer.Option(None, "--spectral-norm/--no-spectral-norm", help="Spectral norm in the discriminator (default: the family's measured default, resnet off, dcgan on)."),
     g_spectral_norm: bool = typer.Option(MODEL_DEFAULTS.g_spectral_norm, "--g-spectral-norm/--no-g-spectral-norm", help="Spectral norm in the generator too."),
@@ -113,7 +115,7 @@ def train(
         model=ModelConfig(family=model, resolution=resolution, channels=channels, width=width, max_width=max_width,
                           latent_dim=latent_dim, embed_dim=embed_dim, d_spectral_norm=spectral_norm,
                           g_spectral_norm=g_spectral_norm, d_minibatch_std=minibatch_std,
-                          g_skip_excitation=skip_excitation),
+                          g_skip_excitation=skip_excitation, d_reconstruction=recon_weight > 0),
         batch=batch, kimg=kimg, minutes=minutes, seed=seed, lr_g=lr, lr_d=lr, loss=loss,
         r1_gamma=r1_gamma, r2=r2, penalty_every=penalty_every, gp_weight=gp_weight, d_steps=d_steps,
         augment=[] if augment == "none" else split([augment]),
@@ -121,7 +123,7 @@ def train(
         eval_every_kimg=eval_every, eval_extractor=eval_extractor, eval_n=eval_n,
         inception_path=optional_str(inception), eval_classifier=optional_str(classifier),
         device=device, compile=compile, bf16=bf16, threads=threads, diversity_weight=diversity, lecam_weight=lecam,
-        balance=balance, cr_weight=cr, ada_target=ada_target, ada_kimg=ada_kimg,
+        balance=balance, cr_weight=cr, ada_target=ada_target, ada_kimg=ada_kimg, recon_weight=recon_weight,
     )
     given = given_settings(ctx, TRAIN_OPTION_SETTINGS)
     result = run_training(config, resume=resume, given=given)

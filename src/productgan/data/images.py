@@ -99,12 +99,15 @@ def load_image_with_size(
 
 
 def decode_image(
-    path: str | Path, channels: int, *, draft_size: int | None = None, max_pixels: int = MAX_IMAGE_PIXELS
+    path: str | Path, channels: int, *, draft_size: int | None = None, max_pixels: int = MAX_IMAGE_PIXELS,
+    keep_alpha: bool = False,
 ) -> tuple[Image.Image, tuple[int, int]]:
     """Open one file as an 'L' (channels=1) or 'RGB' (channels=3) image, upright per EXIF.
 
     draft_size lets JPEG decode at a reduced scale (both sides stay >= draft_size), which makes
-    reading hundreds of large photos for a 64 px model several times faster.
+    reading hundreds of large photos for a 64 px model several times faster. keep_alpha: a file
+    with transparency comes back 'RGBA' (channels=3 only): its colour still flattened onto white, as
+    without, and its own alpha beside, so a photo edit can carry the cut-out through.
     Returns the image and its original (width, height) after EXIF rotation.
     """
     path = Path(path)
@@ -120,7 +123,10 @@ def decode_image(
                     image.draft(None, (draft_size, draft_size))
                 image.load()
                 image = apply_exif_orientation(image)
-                return _to_mode(to_8bit_rgb_or_grey(image), "L" if channels == 1 else "RGB"), original_size
+                converted = _to_mode(to_8bit_rgb_or_grey(image), "L" if channels == 1 else "RGB")
+                if keep_alpha and channels == 3 and has_alpha(image):
+                    converted = with_alpha(converted, image)
+                return converted, original_size
         except ImageSkipped:
             raise
         except UnidentifiedImageError:
@@ -200,11 +206,22 @@ def to_8bit_rgb_or_grey(image: Image.Image) -> Image.Image:
         return Image.fromarray(_scale_to_8bit(image), mode="L")
     if image.mode == "1":
         return image.convert("L")
-    if image.mode in ALPHA_MODES or "transparency" in image.info:
+    if has_alpha(image):
         rgba = image.convert("RGBA")
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         return Image.alpha_composite(white, rgba).convert("RGB")
     return image if image.mode in ("L", "RGB") else image.convert("RGB")
+
+
+def has_alpha(image: Image.Image) -> bool:
+    """Whether a Pillow image carries transparency (an alpha band or a transparent palette entry)."""
+    return image.mode in ALPHA_MODES or "transparency" in image.info
+
+
+def with_alpha(rgb: Image.Image, original: Image.Image) -> Image.Image:
+    """'RGBA': the flattened 'RGB' colour with the original's alpha as the fourth band."""
+    alpha = original.convert("RGBA").getchannel("A")
+    return Image.merge("RGBA", (*rgb.split(), alpha))
 
 
 def _scale_to_8bit(image: Image.Image) -> np.ndarray:

@@ -9,8 +9,12 @@ rows, no clean-up, so a stray pixel costs nothing and a 32 px product keeps its 
 Catalog photos are shot on a near-white seamless backdrop, so colour distance to the backdrop
 (estimated from the photo's border) separates product from background far more reliably than a
 fixed threshold on brightness: a white shirt on a white backdrop still differs in Lab by a few
-units of shading. Morphology closes pin-holes and removes dust; small enclosed gaps (a white logo) are
-filled, large ones (the backdrop inside a bag's handles) are not. GrabCut can refine the edge when asked.
+units of shading. How many is enough depends on the backdrop's own noise, so the threshold is
+read from it (adaptive_threshold: 4 sigmas, between 3 and 12; a fixed 12 lost half of a white
+tank top). Morphology closes pin-holes and removes dust; small enclosed gaps (a white logo) are
+filled, large ones too when they are faint product rather than clean backdrop (a white jacket's
+lit chest), but not the backdrop inside a bag's handles. GrabCut can refine the edge when asked.
+Measured on 25 labelled luma photos: bench/masks.py, docs/BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -20,7 +24,11 @@ import numpy as np
 
 from productgan.data.images import estimate_background
 
-DEFAULT_THRESHOLD = 12.0  # Lab distance to the backdrop that counts as product (JND ~2.3; shadows ~5-10)
+DEFAULT_THRESHOLD = 12.0  # the old fixed Lab distance; now the adaptive threshold's ceiling
+MIN_THRESHOLD = 3.0  # adaptive floor: above a clean backdrop's JPEG noise (0-2), below a white shirt's shading
+NOISE_SIGMAS = 4.0  # adaptive threshold: this many sigmas of the backdrop's own noise
+NOISE_RING = 6  # border pixels read for the backdrop's noise
+FAINT_HOLE = 0.6  # an enclosed gap this close to the threshold on average is faint product, not backdrop
 MIN_KERNEL = 3
 
 
@@ -40,11 +48,33 @@ def backdrop_distance(image: np.ndarray) -> np.ndarray:
     return np.linalg.norm(lab(image) - lab(background), axis=2)
 
 
-def _fill_small_holes(mask: np.ndarray, max_fraction: float) -> np.ndarray:
+def adaptive_threshold(distance: np.ndarray, ring: int = NOISE_RING) -> float:
+    """The Lab distance that counts as product, from the backdrop's own noise on the photo's border.
+
+    A fixed 12 loses a white shirt on a white backdrop (its shading is 3-10 units away), while a
+    threshold of 3 would flood a grainy grey backdrop. So the spread (RMS) of the border pixels that
+    look like backdrop (closer than DEFAULT_THRESHOLD: a model's legs cut by the frame are not noise)
+    sets the threshold at NOISE_SIGMAS above it, clamped to [MIN_THRESHOLD, DEFAULT_THRESHOLD].
+    """
+    height, width = distance.shape
+    ring = max(1, min(ring, height // 4, width // 4))
+    border = np.concatenate([distance[:ring].ravel(), distance[-ring:].ravel(),
+                             distance[:, :ring].ravel(), distance[:, -ring:].ravel()])
+    backdrop = border[border < DEFAULT_THRESHOLD]
+    if len(backdrop) < 0.25 * len(border):  # the product fills the frame: no backdrop to learn from
+        return DEFAULT_THRESHOLD
+    sigma = float(np.sqrt(np.mean(np.square(backdrop, dtype=np.float64))))
+    return float(np.clip(NOISE_SIGMAS * sigma, MIN_THRESHOLD, DEFAULT_THRESHOLD))
+
+
+def _fill_small_holes(mask: np.ndarray, max_fraction: float, distance: np.ndarray | None = None,
+                      threshold: float = 0.0) -> np.ndarray:
     """Fill enclosed gaps smaller than max_fraction of the image (a white logo, a highlight).
 
     Larger enclosed regions are real background seen through the product (inside a bag's
-    handles) and stay out; filling them would recolour the backdrop behind the handles.
+    handles) and stay out; filling them would recolour the backdrop behind the handles. Given the
+    backdrop distance, a large gap is filled too when it is not clean backdrop (its mean distance
+    above FAINT_HOLE of the threshold): the lit chest of a white jacket, 2-3 Lab units off white.
     """
     holes = (mask == 0).astype(np.uint8)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(holes, connectivity=4)
@@ -53,8 +83,12 @@ def _fill_small_holes(mask: np.ndarray, max_fraction: float) -> np.ndarray:
     for index in range(1, count):
         x, y, w, h, area = stats[index]
         touches_border = x == 0 or y == 0 or x + w == width or y + h == height
-        if not touches_border and area < max_fraction * height * width:
-            filled[labels == index] = 255
+        if touches_border:
+            continue
+        gap = labels == index
+        if area < max_fraction * height * width or (
+                distance is not None and distance[gap].mean() > FAINT_HOLE * threshold):
+            filled[gap] = 255
     return filled
 
 
@@ -79,11 +113,12 @@ def rough_product_masks(images: np.ndarray, threshold: float = ROUGH_THRESHOLD) 
     return distance > threshold
 
 
-def product_mask(image: np.ndarray, threshold: float = DEFAULT_THRESHOLD, grabcut: bool = False,
+def product_mask(image: np.ndarray, threshold: float | None = None, grabcut: bool = False,
                  min_fraction: float = 0.05, max_hole: float = 0.005) -> np.ndarray:
     """Boolean (H, W) mask of the product in a uint8 RGB studio photo.
 
-    threshold: Lab distance to the backdrop above which a pixel is product. grabcut=True refines
+    threshold: Lab distance to the backdrop above which a pixel is product; None (the default)
+    reads it from the backdrop's own noise (adaptive_threshold). grabcut=True refines
     the edge with OpenCV's GrabCut, seeded by this mask (slower, better on soft shadows).
     min_fraction: parts smaller than this share of the largest are dust; max_hole: enclosed
     gaps smaller than this share of the image are filled.
@@ -91,12 +126,14 @@ def product_mask(image: np.ndarray, threshold: float = DEFAULT_THRESHOLD, grabcu
     if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
         raise ValueError(f"expected uint8 (H, W, 3) RGB, got {image.dtype} {image.shape}")
     side = min(image.shape[:2])
-    raw = (backdrop_distance(image) > threshold).astype(np.uint8) * 255
+    distance = backdrop_distance(image)
+    threshold = adaptive_threshold(distance) if threshold is None else threshold
+    raw = (distance > threshold).astype(np.uint8) * 255
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (_odd(side / 150), _odd(side / 150)))
     cleaned = cv2.morphologyEx(raw, cv2.MORPH_OPEN, kernel)
     cleaned = cv2.morphologyEx(cleaned, cv2.MORPH_CLOSE, cv2.getStructuringElement(
         cv2.MORPH_ELLIPSE, (_odd(side / 40), _odd(side / 40))))
-    cleaned = _fill_small_holes(_drop_specks(cleaned, min_fraction), max_hole)
+    cleaned = _fill_small_holes(_drop_specks(cleaned, min_fraction), max_hole, distance, threshold)
     if grabcut and cleaned.any() and not cleaned.all():
         cleaned = _grabcut(image, cleaned)
     return cleaned > 0

@@ -41,6 +41,7 @@ class ModelConfig:
     g_spectral_norm: bool = False
     d_minibatch_std: bool | None = None  # StyleGAN's minibatch-std feature in D's last block; None: the family's default
     g_skip_excitation: bool = False  # FastGAN's skip-layer excitation in G: each block's features gate those two blocks on (resnet)
+    d_reconstruction: bool = False  # FastGAN's self-supervised D: decoders rebuild real images from D's features (resnet, >= 16 px)
 
     def __post_init__(self) -> None:
         # Resolved here, so a saved config always holds an explicit value and old checkpoints keep theirs.
@@ -104,7 +105,10 @@ def _field_problems(values: Mapping) -> list[str]:
         if not _is_int(value) or not low <= value <= high:
             problems.append(f"{name} {value!r} is not an integer in [{low}, {high}]")
     problems += _level_count_problems(values.get("level_counts", ()))
-    for name in ("d_spectral_norm", "g_spectral_norm", "d_minibatch_std", "g_skip_excitation"):
+    if values.get("d_reconstruction") is True and (family != "resnet" or not _is_int(resolution) or resolution < 16):
+        problems.append(f"d_reconstruction needs the resnet family at 16 px or more (it decodes D's 16x16 and 8x8 "
+                        f"features), got {family!r} at {resolution!r} px")
+    for name in ("d_spectral_norm", "g_spectral_norm", "d_minibatch_std", "g_skip_excitation", "d_reconstruction"):
         value = values.get(name, False)
         if not (isinstance(value, bool) or (value is None and name in ("d_spectral_norm", "d_minibatch_std"))):
             problems.append(f"{name} {value!r} is not true or false")

@@ -149,11 +149,64 @@ def minibatch_std(x: torch.Tensor, group: int = MINIBATCH_STD_GROUP) -> torch.Te
     return torch.cat([x, feature.to(x.dtype)], dim=1)
 
 
+RECON_SIZE = 16  # side of each decoded image: FastGAN decodes 8x8 features to 128 px; 16 px is our scale's cheap analogue
+RECON_FEATURE_SIZE = 8  # side of the feature maps the decoders read (the quadrant crop cuts 16x16 features down to it)
+
+
+class ReconstructionDecoder(nn.Module):
+    """(B, in, 8, 8) D features -> (B, channels, 16, 16) image in [-1, 1] (FastGAN's simple decoder).
+
+    LeakyReLU -> 3x3 conv at 8 -> x2 bilinear -> LeakyReLU -> 3x3 conv at 16 -> 3x3 conv to the
+    image -> tanh. No norm layer (FastGAN's BatchNorm would couple the samples of a batch); `hidden`
+    channels are D's own top width, so the decoder costs a small fraction of D's real pass.
+    """
+
+    def __init__(self, in_channels: int, hidden: int, channels: int, sn: bool):
+        super().__init__()
+        self.conv_low = conv(in_channels, hidden, 3, sn)
+        self.conv_high = conv(hidden, hidden, 3, sn)
+        self.to_image = conv(hidden, channels, 3, sn)
+
+    def forward(self, features: torch.Tensor) -> torch.Tensor:
+        h = _upsample(self.conv_low(F.leaky_relu(features, 0.2)))
+        h = self.conv_high(F.leaky_relu(h, 0.2))
+        return torch.tanh(self.to_image(F.leaky_relu(h, 0.2)))
+
+
+def quadrant(x: torch.Tensor, index: int) -> torch.Tensor:
+    """One of the four quadrants of (B, C, H, W): 0 top-left, 1 top-right, 2 bottom-left, 3 bottom-right."""
+    half_h, half_w = x.shape[2] // 2, x.shape[3] // 2
+    row, col = divmod(index, 2)
+    return x[:, :, row * half_h:(row + 1) * half_h, col * half_w:(col + 1) * half_w]
+
+
+def reconstruction_targets(images: torch.Tensor, index: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """What the decoders must rebuild from images (B, C, R, R): the whole image and its quadrant
+    `index`, each resized to RECON_SIZE: by block means when larger (R is a power of two, so a
+    128 px photo's target is its exact 8x8-mean image, never aliased), bilinearly when smaller (the
+    8 px quadrant of a 16 px image)."""
+    def resize(x: torch.Tensor) -> torch.Tensor:
+        if x.shape[-1] == RECON_SIZE:
+            return x
+        if x.shape[-1] > RECON_SIZE:
+            return F.avg_pool2d(x, x.shape[-1] // RECON_SIZE)
+        return F.interpolate(x, size=(RECON_SIZE, RECON_SIZE), mode="bilinear", align_corners=False)
+
+    return resize(images), resize(quadrant(images, index))
+
+
 class ResNetDiscriminator(nn.Module):
     """forward(images (B, channels, R, R) in [-1, 1], labels (B, A) long) -> raw logits (B,).
 
     With cfg.d_minibatch_std, the final 4x4 features get the minibatch-std channel and one more 3x3
     conv (StyleGAN's epilogue) before pooling; the logits then depend on the batch they came in.
+
+    With cfg.d_reconstruction (FastGAN's self-supervised D, Liu et al. 2021), two small decoders
+    rebuild, from D's 8x8 features, the whole image at 16 px and, from one quadrant of its 16x16
+    features, that quadrant of the image at 16 px: D must keep features that describe the real
+    images, not only those that tell them from fakes, which FastGAN credits for not overfitting a
+    hundred images. forward() is unchanged by it; the training loop calls
+    forward_with_reconstruction() on the real batch only.
     """
 
     def __init__(self, cfg: ModelConfig):
@@ -165,9 +218,34 @@ class ResNetDiscriminator(nn.Module):
         self.blocks = nn.Sequential(*(DiscriminatorBlock(chans[i], chans[i + 1], sn) for i in range(stages)))
         self.epilogue = conv(chans[-1] + 1, chans[-1], 3, sn) if cfg.d_minibatch_std else None
         self.head = ProjectionHead(chans[-1], cfg.level_counts, sn)
+        # features[i] (after i blocks) is at R / 2**i: the decoders read those at 8x8 and 16x16
+        self.recon_at = (cfg.resolution // 8).bit_length() - 1 if cfg.d_reconstruction else None
+        if self.recon_at is not None:
+            hidden = chans[0]
+            self.decode_whole = ReconstructionDecoder(chans[self.recon_at], hidden, cfg.channels, sn)
+            self.decode_part = ReconstructionDecoder(chans[self.recon_at - 1], hidden, cfg.channels, sn)
 
     def forward(self, images: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-        h = self.blocks(self.from_image(images))
+        return self._logits(self.blocks(self.from_image(images)), labels)
+
+    def forward_with_reconstruction(self, images: torch.Tensor, labels: torch.Tensor,
+                                    part: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """(logits as forward(), the whole image decoded (B, channels, 16, 16), quadrant `part`
+        (0-3, see quadrant()) decoded (B, channels, 16, 16)); compare with reconstruction_targets."""
+        if self.recon_at is None:
+            raise RuntimeError("this discriminator was built without d_reconstruction")
+        h = self.from_image(images)
+        for index, block in enumerate(self.blocks, start=1):
+            if index == self.recon_at:
+                finer = h  # the 16x16 features, one stage before the 8x8 ones
+            h = block(h)
+            if index == self.recon_at:
+                coarse = h
+        whole = self.decode_whole(coarse)
+        part_decoded = self.decode_part(quadrant(finer, part))
+        return self._logits(h, labels), whole, part_decoded
+
+    def _logits(self, h: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         if self.epilogue is not None:
             h = self.epilogue(minibatch_std(F.leaky_relu(h, 0.2)))
         h = F.leaky_relu(h, 0.2).sum(dim=(2, 3))  # sum pooling over the final 4x4, as in SNGAN/BigGAN

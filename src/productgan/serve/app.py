@@ -17,6 +17,11 @@ Endpoints
   POST /api/turntable  {model, seed, attributes, attribute="view", frames, fps} -> one product
                        looping through every level of `attribute` (the catalog's views: a
                        turntable) as a GIF; `?format=png` gives a PNG strip
+  POST /api/foryou     {model, liked, disliked, n, explore, seed}, items generated references
+                       {seed, attributes} -> JSON: n new products near the liked ones (base64
+                       PNGs and each one's levels), the fitted level frequencies (foryou_routes.py)
+  POST /api/foryou/photos  multipart: request (that JSON) + photos liked1..4, disliked1..4,
+                       placed by the model's encoder (encoder.safetensors beside its checkpoint)
   POST /api/photo/edit     multipart: file + operation (recolour|whiten|scale|rotate|flip|mask)
                        and its option (colour, factor, degrees, direction) -> image/png
   GET  /api/photo/tasks    the enhancement tasks this server offers: classic always; sr2, sr4,
@@ -62,6 +67,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from productgan.errors import AttributeLevelError, ProductGANError
 from productgan.serve.enhancers import PhotoEnhancers
 from productgan.serve.errors import RequestError
+from productgan.serve.foryou_routes import add_foryou_routes
 from productgan.serve.guard import RequestGuard
 from productgan.serve.hosts import HostPolicy
 from productgan.serve.metrics import ServeMetrics
@@ -102,6 +108,7 @@ def create_app(registry: ModelRegistry, settings: ServeSettings | None = None,
     _add_error_handlers(app)
     _add_routes(app, service, metrics)
     add_photo_routes(app)
+    add_foryou_routes(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(RequestGuard, metrics=metrics, limits=settings.limits, api_key=settings.api_key,
                        hosts=HostPolicy.for_server(settings.allow_hosts, settings.bind_host))

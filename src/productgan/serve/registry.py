@@ -14,7 +14,7 @@ from productgan.errors import CheckpointError
 from productgan.device import resolve_device
 from productgan.generate import ProductGenerator, load_generator
 from productgan.serve.errors import UnknownModelError
-from productgan.checkpoint import CHECKPOINT_NAME, GAN, gan_model_config, read_meta, resolve_checkpoint
+from productgan.checkpoint import CHECKPOINT_NAME, GAN, gan_model_config, model_name, read_meta, resolve_checkpoint
 
 
 @dataclass
@@ -24,6 +24,7 @@ class ServedModel:
     name: str
     generator: ProductGenerator
     family: str
+    checkpoint: Path | None = None  # where it was loaded from: its encoder and classifier may sit beside it
 
     @property
     def resolution(self) -> int:
@@ -68,7 +69,7 @@ def find_checkpoints(path: str | Path) -> dict[str, Path]:
     """
     path = Path(path)
     if path.is_file() or (path / CHECKPOINT_NAME).is_file():
-        return {_model_name(path): resolve_checkpoint(path)}
+        return {model_name(path): resolve_checkpoint(path)}
     if not path.is_dir():
         raise CheckpointError(f"{path} is neither a checkpoint, a run folder nor a folder of runs")
     found: dict[str, Path] = {}
@@ -76,17 +77,10 @@ def find_checkpoints(path: str | Path) -> dict[str, Path]:
         if child.name.startswith("."):
             continue
         if (child.is_dir() and (child / CHECKPOINT_NAME).is_file()) or (child.is_file() and child.suffix == ".safetensors"):
-            found.setdefault(_model_name(child), resolve_checkpoint(child))
+            found.setdefault(model_name(child), resolve_checkpoint(child))
     if not found:
         raise CheckpointError(f"no run folder or .safetensors checkpoint found in {path}")
     return found
-
-
-def _model_name(path: Path) -> str:
-    """The name as listed (a symlinked run keeps its link's name); '.' and '..' become the real folder's."""
-    if path.is_dir():
-        return path.name if path.name not in ("", ".", "..") else path.resolve().name
-    return _model_name(path.parent) if path.name == CHECKPOINT_NAME else path.stem
 
 
 def load_models(path: str | Path, device: str = "auto") -> ModelRegistry:
@@ -100,5 +94,5 @@ def load_models(path: str | Path, device: str = "auto") -> ModelRegistry:
     configs = {name: gan_model_config(read_meta(checkpoint, expect=GAN), checkpoint)
                for name, checkpoint in found.items()}
     return ModelRegistry([ServedModel(name=name, generator=load_generator(checkpoint, device=torch_device),
-                                      family=configs[name].family)
+                                      family=configs[name].family, checkpoint=checkpoint)
                           for name, checkpoint in found.items()])

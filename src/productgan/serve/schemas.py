@@ -71,13 +71,26 @@ class PhotoEditForm(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    operation: str = Field(max_length=32, description="recolor | whiten | scale | rotate | flip | mask")
+    operation: str = Field(max_length=32, description="recolor | whiten | scale | rotate | flip | mask | cutout")
     color: Optional[str] = Field(None, max_length=64, description="recolor: a name such as red, or #RRGGBB",
                                  validation_alias=AliasChoices("color", "colour"))  # old spelling kept, hidden
     factor: Optional[float] = Field(None, allow_inf_nan=False, description="scale: size factor in (0, 10]")
     degrees: Optional[float] = Field(None, allow_inf_nan=False, description="rotate: anticlockwise angle")
     direction: str = Field("horizontal", max_length=16, description="flip: horizontal | vertical")
     region: str = Field("dominant", max_length=16, description="recolor: dominant | whole")
+    background: str = Field("none", max_length=64, description="cutout: none (transparent PNG) | white | a name | #RRGGBB")
+    threshold: Optional[float] = Field(None, allow_inf_nan=False, description="the product mask's Lab distance to the "
+                                       "backdrop, 0..400; default: adaptive to the backdrop's own noise")
+
+
+class PhotoCutoutForm(BaseModel):
+    """The text fields of POST /api/photo/cutout (with the `file` part)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    background: str = Field("none", max_length=64, description="none (transparent PNG) | white | a name | #RRGGBB")
+    threshold: Optional[float] = Field(None, allow_inf_nan=False, description="the product mask's Lab distance to the "
+                                       "backdrop, 0..400; default: adaptive to the backdrop's own noise")
 
 
 class PhotoEnhanceForm(BaseModel):
@@ -88,3 +101,35 @@ class PhotoEnhanceForm(BaseModel):
     task: str = Field("classic", max_length=16, description="classic | sr2 | sr4 | restore (GET /api/photo/tasks)")
     chain: Optional[str] = Field(None, max_length=2000, description="classic: the steps, e.g. "
                                  "white_balance,contrast_stretch:low=1;high=99,clahe,denoise,unsharp")
+
+
+class GeneratedReference(StrictBody):
+    """A product a model drew: POST /api/generate {n: 1, seed, attributes} shows it."""
+
+    seed: int = Field(description="its seed, 0..2**63-1")
+    attributes: Attributes = Field(default_factory=dict, max_length=32, examples=[{"color": "Red"}])
+    model: Optional[str] = Field(None, min_length=1, max_length=200,
+                                 description="the model that drew it; null: the request's model (another model is refused)")
+
+
+class ForYouRequest(StrictBody):
+    """n new products near the liked products, away from the disliked ones, none a near copy of a liked one.
+
+    Items are generated products; photos go to POST /api/foryou/photos (multipart). The server keeps
+    no profile: the page sends the whole history each time."""
+
+    model: str = name_field()
+    liked: list[GeneratedReference] = Field(default_factory=list, description="at least one, at most 64 with disliked")
+    disliked: list[GeneratedReference] = Field(default_factory=list)
+    n: int = Field(8, description="number of products, 1..64")
+    explore: float = Field(0.3, allow_inf_nan=False, description="0 close to the taste .. 1 the whole catalog")
+    seed: int = Field(0, description="the same history and seed give the same products, 0..2**63-1")
+
+
+class ForYouPhotoForm(BaseModel):
+    """The text field of POST /api/foryou/photos: the ForYouRequest as JSON; the photo parts are
+    liked1..liked4 and disliked1..disliked4."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    request: str = Field(max_length=64 * 1024, description='a ForYouRequest as JSON, e.g. {"model": "shop", "n": 8}')

@@ -30,7 +30,8 @@ T = TypeVar("T")
 # enhancers' convolutions, so 0.15 s per megapixel is ~1.2 GMAC per megapixel).
 UNIT_MACS = 1200.0
 # The classical photo edits per result pixel, measured like classic.py's step costs (one core, 1 MP).
-EDIT_COST = {"recolor": 2.4, "whiten": 1.0, "rotate": 1.5, "scale": 1.5, "flip": 0.1, "mask": 0.7}
+# cutout: the mask plus the matted edge, 2.5x the mask's time (bench/masks.py --speed, cpu2).
+EDIT_COST = {"recolor": 2.4, "whiten": 1.0, "rotate": 1.5, "scale": 1.5, "flip": 0.1, "mask": 0.7, "cutout": 1.8}
 PROBE_SIDE = 32  # pixels per side of the image the MAC count of a learned enhancer is measured on
 
 

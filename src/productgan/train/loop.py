@@ -32,9 +32,10 @@ from productgan.loop_kit import (
     Budget, BudgetProgress, GracefulStop, RunLog, Usage, catalog_location, write_run_config,
 )
 from productgan.losses import (
-    LeCamAnchors, discriminator_loss, diversity_loss, generator_loss, r1_penalty, wgan_gp_penalty,
+    LeCamAnchors, discriminator_loss, diversity_loss, generator_loss, r1_penalty, reconstruction_loss, wgan_gp_penalty,
 )
 from productgan.models import create_discriminator, create_generator
+from productgan.models.resnet import reconstruction_targets
 from productgan.train import distributed as dist_utils
 from productgan.train.config import TrainConfig
 from productgan.train.ema import ema_beta, make_ema, update_ema
@@ -212,6 +213,21 @@ class Trainer:
             return images
         return diff_augment(images, self.policy, rng=rng, p=self.ada.p if self.ada is not None else 1.0)
 
+    def _real_logits(self, real_aug: torch.Tensor, real_labels: torch.Tensor,
+                     rng: torch.Generator) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """D's logits on the real batch and, with recon_weight, its reconstruction loss (else None).
+
+        FastGAN's decoders rebuild the images D saw (augmented, as FastGAN does) from the same
+        forward pass, so the term costs only the decoders. The quadrant is drawn from the step's
+        generator, and only when the term is on, so other runs draw exactly what they drew before.
+        The decoding pass calls the module itself, not the compiled d_step (a CPU-scale candidate).
+        """
+        if self.config.recon_weight <= 0:
+            return self.d_step(real_aug, real_labels).float(), None
+        part = int(torch.randint(4, (1,), generator=rng))
+        logits, *decoded = self.discriminator.forward_with_reconstruction(real_aug, real_labels, part)
+        return logits.float(), reconstruction_loss(tuple(decoded), reconstruction_targets(real_aug.detach(), part))
+
     def _discriminator_step(self, rng: torch.Generator) -> dict[str, torch.Tensor]:
         cfg = self.config
         real, real_labels = self._real_batch(rng)
@@ -222,11 +238,14 @@ class Trainer:
         real_aug = self._augment(real, rng).detach().requires_grad_(penalise)
         fake_aug = self._augment(fake, rng).detach().requires_grad_(penalise and cfg.r2)
         with self._autocast():
-            real_logits = self.d_step(real_aug, real_labels).float()
+            real_logits, recon = self._real_logits(real_aug, real_labels, rng)
             fake_logits = self.d_step(fake_aug, fake_labels).float()
         loss = discriminator_loss(cfg.loss, real_logits, fake_logits)
         stats = {"loss_d": loss.detach(), "real_logit": real_logits.detach().mean(),
                  "fake_logit": fake_logits.detach().mean()}
+        if recon is not None:
+            loss = loss + cfg.recon_weight * recon
+            stats["recon"] = recon.detach()
         if self.lecam is not None:
             lecam = self.lecam.penalty(real_logits, fake_logits)
             loss = loss + cfg.lecam_weight * lecam

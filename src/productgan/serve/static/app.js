@@ -1,7 +1,8 @@
 // The shopping-guide page: plain JS over the JSON API, no build step, no outside requests.
 "use strict";
 
-const state = { models: [], seedBase: 1, picked: [] };
+const LIKES_KEY = "productgan.liked";  // the likes, in this browser only (see heartButton)
+const state = { models: [], seedBase: 1, picked: [], liked: loadLikes(), forYouTicket: 0 };
 const $ = (id) => document.getElementById(id);
 
 function headers(accept) {
@@ -70,6 +71,7 @@ async function loadModels() {
     $("model-select").replaceChildren(...state.models.map((m) => option(m.name, `${m.name} (${m.resolution} px)`)));
     fillAttributeSelects();
     showStatus(state.models.length ? "Pick what you want, then Show products." : "The server has no models.");
+    refreshForYou();  // likes kept from an earlier visit
   } catch (error) {
     showStatus(`Could not load the models: ${error.message}`, true);
   }
@@ -90,9 +92,100 @@ function productCard(product) {
   img.setAttribute("data-testid", "product-image");
   const caption = document.createElement("figcaption");
   caption.textContent = `#${product.seed}`;
-  figure.append(img, caption);
+  figure.append(img, caption, heartButton(product));
   figure.addEventListener("click", () => pick(product, figure));
   return [figure, img];
+}
+
+// Likes: {model, seed, attributes} of the products whose heart is on, kept in this browser's
+// localStorage only. A product card shows generate(n=1, seed, attributes), which is exactly the
+// generated reference POST /api/foryou takes, so a like needs nothing else.
+function loadLikes() {
+  try {
+    const stored = JSON.parse(localStorage.getItem(LIKES_KEY));
+    return Array.isArray(stored) ? stored : [];
+  } catch (_) { return []; }  // storage off or damaged: start with no likes
+}
+
+function saveLikes() {
+  try { localStorage.setItem(LIKES_KEY, JSON.stringify(state.liked)); } catch (_) { /* private mode: this page only */ }
+}
+
+function likeKey(product) {
+  const attributes = Object.keys(product.attributes).sort().map((name) => [name, product.attributes[name]]);
+  return JSON.stringify([product.model, product.seed, attributes]);
+}
+
+function isLiked(product) {
+  return state.liked.some((liked) => likeKey(liked) === likeKey(product));
+}
+
+function setHeart(button, liked) {
+  button.setAttribute("aria-pressed", String(liked));
+  button.textContent = liked ? "\u2665" : "\u2661";
+}
+
+function heartButton(product) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "heart";
+  button.setAttribute("data-testid", "like-button");
+  button.setAttribute("aria-label", `like product ${product.seed}`);
+  setHeart(button, isLiked(product));
+  button.addEventListener("click", (event) => {
+    event.stopPropagation();  // a like is not a pick: no variants, no morph
+    const key = likeKey(product);
+    const liked = !isLiked(product);
+    state.liked = liked ? [...state.liked, product] : state.liked.filter((p) => likeKey(p) !== key);
+    saveLikes();
+    setHeart(button, liked);
+    refreshForYou();
+  });
+  return button;
+}
+
+function forYouCard(image, levels, mediaType) {
+  const figure = document.createElement("figure");
+  figure.setAttribute("data-testid", "foryou-card");
+  const img = document.createElement("img");
+  img.alt = `for you: ${Object.values(levels).join(", ")}`;
+  img.setAttribute("data-testid", "foryou-image");
+  img.src = `data:${mediaType};base64,${image}`;
+  const caption = document.createElement("figcaption");
+  caption.textContent = Object.values(levels).join(", ");
+  figure.append(img, caption);
+  return figure;
+}
+
+// The "for you" row: asked again whenever the likes of the current model change. Only the answer
+// to the latest request is shown (a slow answer to an older history is dropped).
+async function refreshForYou() {
+  const model = currentModel();
+  const liked = model ? state.liked.filter((p) => p.model === model.name).slice(-64) : [];
+  $("foryou-section").hidden = liked.length === 0;
+  const ticket = ++state.forYouTicket;
+  if (!liked.length) { $("foryou-grid").replaceChildren(); return; }
+  $("foryou-status").textContent = "Finding products for you…";
+  $("foryou-status").classList.remove("error");
+  try {
+    const body = { model: model.name, liked: liked.map((p) => ({ seed: p.seed, attributes: p.attributes })),
+                   n: 6, explore: 0.3, seed: 0 };
+    const answer = await (await call("POST", "/api/foryou", body, "application/json")).json();
+    if (ticket !== state.forYouTicket) return;
+    $("foryou-grid").replaceChildren(...answer.images.map((image, i) => forYouCard(image, answer.levels[i], answer.media_type)));
+    $("foryou-status").textContent = `From the ${liked.length} product${liked.length === 1 ? "" : "s"} you liked.`;
+  } catch (error) {
+    if (ticket !== state.forYouTicket) return;
+    $("foryou-status").textContent = error.message;
+    $("foryou-status").classList.add("error");
+  }
+}
+
+function forgetLikes() {
+  state.liked = [];
+  saveLikes();
+  document.querySelectorAll("[data-testid=like-button]").forEach((button) => setHeart(button, false));
+  refreshForYou();
 }
 
 async function showProducts() {
@@ -187,7 +280,8 @@ async function playMorph() {
   }
 }
 
-$("model-select").addEventListener("change", fillAttributeSelects);
+$("model-select").addEventListener("change", () => { fillAttributeSelects(); refreshForYou(); });
+$("forget-likes").addEventListener("click", forgetLikes);
 $("show-button").addEventListener("click", showProducts);
 $("more-button").addEventListener("click", () => {
   state.seedBase += Math.max(1, Number($("count-input").value) || 8);
@@ -205,6 +299,7 @@ function photoOperationChanged() {
   const operation = $("photo-operation").value;
   const amount = PHOTO_AMOUNTS[operation];
   $("photo-color").hidden = operation !== "recolor";
+  $("photo-background").hidden = operation !== "cutout";
   $("photo-amount-label").hidden = !amount;
   if (!amount) return;
   $("photo-amount-name").textContent = amount.name;
@@ -223,6 +318,18 @@ function clearPhotoResult() {
   const img = $("photo-result");
   img.hidden = true;
   img.removeAttribute("src");
+  $("photo-result-frame").hidden = true;
+}
+
+// The chosen photo is shown as "Before" at once, from the browser's own copy (nothing is uploaded yet).
+function showPhotoBefore() {
+  const file = $("photo-file").files[0];
+  const img = $("photo-before");
+  if (img.src) URL.revokeObjectURL(img.src);
+  clearPhotoResult();
+  if (!file) { $("photo-before-frame").hidden = true; img.removeAttribute("src"); return; }
+  img.src = URL.createObjectURL(file);
+  $("photo-before-frame").hidden = false;
 }
 
 async function submitPhoto(event) {
@@ -234,6 +341,7 @@ async function submitPhoto(event) {
   form.append("file", file);
   const enhancing = operation.startsWith("enhance");
   if (enhancing) form.append("task", operation.split(":")[1] || "classic");
+  else if (operation === "cutout") form.append("background", $("photo-background").value);
   else form.append("operation", operation);
   if (operation === "recolor") form.append("color", $("photo-color").value);
   const amount = PHOTO_AMOUNTS[operation];
@@ -241,7 +349,7 @@ async function submitPhoto(event) {
   const key = $("api-key-input").value.trim();
   try {
     showPhotoStatus("Processing photo...");
-    const path = enhancing ? "/api/photo/enhance" : "/api/photo/edit";
+    const path = enhancing ? "/api/photo/enhance" : operation === "cutout" ? "/api/photo/cutout" : "/api/photo/edit";
     const response = await fetch(path, { method: "POST", body: form, headers: key ? { "X-API-Key": key } : {} });
     if (!response.ok) {
       let message = `${response.status} ${response.statusText}`;
@@ -250,6 +358,8 @@ async function submitPhoto(event) {
     }
     await imageInto($("photo-result"), response);
     $("photo-result").hidden = false;
+    $("photo-result-caption").textContent = `After: ${$("photo-operation").selectedOptions[0].textContent}`;
+    $("photo-result-frame").hidden = false;
     showPhotoStatus("Photo ready.");
   } catch (error) {
     clearPhotoResult();
@@ -275,6 +385,7 @@ async function loadPhotoTasks() {
 $("api-key-input").addEventListener("change", loadModels);
 $("api-key-input").addEventListener("change", loadPhotoTasks);
 $("photo-form").addEventListener("submit", submitPhoto);
+$("photo-file").addEventListener("change", showPhotoBefore);
 $("photo-operation").addEventListener("change", photoOperationChanged);
 photoOperationChanged();
 loadModels();

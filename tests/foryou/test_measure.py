@@ -1,0 +1,69 @@
+"""Simulated shoppers (foryou/measure.py) on the untrained tiny generator, a tiny catalog and a
+classifier trained for one epoch: the bench's rows and the properties that hold by construction."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from helpers.foryou import tiny_catalog, tiny_generator
+
+from productgan.edit.encoder import EncoderConfig, LatentEncoder
+from productgan.foryou.measure import (
+    METHODS, Bench, Shopper, answer, make_shoppers, matching, retrieve, run_shoppers, split_liked_holdout,
+)
+from productgan.foryou.guard import CopyGuard, pixel_features
+from productgan.metrics.domain import train_domain_classifier
+
+pytestmark = pytest.mark.slow  # a classifier trained for the module (~9 s) and a bench of inversions (~10 s) on a loaded CPU
+
+
+@pytest.fixture(scope="module")
+def bench():
+    catalog = tiny_catalog()
+    classifier = train_domain_classifier(catalog, ["color", "category"], epochs=1, width=8, embedding_dim=16)
+    generator = tiny_generator()
+    encoder = LatentEncoder(EncoderConfig(16, 3, generator.latent_dim, 8, width=4)).eval()
+    return Bench(generator, catalog, classifier, encoder, n=4, photo_steps=2)
+
+
+def test_shoppers_have_enough_items_and_liked_products_are_never_held_out(bench):
+    shoppers = make_shoppers(bench.catalog, ["color", "category"], count=3, min_items=4, seed=1)
+    assert len(shoppers) == 3 and len({shopper.describe() for shopper in shoppers}) == 3
+    for shopper in shoppers:
+        items = matching(bench.catalog, shopper)
+        assert len(items) >= 4 and all(shopper.accepts({n: bench.catalog.table[n][i] for n in shopper.wants})
+                                       for i in items)
+        pool, holdout = split_liked_holdout(bench.catalog, items, np.random.default_rng(0))
+        products = bench.catalog.table["product"]
+        assert holdout and not {products[i] for i in pool} & {products[i] for i in holdout}
+        assert sorted(pool + holdout) == sorted(items)
+
+
+def test_retrieval_never_returns_a_liked_item_and_frequent_levels_hold_the_liked_levels(bench):
+    catalog = bench.catalog
+    shopper = Shopper({"color": "green"})
+    liked = matching(catalog, shopper)[:3]
+    catalog_features = pixel_features(catalog.images)
+    retrieved = retrieve(catalog_features, liked, 4)
+    assert len(retrieved) == 4 and not set(retrieved) & set(liked)
+    distances = np.linalg.norm(catalog_features - catalog_features[liked].mean(0), axis=1)
+    others = [i for i in np.argsort(distances, kind="stable") if i not in liked]
+    assert sorted(distances[retrieved]) == pytest.approx(sorted(distances[others[:4]]))  # the nearest others
+    shown = answer(bench, "retrieval", liked, 0, CopyGuard(0.0, pixel_features, "pixels", "given"), catalog_features)
+    assert np.array_equal(shown, catalog.images[retrieved])
+    assert not set(retrieve(catalog_features, liked, 4, exclude=retrieved[:2])) & set(retrieved[:2])
+    frequent = answer(bench, "frequent liked levels", liked, 0, None, catalog_features)
+    z, labels = bench.generator.inputs(4, 0, attributes={"color": "green", "category": catalog.table["category"][liked[0]]})
+    assert np.array_equal(frequent, bench.generator.render(z, labels))
+
+
+def test_every_method_gets_a_row_per_k_with_scores_in_range(bench):
+    shoppers = make_shoppers(bench.catalog, ["color", "category"], count=2, min_items=8, seed=2)
+    rows = run_shoppers(bench, shoppers, ks=(1, 3))
+    assert [(row["k"], row["method"]) for row in rows] == [(k, m) for k in (1, 3) for m in METHODS]
+    for row in rows:
+        assert row["shoppers"] == 2 and 0 <= row["match"] <= 1 and 0 <= row["near_copy"] <= 1
+        assert row["holdout_distance"] >= 0 and row["seconds"] > 0
+    assert all(row["near_copy"] == 1.0 for row in rows if row["method"] == "retrieval")  # catalog images themselves
+    assert all(row["holdout_distance"] > 0 for row in rows)  # retrieval never shows a held-out product

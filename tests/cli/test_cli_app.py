@@ -28,6 +28,7 @@ EXPECTED_COMMANDS = {
     "edit mask", "edit cutout", "edit scale", "edit rotate", "edit flip", "edit whiten",
     "photo recolour", "edit recolour",  # old spelling kept: hidden aliases
     "enhance apply", "enhance train",
+    "catalog check", "catalog prepare",
 }
 
 

@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from productgan.cli import data, demo, edit, enhance, foryou, generate, photo, serve, train
+from productgan.cli import catalog, data, demo, edit, enhance, foryou, generate, photo, serve, train
 from productgan.cli import eval as evaluate
 
 app = typer.Typer(help="Learn a product catalog; generate new products on demand.", no_args_is_help=True,
@@ -85,3 +85,8 @@ enhance_app = typer.Typer(help=enhance.HELP, no_args_is_help=True)
 enhance_app.command("apply")(enhance.apply)
 enhance_app.command("train")(enhance.train)
 app.add_typer(enhance_app, name="enhance")
+
+catalog_app = typer.Typer(help=catalog.HELP, no_args_is_help=True)
+catalog_app.command("check")(catalog.check_command)
+catalog_app.command("prepare")(catalog.prepare_command)
+app.add_typer(catalog_app, name="catalog")

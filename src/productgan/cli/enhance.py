@@ -16,13 +16,14 @@ from productgan.device import resolve_device
 from productgan.enhance.config import EnhanceModelConfig, EnhanceTrainConfig, LossWeights
 from productgan.errors import ProductGANError
 
-HELP = "Enhance product photos: a classical chain, learned x2/x4 super-resolution, learned restoration."
+HELP = ("Enhance product photos: only the classical steps a photo needs (auto), the fixed classical chain, learned "
+        "x2/x4 super-resolution, learned restoration.")
 
 
 @friendly_errors
 def apply(
     source: Path = typer.Argument(..., help="A photo or a folder of photos (never modified)."),
-    task: str = typer.Option("classic", help="classic | sr2 | sr4 | restore."),
+    task: Optional[str] = typer.Option(None, help="auto (measure each photo, fix only what is out of range, say why) | classic (the fixed chain) | sr2 | sr4 | restore. Default: auto, or classic when --chain is given."),
     out: Path = typer.Option(Path("enhanced"), help="Folder for the new files (STEM-TASK.png)."),
     checkpoint: Optional[Path] = typer.Option(None, help="Model from `productgan enhance train` (sr2/sr4/restore)."),
     chain: Optional[str] = typer.Option(None, help="Classical steps, e.g. white_balance,contrast_stretch,clahe:clip=2,denoise,unsharp,whiten."),
@@ -30,30 +31,42 @@ def apply(
     mask: Optional[Path] = typer.Option(None, help="Damage to repair (classic, restore): a mask image (white = repair) for one photo, or a folder of masks named like the photos."),
     device: str = device_option(),
 ):
-    """Enhance photos into new files; unreadable ones are listed and skipped.
+    """Enhance photos into new files; unreadable ones are listed and skipped. --task auto prints, per photo,
+    the steps it applied and the measures that called for them.
 
     Every option (--format, --out, --task, --chain, --mask) is checked before the first photo is read.
     """
-    from productgan.enhance.apply import build_enhancer
+    from productgan.enhance.apply import DEFAULT_TASK, build_enhancer
     from productgan.enhance.repair import RepairMaskError, masked_file_enhancer
     from productgan.photo_io import map_photos
 
     suffix = output_suffix(format)
     require_output_folder(out)
-    if chain is not None and task != "classic":
+    task = task if task is not None else ("classic" if chain is not None else DEFAULT_TASK)
+    if chain is not None and task not in ("classic", "auto"):
         raise ProductGANError(f"--chain is for --task classic; --task {task} runs a learned model")
     if mask is not None and mask.is_file() and source.is_dir():
         raise RepairMaskError(f"{mask}: one mask file goes with one photo; for the folder {source} give a folder "
                               "of masks named like its photos")
     enhancer = build_enhancer(task, checkpoint, chain, str(resolve_device(device)))
-    if mask is not None:
-        enhancer = masked_file_enhancer(enhancer, task, mask)
-    report = map_photos(enhancer, source, out, suffix=task, fmt=suffix, with_source=mask is not None)
+    edit = masked_file_enhancer(enhancer, task, mask) if mask is not None else (lambda image, _: enhancer(image))
+    if task == "auto":
+        edit = saying_what_auto_did(edit, enhancer)
+    report = map_photos(edit, source, out, suffix=task, fmt=suffix, with_source=True)
     for path, reason in report.skipped:
         err_console.print(f"[yellow]skipped[/] {reason}", soft_wrap=True, highlight=False)
     console.print(f"wrote {len(report.written)} file(s) to {out}" + (f"; skipped {len(report.skipped)}" if report.skipped else ""))
     if not report.written:
         raise typer.Exit(code=1)
+
+
+def saying_what_auto_did(edit, enhancer):
+    """edit(image, source), printing after each photo the steps --task auto applied and why."""
+    def apply(image, source: Path):
+        result = edit(image, source)
+        console.print(f"{source.name}: {enhancer.last_fix.summary()}", markup=False, highlight=False, soft_wrap=True)
+        return result
+    return apply
 
 
 def output_suffix(fmt: str) -> str:

@@ -1,2 +1,3 @@
-"""Enhancement of product photos: a configurable classical chain (classic), learned super-resolution
-(sr) and learned restoration (restore), all behind `build_enhancer`."""
+"""Enhancement of product photos: only the classical steps a photo's measures call for (auto,
+assess.py + auto.py), a configurable classical chain (classic), learned super-resolution (sr) and
+learned restoration (restore), all behind `build_enhancer`."""

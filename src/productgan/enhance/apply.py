@@ -1,4 +1,5 @@
-"""Choosing the enhancer a task names: the classical chain, or a learned model read from its checkpoint."""
+"""Choosing the enhancer a task names: the classical steps a photo needs (auto), the fixed classical
+chain (classic), or a learned model read from its checkpoint."""
 
 from __future__ import annotations
 
@@ -11,14 +12,23 @@ from productgan.enhance.classic import DEFAULT_CHAIN, ClassicChain
 from productgan.errors import ProductGANError
 
 LEARNED_TASKS = ("sr2", "sr4", "restore")
-TASKS = ("classic", *LEARNED_TASKS)
+CLASSICAL_TASKS = ("auto", "classic")
+TASKS = (*CLASSICAL_TASKS, *LEARNED_TASKS)
+DEFAULT_TASK = "auto"  # the fixed chain makes good studio photos worse; auto touches only what is out of range
 
 Enhancer = Callable[[np.ndarray], np.ndarray]
 
 
 def build_enhancer(task: str, checkpoint: str | Path | None = None, chain: str | None = None,
                    device: str = "cpu") -> Enhancer:
-    """The callable for `task`: the classical chain, or a learned model read from its checkpoint alone."""
+    """The callable for `task`: auto (an AutoEnhancer, whose `fix` also says what it did and why), the
+    classical chain, or a learned model read from its checkpoint alone."""
+    if task == "auto":
+        if chain is not None:
+            raise ProductGANError("--chain is for --task classic; --task auto chooses its own steps per photo")
+        from productgan.enhance.auto import AutoEnhancer
+
+        return AutoEnhancer()
     if task == "classic":
         return ClassicChain.parse(chain or DEFAULT_CHAIN)
     if task not in LEARNED_TASKS:

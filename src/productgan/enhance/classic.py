@@ -40,18 +40,20 @@ def _on_lightness(image: np.ndarray, operation: Callable[[np.ndarray], np.ndarra
     return cv2.cvtColor(lab, cv2.COLOR_LAB2RGB)
 
 
-def white_balance(image: np.ndarray, percentile: float = 99.0, strength: float = 1.0) -> np.ndarray:
+def white_balance(image: np.ndarray, percentile: float = 99.0, strength: float = 1.0, lift: float = 0.0) -> np.ndarray:
     """White-patch balance: the brightest pixels (the studio backdrop) become neutral grey-white.
 
     Product photos always contain backdrop, which is meant to be white; that is a better
     reference than grey-world's assumption that the average colour is grey, which a red product
-    filling the frame breaks.
+    filling the frame breaks. lift: 0 balances the reference to the mean of its channels (a
+    warm white backdrop turns grey), 1 to its brightest channel (it stays white; --task auto).
     """
     channels = image.reshape(-1, 3).astype(np.float32)
     luminance = channels.mean(axis=1)
     bright = channels[luminance >= np.percentile(luminance, percentile)]
     reference = bright.mean(axis=0)
-    gains = reference.mean() / np.maximum(reference, 1.0)
+    target = reference.mean() + lift * (reference.max() - reference.mean())
+    gains = target / np.maximum(reference, 1.0)
     gains = 1.0 + strength * (gains - 1.0)
     return cv2.convertScaleAbs(image.astype(np.float32) * gains.reshape(1, 1, 3))
 
@@ -192,7 +194,8 @@ class StepSpec:
 # OpenCV 4: one unit is white_balance, about 0.15 s per megapixel; unsharp's grows with its radius.
 SPECS: dict[str, StepSpec] = {
     "white_balance": StepSpec(white_balance, (Param("percentile", float, 0, 100, 99.0, low_open=True),
-                                              Param("strength", float, 0, 2, 1.0))),
+                                              Param("strength", float, 0, 2, 1.0),
+                                              Param("lift", float, 0, 1, 0.0))),
     "contrast_stretch": StepSpec(contrast_stretch, (Param("low", float, 0, 100, 0.5),
                                                     Param("high", float, 0, 100, 99.5)),
                                  relation=_low_below_high, cost=_flat(1.3)),

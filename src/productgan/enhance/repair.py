@@ -63,13 +63,13 @@ def inpaint(image: np.ndarray, repair: np.ndarray) -> np.ndarray:
 
 
 def with_repair(enhancer: Callable[..., np.ndarray], task: str) -> Callable[[np.ndarray, np.ndarray | None], np.ndarray]:
-    """enhancer(image, repair) for a task: classic inpaints the marks and then runs its chain; the
+    """enhancer(image, repair) for a task: classic and auto inpaint the marks and then run their steps; the
     restore model takes the mask itself (it prefills and refines); super-resolution refuses one."""
     if task == "restore":
         return enhancer
-    if task == "classic":
+    if task in ("classic", "auto"):
         return lambda image, repair=None: enhancer(image if repair is None else inpaint(image, repair))
-    raise RepairMaskError(f"a repair mask is for --task classic or restore, not {task}")
+    raise RepairMaskError(f"a repair mask is for --task auto, classic or restore, not {task}")
 
 
 def masked_file_enhancer(enhancer: Callable[..., np.ndarray], task: str, masks: Path) -> Callable[[np.ndarray, Path], np.ndarray]:

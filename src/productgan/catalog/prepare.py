@@ -1,0 +1,180 @@
+"""`productgan catalog prepare DIR --out DIR`: every photo auto-fixed and laid out as a preset asks.
+
+Per photo: read it (bad files are named and skipped), fix only what is out of range
+(enhance/auto.py), lay it out (layout.py), write it atomically under --out at the same relative
+path, measure the result, then append its manifest row (manifest.py). Inputs are only read.
+Photos run in parallel over processes (pool.py). A rerun skips every photo whose manifest row
+says done and whose file is there, so a run killed half way resumes without redoing or losing work.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from productgan.catalog import manifest
+from productgan.catalog.layout import lay_out
+from productgan.catalog.pool import default_workers, map_in_processes
+from productgan.catalog.presets import Preset, get_preset
+from productgan.catalog.walk import find_photos, refuse_out_inside, source_of
+from productgan.enhance.assess import MEASURE_NAMES, assess
+from productgan.enhance.auto import AutoEnhancer
+from productgan.errors import ProductGANError
+from productgan.loop_kit.stop import GracefulStop
+from productgan.photo_io import OUTPUT_FORMATS, PhotoError, read_photo, write_photo
+from productgan.progress import WorkProgress
+
+
+@dataclass(frozen=True)
+class PrepareConfig:
+    """source: a folder (any depth) or one photo; out: the folder outputs and manifest.csv go to
+    (outside source); workers: processes (default: the cores); sr_checkpoint: a learned sr2/sr4
+    model to enlarge small photos with; limit: stop after this many photos (a trial run; a rerun
+    goes on from there)."""
+
+    source: Path
+    out: Path
+    preset: str = "marketplace"
+    workers: int | None = None
+    sr_checkpoint: Path | None = None
+    device: str = "cpu"
+    limit: int | None = None
+
+
+@dataclass(frozen=True)
+class Job:
+    """One photo: where it is, its name relative to the catalog, and its output's."""
+
+    source: Path
+    input: str
+    output: str
+    target: Path
+    preset: str
+
+
+@dataclass
+class PrepareResult:
+    """What a run did: counts by status (this run), photos a previous run had done, the wall time,
+    the manifest, and why it stopped early (None, 'interrupted' or 'terminated')."""
+
+    counts: Counter = field(default_factory=Counter)
+    already_done: int = 0
+    total: int = 0
+    seconds: float = 0.0
+    manifest: Path | None = None
+    stopped: str | None = None
+    steps: Counter = field(default_factory=Counter)
+    problems: list[tuple[str, str, str]] = field(default_factory=list)  # (input, status, reason) not done
+
+    @property
+    def seconds_per_photo(self) -> float:
+        return self.seconds / max(1, sum(self.counts.values()))
+
+
+def output_name(relative: Path, preset: Preset) -> Path:
+    """The output's path relative to --out: the input's, with the preset's suffix (or its own
+    when the preset keeps formats and it can be written; PNG when it cannot)."""
+    suffix = preset.suffix or (relative.suffix.lower() if relative.suffix.lower() in OUTPUT_FORMATS else ".png")
+    return relative.with_suffix(suffix)
+
+
+def plan(source: Path, out: Path, preset: Preset) -> list[Job]:
+    """A job per photo under source; two inputs that would share an output name (a.png and a.jpg
+    as JPEG) each keep their own suffix in it (a.png.jpg, a.jpg.jpg)."""
+    photos = find_photos(source)
+    if not photos:
+        raise ProductGANError(f"{source}: no image files found")
+    names = [output_name(p, preset) for p in photos]
+    clashes = {name for name, count in Counter(names).items() if count > 1}
+    jobs = []
+    for photo, name in zip(photos, names):
+        if name in clashes:
+            name = photo.with_name(photo.name + name.suffix)
+        jobs.append(Job(source_of(source, photo), photo.as_posix(), name.as_posix(), out / name, preset.name))
+    return jobs
+
+
+def is_done(job: Job, row: manifest.Row | None, out: Path) -> bool:
+    """Done by an earlier run: its row says done, for this preset and output, and the file is there."""
+    return (row is not None and row["status"] == "done" and row["preset"] == job.preset
+            and row["output"] == job.output and (out / job.output).is_file())
+
+
+_worker: dict[str, object] = {}  # per process: the learned upscaler, loaded once by _load_upscaler
+
+
+def _load_upscaler(checkpoint: str | None, device: str) -> None:
+    if checkpoint is None:
+        return
+    from productgan.upscale import load_upscaler
+
+    _worker["upscaler"] = load_upscaler(checkpoint, device=device)
+
+
+def prepare_one(job: Job) -> manifest.Row:
+    """Read, auto-fix, lay out, write (atomically) and measure one photo: its manifest row.
+    Never raises for a photo: a bad file is `skipped`, any other error `failed`, with the reason."""
+    started = time.perf_counter()
+    row: manifest.Row = {"input": job.input, "output": job.output, "preset": job.preset}
+    try:
+        image = read_photo(job.source)
+    except PhotoError as error:
+        return {**row, "output": "", "status": "skipped", "reason": str(error), "seconds": _seconds(started)}
+    try:
+        row.update(_fix_and_write(image, job))
+    except Exception as error:  # noqa: BLE001 - one photo's failure is reported, the catalog goes on
+        return {**row, "output": "", "status": "failed", "reason": f"{type(error).__name__}: {error}",
+                "seconds": _seconds(started)}
+    return {**row, "status": "done", "seconds": _seconds(started)}
+
+
+def _fix_and_write(image, job: Job) -> manifest.Row:
+    fix = AutoEnhancer().fix(image)
+    upscaler = _worker.get("upscaler")
+    laid, warnings = lay_out(fix.image, get_preset(job.preset), fix.before.has_backdrop, upscaler,
+                             getattr(upscaler, "scale", 1))
+    write_photo(laid, job.target, quality=get_preset(job.preset).quality)
+    after = fix.after if laid is fix.image else assess(laid)
+    return {"steps": " ".join(fix.step_names()), "why": "; ".join(r for a in fix.steps for r in a.reasons),
+            "warnings": "; ".join(fix.warnings + warnings),
+            "width_in": str(image.shape[1]), "height_in": str(image.shape[0]),
+            "width_out": str(laid.shape[1]), "height_out": str(laid.shape[0]),
+            **{f"before_{m}": f"{fix.before.measures[m]:.4g}" for m in MEASURE_NAMES},
+            **{f"after_{m}": f"{after.measures[m]:.4g}" for m in MEASURE_NAMES}}
+
+
+def _seconds(started: float) -> str:
+    return f"{time.perf_counter() - started:.3f}"
+
+
+def prepare_catalog(config: PrepareConfig, progress: bool = True) -> PrepareResult:
+    """Prepare every photo under config.source that an earlier run has not done; see the module doc."""
+    preset = get_preset(config.preset)
+    source, out = Path(config.source), Path(config.out)
+    refuse_out_inside(source, out)
+    if config.sr_checkpoint is not None:  # a wrong file is named here, not once per worker
+        _load_upscaler(str(config.sr_checkpoint), config.device)
+    jobs = plan(source, out, preset)
+    path = out / manifest.NAME
+    previous = manifest.read_rows(path)
+    todo = [job for job in jobs if not is_done(job, previous.get(job.input), out)]
+    result = PrepareResult(already_done=len(jobs) - len(todo), total=len(jobs), manifest=path)
+    if config.limit is not None:
+        todo = todo[:config.limit]
+    workers = min(config.workers or default_workers(), max(1, len(todo)))
+    started = time.perf_counter()
+    with GracefulStop() as stop, manifest.appender(path) as append, \
+            WorkProgress("prepare", len(todo), enabled=progress, describe=lambda d, t: f"{d:.0f}/{t:.0f} photos") as bar:
+        setup_args = (None if config.sr_checkpoint is None else str(config.sr_checkpoint), config.device)
+        for job, row in map_in_processes(prepare_one, todo, workers, setup=_load_upscaler, setup_args=setup_args):
+            append(row)
+            result.counts[row["status"]] += 1
+            result.steps.update(row.get("steps", "").split())
+            if row["status"] != "done":
+                result.problems.append((row["input"], row["status"], row["reason"]))
+            bar.update(sum(result.counts.values()), **{k: v for k, v in result.counts.items() if k != "done"})
+    result.stopped, result.seconds = stop.reason, time.perf_counter() - started
+    manifest.compact(path)
+    return result

@@ -182,5 +182,12 @@ def test_photo_form_defaults_per_operation_errors_beside_the_form_and_no_broken_
                 const context = canvas.getContext('2d'); context.drawImage(img, 0, 0);
                 return context.getImageData(0, 0, 1, 1).data[3]; }""")
             assert corner_alpha == 0  # the backdrop came back transparent
+
+            page.select_option("[data-testid=photo-operation]", "prepare:marketplace")
+            page.click("[data-testid=photo-button]")
+            page.wait_for_function("() => document.querySelector('[data-testid=photo-result]').naturalWidth >= 1000",
+                                   timeout=30_000)
+            assert page.eval_on_selector("[data-testid=photo-result]", "img => img.naturalWidth === img.naturalHeight")
+            assert "Marketplace" in page.text_content("[data-testid=photo-result-caption]")
         finally:
             browser.close()

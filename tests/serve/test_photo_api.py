@@ -126,3 +126,42 @@ def test_an_edit_of_a_transparent_upload_keeps_its_alpha(client):
     assert response.status_code == 200, response.text
     flipped = np.asarray(Image.open(io.BytesIO(response.content)))
     assert flipped.shape == rgba.shape and np.array_equal(flipped[:, :, 3], alpha[:, ::-1])
+
+
+def test_enhance_without_a_task_is_auto_and_leaves_a_good_photo_as_it_was(client):
+    photo, _ = studio_photo()
+    response = client.post("/api/photo/enhance", files=png_upload(photo))
+    assert response.status_code == 200, response.text
+    assert np.array_equal(decode(response.content), photo)  # nothing out of range, nothing applied
+
+
+def test_auto_brightens_a_dark_photo_and_refuses_a_chain(client):
+    photo, _ = studio_photo()
+    dark = np.rint(photo * 0.6).astype(np.uint8)  # the backdrop at 150 (at 0.45 auto reads it as no backdrop)
+    response = client.post("/api/photo/enhance", files=png_upload(dark), data={"task": "auto"})
+    assert response.status_code == 200, response.text
+    assert decode(response.content).mean() > dark.mean() + 20
+    refused = client.post("/api/photo/enhance", files=png_upload(dark), data={"task": "auto", "chain": "denoise"})
+    assert refused.status_code == 400 and "auto chooses its own steps" in refused.text
+
+
+def test_prepare_makes_a_marketplace_square_with_the_product_centred_on_white(client):
+    photo, truth = studio_photo()
+    response = client.post("/api/photo/prepare", files=png_upload(photo))
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "image/jpeg" and "lanczos" in response.headers["x-warnings"].lower()
+    square = decode(response.content)
+    assert square.shape[0] == square.shape[1] >= 1000
+    product = (square.astype(int).min(axis=2) < 200)
+    rows, columns = np.nonzero(product)
+    assert 0.75 < (max(rows.max() - rows.min(), columns.max() - columns.min()) + 1) / square.shape[0] < 0.9
+    assert abs((rows.min() + rows.max()) / 2 - square.shape[0] / 2) < 0.05 * square.shape[0]
+    assert square[:20].min() >= 250 and square[:, :20].min() >= 250  # pure white margins
+
+
+def test_prepare_web_keeps_the_size_and_an_unknown_preset_is_named(client):
+    photo, _ = studio_photo()
+    web = client.post("/api/photo/prepare", files=png_upload(photo), data={"preset": "web"})
+    assert web.status_code == 200 and decode(web.content).shape == photo.shape
+    bad = client.post("/api/photo/prepare", files=png_upload(photo), data={"preset": "amazon"})
+    assert bad.status_code == 400 and "unknown preset 'amazon'" in bad.text

@@ -42,8 +42,8 @@ def decode(content: bytes) -> np.ndarray:
 
 
 def test_tasks_list_what_was_loaded(served, client):
-    assert [t["task"] for t in served.get("/api/photo/tasks").json()["tasks"]] == ["classic", "restore", "sr2"]
-    assert [t["task"] for t in client.get("/api/photo/tasks").json()["tasks"]] == ["classic"]
+    assert [t["task"] for t in served.get("/api/photo/tasks").json()["tasks"]] == ["auto", "classic", "restore", "sr2"]
+    assert [t["task"] for t in client.get("/api/photo/tasks").json()["tasks"]] == ["auto", "classic"]
 
 
 def test_learned_upscaling_and_restoration_over_http(served):

@@ -16,6 +16,7 @@ from typing import Callable
 import numpy as np
 
 from productgan.enhance.apply import TASKS
+from productgan.enhance.auto import AutoEnhancer
 from productgan.enhance.classic import DEFAULT_CHAIN, ClassicChain
 from productgan.enhance.repair import with_repair
 from productgan.errors import ProductGANError
@@ -57,16 +58,21 @@ class PhotoEnhancers:
         return cls(learned, {task: learned_cost_per_pixel(model, model.generator) for task, model in learned.items()})
 
     def tasks(self) -> list[str]:
-        return ["classic", *sorted(self.learned)]
+        return ["auto", "classic", *sorted(self.learned)]
 
     def describe(self) -> list[dict]:
-        return [{"task": "classic", "scale": 1, "default_chain": DEFAULT_CHAIN}] + [
+        return [{"task": "auto", "scale": 1}, {"task": "classic", "scale": 1, "default_chain": DEFAULT_CHAIN}] + [
             {"task": task, "scale": model.scale, "checkpoint": Path(model.path).parent.name, "code_version": model.code_version}
             for task, model in sorted(self.learned.items())]
 
     def build(self, task: str, chain: str | None) -> EnhanceJob:
         """The job for a request; refused before the upload is decoded when the task is unknown or
         not loaded, or the chain is bad (ChainError, a 400 naming the step and its allowed range)."""
+        if task == "auto":  # a fresh enhancer per request: it keeps the report of its last photo
+            if chain:
+                raise RequestError("a chain is for task classic; auto chooses its own steps")
+            auto = AutoEnhancer()
+            return EnhanceJob(with_repair(auto, "auto"), 1, auto.cost_per_pixel())
         if task == "classic":
             classic = ClassicChain.parse(chain or DEFAULT_CHAIN)
             return EnhanceJob(with_repair(classic, "classic"), 1, classic.cost_per_pixel())

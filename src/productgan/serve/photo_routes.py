@@ -9,6 +9,9 @@ process and encode the photo in a worker thread. The photo stays in memory throu
 
 from __future__ import annotations
 
+import io
+import math
+
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from PIL import Image
@@ -19,7 +22,8 @@ from productgan.imaging import encode_png
 from productgan.photo_io import photo_and_alpha_from_image, photo_from_image
 from productgan.serve.enhancers import EnhanceJob, check_enhanced_size
 from productgan.serve.limits import ServeLimits, decode_upload, open_upload
-from productgan.serve.schemas import PhotoCutoutForm, PhotoEditForm, PhotoEnhanceForm
+from productgan.serve.errors import RequestError
+from productgan.serve.schemas import PhotoCutoutForm, PhotoEditForm, PhotoEnhanceForm, PhotoPrepareForm
 from productgan.serve.uploads import form_openapi, read_photo_form
 from productgan.serve.work import EDIT_COST, PhotoGate, check_result_size, check_work, edit_result_size
 
@@ -27,7 +31,7 @@ PNG_ANSWER = {200: {"content": {"image/png": {}}}}
 
 
 def add_photo_routes(app: FastAPI) -> None:
-    """/api/photo/edit, /api/photo/cutout, /api/photo/tasks, /api/photo/enhance on an app whose state holds settings,
+    """/api/photo/edit, /api/photo/cutout, /api/photo/tasks, /api/photo/enhance, /api/photo/prepare on an app whose state holds settings,
     enhancers (PhotoEnhancers) and photo_gate (PhotoGate)."""
 
     @app.post("/api/photo/edit", tags=["photos"], responses=PNG_ANSWER,
@@ -59,13 +63,30 @@ def add_photo_routes(app: FastAPI) -> None:
         limits: ServeLimits = request.app.state.settings.limits
         form = await read_photo_form(request, limits)
         fields = form.fields(PhotoEnhanceForm, ("file", "mask"))
-        job: EnhanceJob = request.app.state.enhancers.build(fields.task, fields.chain)
+        task = fields.task if "task" in fields.model_fields_set or not fields.chain else "classic"  # a chain is classic's
+        job: EnhanceJob = request.app.state.enhancers.build(task, fields.chain)
         header = open_upload(form.file("file"), limits)
         mask_bytes = form.file("mask", required=False)
         mask = None if mask_bytes is None else open_upload(mask_bytes, limits)
         check_enhanced_size((header.height, header.width), job.scale, limits.max_enhanced_pixels)
         check_work(header.width * header.height, job.cost_per_pixel, limits, f"task {fields.task}")
         return await _png(request.app.state.photo_gate, _enhance, job, header, mask)
+
+    @app.post("/api/photo/prepare", tags=["photos"], responses={200: {"content": {"image/jpeg": {}, "image/png": {}}}},
+              openapi_extra=form_openapi(PhotoPrepareForm, {"file": True}))
+    async def prepare_photo(request: Request) -> Response:
+        """multipart: file [+ preset] -> one photo as `catalog prepare` makes it: auto-fixed, and for
+        marketplace a white square with the product centred at 85%, at least 1000 px, JPEG. The
+        headers X-Steps and X-Warnings say what was done and what could not be."""
+        limits: ServeLimits = request.app.state.settings.limits
+        form = await read_photo_form(request, limits)
+        preset = _preset(form.fields(PhotoPrepareForm, ("file",)).preset)
+        header = open_upload(form.file("file"), limits)
+        side = prepared_side_bound(header.width, header.height, preset)
+        check_result_size(side, side, limits, f"preset {preset.name}")
+        check_work(side * side, PREPARE_COST, limits, f"preset {preset.name}")
+        image, media_type, report = await request.app.state.photo_gate.run(_prepare, header, preset)
+        return Response(image, media_type=media_type, headers=report)
 
 
 async def _run_edit(request: Request, form, edit: PhotoEdit) -> Response:
@@ -76,6 +97,45 @@ async def _run_edit(request: Request, form, edit: PhotoEdit) -> Response:
     check_result_size(width, height, limits, edit.operation)
     check_work(width * height, EDIT_COST.get(edit.operation, 1.0), limits, edit.operation)
     return await _png(request.app.state.photo_gate, _edit, header, edit)
+
+
+PREPARE_COST = 6.0  # units per output pixel: the auto measures and steps, the mask, one resize (serve/work.py)
+
+
+def _preset(name: str):
+    from productgan.catalog.presets import get_preset
+    from productgan.errors import ProductGANError
+
+    try:
+        return get_preset(name)
+    except ProductGANError as error:
+        raise RequestError(f"preset: {error}") from None
+
+
+def prepared_side_bound(width: int, height: int, preset) -> int:
+    """The largest side prepare can make of a width x height photo (the product box is at most the photo)."""
+    if not preset.layout:
+        return max(width, height)
+    return max(preset.min_side, math.ceil(max(width, height) / preset.fill))
+
+
+def _prepare(header: Image.Image, preset) -> tuple[bytes, str, dict[str, str]]:
+    from productgan.catalog.layout import lay_out
+    from productgan.enhance.auto import AutoEnhancer
+
+    fix = AutoEnhancer().fix(photo_from_image(decode_upload(header)))
+    laid, warnings = lay_out(fix.image, preset, fix.before.has_backdrop)
+    fmt = "JPEG" if preset.suffix == ".jpg" else "PNG"
+    buffer = io.BytesIO()
+    Image.fromarray(laid).save(buffer, format=fmt, **({"quality": preset.quality} if fmt == "JPEG" else {}))
+    report = {"X-Steps": _header_text(", ".join(f"{a.step}: {'; '.join(a.reasons)}" for a in fix.steps) or "none"),
+              "X-Warnings": _header_text("; ".join(fix.warnings + warnings) or "none")}
+    return buffer.getvalue(), f"image/{fmt.lower()}", report
+
+
+def _header_text(text: str) -> str:
+    """HTTP header values are Latin-1: anything else is replaced, and a long report is cut."""
+    return text.encode("latin-1", "replace").decode("latin-1")[:1000]
 
 
 async def _png(gate: PhotoGate, work, *args) -> Response:

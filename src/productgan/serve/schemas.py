@@ -83,6 +83,15 @@ class PhotoEditForm(BaseModel):
                                        "backdrop, 0..400; default: adaptive to the backdrop's own noise")
 
 
+class PhotoPrepareForm(BaseModel):
+    """The text fields of POST /api/photo/prepare (with the `file` part)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    preset: str = Field("marketplace", max_length=32, description="marketplace (white square, product at 85%, "
+                        ">= 1000 px, JPEG) | web (auto-fix only)")
+
+
 class PhotoCutoutForm(BaseModel):
     """The text fields of POST /api/photo/cutout (with the `file` part)."""
 
@@ -98,7 +107,8 @@ class PhotoEnhanceForm(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    task: str = Field("classic", max_length=16, description="classic | sr2 | sr4 | restore (GET /api/photo/tasks)")
+    task: str = Field("auto", max_length=16, description="auto (only the steps the photo needs) | classic | sr2 | sr4 | "
+                      "restore (GET /api/photo/tasks); with a chain and no task: classic")
     chain: Optional[str] = Field(None, max_length=2000, description="classic: the steps, e.g. "
                                  "white_balance,contrast_stretch:low=1;high=99,clahe,denoise,unsharp")
 

@@ -340,7 +340,9 @@ async function submitPhoto(event) {
   const form = new FormData();
   form.append("file", file);
   const enhancing = operation.startsWith("enhance");
+  const preparing = operation.startsWith("prepare:");
   if (enhancing) form.append("task", operation.split(":")[1] || "classic");
+  else if (preparing) form.append("preset", operation.split(":")[1]);
   else if (operation === "cutout") form.append("background", $("photo-background").value);
   else form.append("operation", operation);
   if (operation === "recolor") form.append("color", $("photo-color").value);
@@ -349,7 +351,8 @@ async function submitPhoto(event) {
   const key = $("api-key-input").value.trim();
   try {
     showPhotoStatus("Processing photo...");
-    const path = enhancing ? "/api/photo/enhance" : operation === "cutout" ? "/api/photo/cutout" : "/api/photo/edit";
+    const path = enhancing ? "/api/photo/enhance" : preparing ? "/api/photo/prepare"
+      : operation === "cutout" ? "/api/photo/cutout" : "/api/photo/edit";
     const response = await fetch(path, { method: "POST", body: form, headers: key ? { "X-API-Key": key } : {} });
     if (!response.ok) {
       let message = `${response.status} ${response.statusText}`;
@@ -360,7 +363,8 @@ async function submitPhoto(event) {
     $("photo-result").hidden = false;
     $("photo-result-caption").textContent = `After: ${$("photo-operation").selectedOptions[0].textContent}`;
     $("photo-result-frame").hidden = false;
-    showPhotoStatus("Photo ready.");
+    const steps = response.headers.get("X-Steps");
+    showPhotoStatus(steps && steps !== "none" ? `Photo ready. Steps: ${steps}` : "Photo ready.");
   } catch (error) {
     clearPhotoResult();
     showPhotoStatus(error.message, true);

@@ -24,7 +24,7 @@ def apply(
     source: Path = typer.Argument(..., help="A photo or a folder of photos (never modified)."),
     task: str = typer.Option("classic", help="classic | sr2 | sr4 | restore."),
     out: Path = typer.Option(Path("enhanced"), help="Folder for the new files (STEM-TASK.png)."),
-    checkpoint: Optional[Path] = typer.Option(None, help="Model from `productgan enhance train` (sr2/sr4/restore)."),
+    checkpoint: Optional[Path] = typer.Option(None, help="Model from `productgan enhance train` (sr2/sr4/restore); default: the model shipped with productgan for --task."),
     chain: Optional[str] = typer.Option(None, help="Classical steps, e.g. white_balance,contrast_stretch,clahe:clip=2,denoise,unsharp,whiten."),
     format: str = typer.Option("png", help="png | jpg | jpeg | webp."),
     mask: Optional[Path] = typer.Option(None, help="Damage to repair (classic, restore): a mask image (white = repair) for one photo, or a folder of masks named like the photos."),
@@ -46,6 +46,7 @@ def apply(
         raise RepairMaskError(f"{mask}: one mask file goes with one photo; for the folder {source} give a folder "
                               "of masks named like its photos")
     enhancer = build_enhancer(task, checkpoint, chain, str(resolve_device(device)))
+    describe_model(enhancer, shipped=checkpoint is None)
     if mask is not None:
         enhancer = masked_file_enhancer(enhancer, task, mask)
     report = map_photos(enhancer, source, out, suffix=task, fmt=suffix, with_source=mask is not None)
@@ -54,6 +55,29 @@ def apply(
     console.print(f"wrote {len(report.written)} file(s) to {out}" + (f"; skipped {len(report.skipped)}" if report.skipped else ""))
     if not report.written:
         raise typer.Exit(code=1)
+
+
+def describe_model(enhancer, shipped: bool) -> None:
+    """Say which learned model runs (the shipped file, or the checkpoint given) and how it was trained."""
+    path = getattr(enhancer, "path", None)
+    if path is None:  # the classical chain
+        return
+    origin = "shipped model" if shipped else "model"
+    summary = f": {enhancer.summary}" if enhancer.summary else ""
+    console.print(f"{enhancer.task} {origin} {path}{summary}", soft_wrap=True, highlight=False)
+
+
+@friendly_errors
+def export(
+    run: Path = typer.Argument(..., help="A run folder or checkpoint from `productgan enhance train`."),
+    out: Path = typer.Option(..., help="File to write (e.g. src/productgan/weights/sr4.safetensors)."),
+    note: str = typer.Option("", help="Appended to the file's training summary, e.g. the command that trained it."),
+):
+    """Write a run's generator alone (no discriminator, no optimiser state): the small file that ships."""
+    from productgan.enhance.shipped import export_generator
+
+    written = export_generator(run, out, note)
+    console.print(f"wrote {written} ({written.stat().st_size / 1e6:.2f} MB)", highlight=False)
 
 
 def output_suffix(fmt: str) -> str:

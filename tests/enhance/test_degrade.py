@@ -49,6 +49,15 @@ def test_plain_probability_mixes_plain_and_realistic_inputs():
     assert 8 <= plain <= 32
 
 
+def test_clean_probability_leaves_the_photo_and_its_masks_untouched():
+    image = photo(2, 64, 64)
+    always = RestoreDegradation(clean_probability=1.0, jpeg_probability=1, noise_probability=1, hole_probability=1)
+    clean = degrade_for_restore(image, rng(0), always)
+    assert np.array_equal(clean.image, image) and not clean.hole_mask.any() and not clean.repair_mask.any()
+    assert not np.array_equal(degrade_for_restore(image, rng(0), RestoreDegradation(clean_probability=0.0,
+                                                                                   jpeg_probability=1)).image, image)
+
+
 def test_restore_degradation_reproducible_with_mask():
     image = photo(1, 96, 96)
     always = RestoreDegradation(jpeg_probability=1, noise_probability=1, low_light_probability=1,

@@ -100,6 +100,7 @@ TRAIN_OPTION_SETTINGS = {
     "batch": ("batch",), "width": ("model.width",), "blocks": ("model.blocks",), "depth": ("model.depth",),
     "lr": ("lr", "lr_discriminator"), "warmup_steps": ("warmup_steps",), "pixel_weight": ("weights.pixel",),
     "feature_weight": ("weights.feature",), "adversarial_weight": ("weights.adversarial",),
+    "relative_loss": ("weights.relative",),
     "classifier": ("classifier",), "holdout": ("holdout_fraction",), "seed": ("seed",),
     "checkpoint_every": ("checkpoint_every", "sample_every"), "device": ("device",),
 }
@@ -123,6 +124,7 @@ def train(
     pixel_weight: float = float_option(ENHANCE_DEFAULTS.weights.pixel, low=0, help="Weight of the L1 pixel loss."),
     feature_weight: float = float_option(ENHANCE_DEFAULTS.weights.feature, low=0, help="Weight of the feature loss (discriminator feature matching, or --classifier features)."),
     adversarial_weight: float = float_option(ENHANCE_DEFAULTS.weights.adversarial, low=0, help="Weight of the adversarial loss (0: a pure L1 model)."),
+    relative_loss: float = float_option(ENHANCE_DEFAULTS.weights.relative, low=0, high=10, help="restore: divide each crop's L1 by (its input's L1 + this), so JPEG and noise count as much as dark photos and holes; 0: plain mean L1."),
     classifier: Optional[Path] = typer.Option(None, help="Domain classifier file whose frozen features give the feature loss."),
     holdout: float = float_option(ENHANCE_DEFAULTS.holdout_fraction, low=0, high=1, low_open=True, high_open=True, help="Fraction of images (whole products) held out of training."),
     seed: int = seed_option(ENHANCE_DEFAULTS.seed, help="Seed of initialisation, crops, degradations and the held-out split."),
@@ -142,7 +144,8 @@ def train(
             minutes=minutes if minutes is not None or steps is not None else ENHANCE_DEFAULTS.minutes,
             model=EnhanceModelConfig(task=task, width=width, blocks=blocks, depth=depth),
             lr=lr, lr_discriminator=lr, warmup_steps=warmup_steps,
-            weights=LossWeights(pixel=pixel_weight, feature=feature_weight, adversarial=adversarial_weight),
+            weights=LossWeights(pixel=pixel_weight, feature=feature_weight, adversarial=adversarial_weight,
+                                relative=relative_loss),
             classifier=str(classifier) if classifier else None, holdout_fraction=holdout, seed=seed,
             checkpoint_every=checkpoint_every, sample_every=checkpoint_every, device=device,
         )

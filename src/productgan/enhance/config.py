@@ -64,6 +64,10 @@ class LossWeights:
     feature: float = 0.05
     adversarial: float = 0.005
     repair: float = 4.0  # restore: extra L1 weight on damaged pixels, a few % of a crop yet what restoring is for
+    # restore: each crop's L1 is divided by (its input's L1 + relative), so a crop counts by how much of
+    # its damage is undone, not by how large the damage is; 0 switches this off (plain mean L1). See
+    # train.pixel_loss for why: without it JPEG and noise went unlearned.
+    relative: float = 0.02
 
 
 @dataclass
@@ -94,7 +98,7 @@ class EnhanceTrainConfig:
     device: str = "auto"
     classifier: str | None = None
     sr_degradation: SRDegradation = field(default_factory=SRDegradation)
-    restore_degradation: RestoreDegradation = field(default_factory=RestoreDegradation)
+    restore_degradation: RestoreDegradation = field(default_factory=lambda: RestoreDegradation(clean_probability=0.15))
     repair_mask_probability: float = 0.5
     checkpoint_every: int = 200
     sample_every: int = 200

@@ -52,6 +52,9 @@ class RestoreDegradation:
     hole_probability: float = 0.3
     holes: tuple[int, int] = (1, 2)
     hole_size: tuple[float, float] = (0.05, 0.15)  # side as a fraction of the shorter image side
+    # Share of photos left clean (before the kinds above are drawn): a restorer must learn to leave a
+    # clean photo alone. Drawn only when > 0, so benches' seeded damage stays what it was.
+    clean_probability: float = 0.0
 
 
 # --------------------------------------------------------------------------------- single steps
@@ -226,6 +229,8 @@ def degrade_for_restore(image: np.ndarray, rng: np.random.Generator, settings: R
     """
     settings = settings or RestoreDegradation()
     out, mask, repair = image, np.zeros(image.shape[:2], np.uint8), np.zeros(image.shape[:2], np.uint8)
+    if settings.clean_probability > 0 and rng.random() < settings.clean_probability:
+        return Damaged(np.ascontiguousarray(out), mask, context, repair)
     if rng.random() < settings.low_light_probability:
         table = low_light_table(rng, settings.brightness, settings.gamma)
         out = cv2.LUT(out, table)

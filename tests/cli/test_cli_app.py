@@ -27,7 +27,7 @@ EXPECTED_COMMANDS = {
     "edit variants", "edit clip", "edit turntable", "edit invert", "edit train-encoder",
     "edit mask", "edit cutout", "edit scale", "edit rotate", "edit flip", "edit whiten",
     "photo recolour", "edit recolour",  # old spelling kept: hidden aliases
-    "enhance apply", "enhance train",
+    "enhance apply", "enhance export", "enhance train",
     "catalog check", "catalog prepare",
 }
 

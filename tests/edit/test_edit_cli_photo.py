@@ -71,7 +71,6 @@ def test_recolor_to_red_makes_the_product_red(photos, tmp_path):
     (["photo", "recolor", "--to", "reddish"], "unknown colour 'reddish'"),
     (["photo", "flip", "--direction", "diagonal"], "--direction: flip direction must be horizontal or vertical"),
     (["photo", "recolor", "--to", "red", "--region", "half"], "--region: region must be dominant or whole"),
-    (["enhance", "apply", "--task", "sr4"], "needs --checkpoint"),
     (["enhance", "apply", "--task", "magic"], "unknown task 'magic'"),
     (["enhance", "apply", "--chain", "sharpen"], "unknown enhancement step"),
 ])

@@ -30,6 +30,34 @@ def test_sr_degradation_shape_dtype_and_seed(scale):
     assert not np.array_equal(low, degrade_for_sr(image, scale, rng(4)))
 
 
+def test_plain_sr_inputs_are_an_antialiased_bicubic_downscale():
+    image = photo()
+    plain = degrade_for_sr(image, 4, rng(3), SRDegradation(plain_probability=1.0))
+    assert np.array_equal(plain, degrade.bicubic_downscale(image, 4)) and plain.shape == (16, 20, 3)
+    # antialiased: a one-pixel checkerboard averages to grey instead of aliasing to one of its colours
+    checker = np.indices((64, 64)).sum(axis=0) % 2 * 255
+    grey = degrade.bicubic_downscale(np.repeat(checker[..., None], 3, axis=2).astype(np.uint8), 4)
+    assert np.abs(grey.astype(int) - 128).max() <= 8
+
+
+def test_plain_probability_mixes_plain_and_realistic_inputs():
+    image = photo()
+    assert not np.array_equal(degrade_for_sr(image, 4, rng(5), SRDegradation(plain_probability=0.0)),
+                              degrade.bicubic_downscale(image, 4))
+    mixed = [degrade_for_sr(image, 4, rng(seed), SRDegradation(plain_probability=0.5)) for seed in range(40)]
+    plain = sum(np.array_equal(out, degrade.bicubic_downscale(image, 4)) for out in mixed)
+    assert 8 <= plain <= 32
+
+
+def test_clean_probability_leaves_the_photo_and_its_masks_untouched():
+    image = photo(2, 64, 64)
+    always = RestoreDegradation(clean_probability=1.0, jpeg_probability=1, noise_probability=1, hole_probability=1)
+    clean = degrade_for_restore(image, rng(0), always)
+    assert np.array_equal(clean.image, image) and not clean.hole_mask.any() and not clean.repair_mask.any()
+    assert not np.array_equal(degrade_for_restore(image, rng(0), RestoreDegradation(clean_probability=0.0,
+                                                                                   jpeg_probability=1)).image, image)
+
+
 def test_restore_degradation_reproducible_with_mask():
     image = photo(1, 96, 96)
     always = RestoreDegradation(jpeg_probability=1, noise_probability=1, low_light_probability=1,

@@ -73,3 +73,23 @@ def test_no_batch_dependence_in_generators():
 def test_unknown_task_is_refused():
     with pytest.raises(ValueError, match="sr2, sr4, restore"):
         EnhanceModelConfig(task="sr3")
+
+
+def test_denoised_prior_removes_noise_and_keeps_shapes():
+    from productgan.enhance.networks import denoised_prior
+
+    generator = torch.Generator().manual_seed(0)
+    clean = torch.zeros(1, 3, 32, 40)
+    clean[..., 8:24, 10:30] = 0.6
+    noisy = (clean + 0.08 * torch.randn(clean.shape, generator=generator)).clamp(-1, 1)
+    prior = denoised_prior(noisy)
+    assert prior.shape == noisy.shape and not prior.requires_grad
+    assert F.mse_loss(prior, clean) < 0.5 * F.mse_loss(noisy, clean)
+
+
+def test_restoration_generator_with_prior_sees_it_and_starts_as_identity():
+    plain = build_generator(EnhanceModelConfig(task="restore", width=8, depth=2))
+    with_prior = build_generator(EnhanceModelConfig(task="restore", width=8, depth=2, prior=1))
+    assert with_prior.head[0].in_channels == plain.head[0].in_channels + 3
+    images = torch.rand(2, 3, 20, 28) * 2 - 1
+    assert torch.equal(with_prior(images), images)  # zero-initialised last conv: the identity before training

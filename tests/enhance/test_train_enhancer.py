@@ -157,3 +157,31 @@ def test_domain_classifier_features_give_the_feature_loss_and_stay_frozen(catalo
     assert trainer.losses["feature"] > 0
     after = trainer.features.body.state_dict()
     assert all(torch.equal(before["body." + k], v) for k, v in after.items())
+
+
+def test_relative_pixel_loss_counts_a_crop_by_the_share_of_its_damage_left():
+    """A dark crop half undone and a JPEG-like crop not undone at all: the plain mean is set by the
+    dark crop; the relative loss weighs the small-damage crop's failure as much."""
+    from productgan.enhance.train import pixel_loss
+
+    targets = torch.zeros(2, 3, 8, 8)
+    inputs = torch.stack([torch.full((3, 8, 8), 0.5), torch.full((3, 8, 8), 0.02)])
+    outputs = torch.stack([torch.full((3, 8, 8), 0.25), torch.full((3, 8, 8), 0.02)]).requires_grad_(True)
+
+    def crop_gradients(relative: float) -> torch.Tensor:
+        outputs.grad = None
+        pixel_loss(outputs, targets, None, 0.0, inputs, relative).backward()
+        return outputs.grad.abs().flatten(1).sum(1)
+
+    plain, balanced = crop_gradients(0.0), crop_gradients(0.02)
+    assert plain[0] == pytest.approx(plain[1])  # L1: equal pull per crop, whatever its damage
+    assert balanced[1] > 10 * balanced[0]  # relative: the crop with small damage left pulls hardest
+    assert float(pixel_loss(outputs, targets, None, 0.0)) == pytest.approx(float((outputs - targets).abs().mean()))
+
+
+def test_restore_training_shows_clean_crops_by_default():
+    from productgan.enhance.config import EnhanceTrainConfig
+    from productgan.enhance.degrade import RestoreDegradation
+
+    assert EnhanceTrainConfig(data="", out="", steps=1).restore_degradation.clean_probability > 0
+    assert RestoreDegradation().clean_probability == 0  # benches' seeded damage is unchanged

@@ -48,7 +48,7 @@ def live_server(registry, tmp_path_factory):
 
     upscaler = trained_runs(tmp_path_factory.mktemp("page-enhancer"), ("sr2",), steps=2, products=4)["sr2"]
     port = free_port()
-    app = create_app(registry, ServeSettings(), PhotoEnhancers.load([upscaler]))
+    app = create_app(registry, ServeSettings(), PhotoEnhancers.load([upscaler], shipped=False))
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -22,7 +22,7 @@ def checkpoints(tmp_path_factory):
 
 @pytest.fixture
 def served(make_client, checkpoints):
-    return make_client(photo_enhancers=PhotoEnhancers.load(list(checkpoints.values())))
+    return make_client(photo_enhancers=PhotoEnhancers.load(list(checkpoints.values()), shipped=False))
 
 
 def upload(array: np.ndarray, name: str = "file") -> dict:
@@ -82,7 +82,7 @@ def test_bad_enhance_requests_are_clear_4xx(served, task, data, status, message)
 
 
 def test_an_upscaled_result_over_the_limit_is_refused(make_client, checkpoints):
-    client = make_client(photo_enhancers=PhotoEnhancers.load([checkpoints["sr2"]]),
+    client = make_client(photo_enhancers=PhotoEnhancers.load([checkpoints["sr2"]], shipped=False),
                          limits=ServeLimits(max_enhanced_pixels=80 * 80))
     response = client.post("/api/photo/enhance", files=upload(photo()), data={"task": "sr2"})
     assert response.status_code == 413 and "x2 of a 56 x 40 photo" in response.json()["error"]
@@ -90,11 +90,11 @@ def test_an_upscaled_result_over_the_limit_is_refused(make_client, checkpoints):
 
 def test_two_models_for_one_task_are_refused_at_load(checkpoints):
     with pytest.raises(ProductGANError, match="a second sr2 model"):
-        PhotoEnhancers.load([checkpoints["sr2"], checkpoints["sr2"]])
+        PhotoEnhancers.load([checkpoints["sr2"], checkpoints["sr2"]], shipped=False)
 
 
 def test_learned_tasks_count_against_the_work_budget_by_their_measured_cost(make_client, checkpoints):
-    enhancers = PhotoEnhancers.load([checkpoints["sr2"]])
+    enhancers = PhotoEnhancers.load([checkpoints["sr2"]], shipped=False)
     cost = enhancers.build("sr2", None).cost_per_pixel
     assert cost > 0.1  # the network's multiply-accumulates per input pixel, in light-pass units
     just_under = 40 * 56 / 1e6 * cost * 0.9

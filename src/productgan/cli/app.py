@@ -84,6 +84,7 @@ app.add_typer(edit_app, name="edit")
 enhance_app = typer.Typer(help=enhance.HELP, no_args_is_help=True)
 enhance_app.command("apply")(enhance.apply)
 enhance_app.command("train")(enhance.train)
+enhance_app.command("export")(enhance.export)
 app.add_typer(enhance_app, name="enhance")
 
 catalog_app = typer.Typer(help=catalog.HELP, no_args_is_help=True)

@@ -25,7 +25,7 @@ def apply(
     source: Path = typer.Argument(..., help="A photo or a folder of photos (never modified)."),
     task: Optional[str] = typer.Option(None, help="auto (measure each photo, fix only what is out of range, say why) | classic (the fixed chain) | sr2 | sr4 | restore. Default: auto, or classic when --chain is given."),
     out: Path = typer.Option(Path("enhanced"), help="Folder for the new files (STEM-TASK.png)."),
-    checkpoint: Optional[Path] = typer.Option(None, help="Model from `productgan enhance train` (sr2/sr4/restore)."),
+    checkpoint: Optional[Path] = typer.Option(None, help="Model from `productgan enhance train` (sr2/sr4/restore); default: the model shipped with productgan for --task."),
     chain: Optional[str] = typer.Option(None, help="Classical steps, e.g. white_balance,contrast_stretch,clahe:clip=2,denoise,unsharp,whiten."),
     format: str = typer.Option("png", help="png | jpg | jpeg | webp."),
     mask: Optional[Path] = typer.Option(None, help="Damage to repair (classic, restore): a mask image (white = repair) for one photo, or a folder of masks named like the photos."),
@@ -49,6 +49,7 @@ def apply(
         raise RepairMaskError(f"{mask}: one mask file goes with one photo; for the folder {source} give a folder "
                               "of masks named like its photos")
     enhancer = build_enhancer(task, checkpoint, chain, str(resolve_device(device)))
+    describe_model(enhancer, shipped=checkpoint is None)
     edit = masked_file_enhancer(enhancer, task, mask) if mask is not None else (lambda image, _: enhancer(image))
     if task == "auto":
         edit = saying_what_auto_did(edit, enhancer)
@@ -67,6 +68,29 @@ def saying_what_auto_did(edit, enhancer):
         console.print(f"{source.name}: {enhancer.last_fix.summary()}", markup=False, highlight=False, soft_wrap=True)
         return result
     return apply
+
+
+def describe_model(enhancer, shipped: bool) -> None:
+    """Say which learned model runs (the shipped file, or the checkpoint given) and how it was trained."""
+    path = getattr(enhancer, "path", None)
+    if path is None:  # the classical chain
+        return
+    origin = "shipped model" if shipped else "model"
+    summary = f": {enhancer.summary}" if enhancer.summary else ""
+    console.print(f"{enhancer.task} {origin} {path}{summary}", soft_wrap=True, highlight=False)
+
+
+@friendly_errors
+def export(
+    run: Path = typer.Argument(..., help="A run folder or checkpoint from `productgan enhance train`."),
+    out: Path = typer.Option(..., help="File to write (e.g. src/productgan/weights/sr4.safetensors)."),
+    note: str = typer.Option("", help="Appended to the file's training summary, e.g. the command that trained it."),
+):
+    """Write a run's generator alone (no discriminator, no optimiser state): the small file that ships."""
+    from productgan.enhance.shipped import export_generator
+
+    written = export_generator(run, out, note)
+    console.print(f"wrote {written} ({written.stat().st_size / 1e6:.2f} MB)", highlight=False)
 
 
 def output_suffix(fmt: str) -> str:
@@ -89,6 +113,7 @@ TRAIN_OPTION_SETTINGS = {
     "batch": ("batch",), "width": ("model.width",), "blocks": ("model.blocks",), "depth": ("model.depth",),
     "lr": ("lr", "lr_discriminator"), "warmup_steps": ("warmup_steps",), "pixel_weight": ("weights.pixel",),
     "feature_weight": ("weights.feature",), "adversarial_weight": ("weights.adversarial",),
+    "relative_loss": ("weights.relative",), "denoise_prior": ("model.prior",),
     "classifier": ("classifier",), "holdout": ("holdout_fraction",), "seed": ("seed",),
     "checkpoint_every": ("checkpoint_every", "sample_every"), "device": ("device",),
 }
@@ -107,11 +132,13 @@ def train(
     width: Optional[int] = int_option(None, high=512, help="Generator channels (default 32 for sr, 16 for restore)."),
     blocks: int = int_option(ENHANCE_DEFAULTS.model.blocks, high=64, help="RRDB blocks (sr)."),
     depth: int = int_option(ENHANCE_DEFAULTS.model.depth, high=8, help="U-Net levels (restore)."),
+    denoise_prior: bool = typer.Option(False, help="restore: also show the U-Net a non-local-means denoise of its input, to blend per pixel (tried, not the shipped recipe: docs/ENHANCERS.md)."),
     lr: float = float_option(ENHANCE_DEFAULTS.lr, low=0, low_open=True, high=1.0, help="Adam learning rate of the generator and the discriminator."),
     warmup_steps: int = int_option(ENHANCE_DEFAULTS.warmup_steps, low=0, help="L1-only steps before the discriminator joins (ESRGAN's warm-up)."),
     pixel_weight: float = float_option(ENHANCE_DEFAULTS.weights.pixel, low=0, help="Weight of the L1 pixel loss."),
     feature_weight: float = float_option(ENHANCE_DEFAULTS.weights.feature, low=0, help="Weight of the feature loss (discriminator feature matching, or --classifier features)."),
     adversarial_weight: float = float_option(ENHANCE_DEFAULTS.weights.adversarial, low=0, help="Weight of the adversarial loss (0: a pure L1 model)."),
+    relative_loss: float = float_option(ENHANCE_DEFAULTS.weights.relative, low=0, high=10, help="restore: divide each crop's L1 by (its input's L1 + this), so JPEG and noise count as much as dark photos and holes; 0: plain mean L1."),
     classifier: Optional[Path] = typer.Option(None, help="Domain classifier file whose frozen features give the feature loss."),
     holdout: float = float_option(ENHANCE_DEFAULTS.holdout_fraction, low=0, high=1, low_open=True, high_open=True, help="Fraction of images (whole products) held out of training."),
     seed: int = seed_option(ENHANCE_DEFAULTS.seed, help="Seed of initialisation, crops, degradations and the held-out split."),
@@ -129,9 +156,10 @@ def train(
         config = EnhanceTrainConfig(
             data=data, out=str(out), crop=crop, batch=batch, steps=steps,
             minutes=minutes if minutes is not None or steps is not None else ENHANCE_DEFAULTS.minutes,
-            model=EnhanceModelConfig(task=task, width=width, blocks=blocks, depth=depth),
+            model=EnhanceModelConfig(task=task, width=width, blocks=blocks, depth=depth, prior=int(denoise_prior)),
             lr=lr, lr_discriminator=lr, warmup_steps=warmup_steps,
-            weights=LossWeights(pixel=pixel_weight, feature=feature_weight, adversarial=adversarial_weight),
+            weights=LossWeights(pixel=pixel_weight, feature=feature_weight, adversarial=adversarial_weight,
+                                relative=relative_loss),
             classifier=str(classifier) if classifier else None, holdout_fraction=holdout, seed=seed,
             checkpoint_every=checkpoint_every, sample_every=checkpoint_every, device=device,
         )

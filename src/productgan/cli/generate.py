@@ -27,7 +27,7 @@ def generate(
     out: Path = typer.Option(Path("generated"), help="Output folder."),
     grid: bool = typer.Option(False, help="Also write grid.png."),
     by: Optional[str] = typer.Option(None, help="Instead: grid-ATTRIBUTE.png, one row per level, same latents per column."),
-    upscale: Optional[Path] = typer.Option(None, metavar="SR_CHECKPOINT", help="Also write each sample upscaled by this learned super-resolution model (`enhance train --task sr4` or sr2), as NNNN-sr4.png beside NNNN.png."),
+    upscale: Optional[Path] = typer.Option(None, metavar="SR_CHECKPOINT", help="Also write each sample upscaled by this learned super-resolution model (`enhance train --task sr4` or sr2; `shipped` or `shipped-sr2`: the model shipped with productgan), as NNNN-sr4.png beside NNNN.png."),
     device: str = device_option(),
 ):
     """Generate product images from a checkpoint alone."""

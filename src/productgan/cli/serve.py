@@ -20,7 +20,8 @@ def serve(
     batching: bool = typer.Option(True, help="Batch concurrent requests per model; --no-batching runs one forward pass per request."),
     max_wait_ms: float = float_option(10.0, low=0.0, high=60_000.0, help="How long a batch waits for more requests to join."),
     render_rows: int = int_option(8, high=1024, help="Latents per forward pass, fixed so batched and unbatched answers are byte-identical."),
-    enhancer: Optional[List[Path]] = typer.Option(None, help="A learned enhancer checkpoint (sr2, sr4 or restore, from `productgan enhance train`) to offer at /api/photo/enhance; repeatable."),
+    enhancer: Optional[List[Path]] = typer.Option(None, help="A learned enhancer checkpoint (sr2, sr4 or restore, from `productgan enhance train`) to offer at /api/photo/enhance instead of the shipped model of its task; repeatable."),
+    shipped_enhancers: bool = typer.Option(True, help="Offer the enhancers shipped with productgan (sr4, sr2, restore) for tasks no --enhancer gives; --no-shipped-enhancers offers only those given."),
     allow_host: Optional[List[str]] = typer.Option(None, help="Also answer requests for this host name (and pages served from it); repeatable; '*' for any Host. By default only localhost, 127.0.0.1, [::1] and --host."),
     max_photo_work: float = float_option(100.0, low=0.0, low_open=True, high=1e6, help="Work budget of one photo request in megapixel-units (megapixels x steps' cost; the default chain costs ~14 per megapixel)."),
     photo_jobs: int = int_option(2, high=256, help="Photo jobs (edit/enhance) processed at once; the rest wait in line."),
@@ -34,5 +35,6 @@ def serve(
     limits = ServeLimits(max_photo_work=max_photo_work, photo_jobs=photo_jobs, photo_wait_s=photo_wait)
     settings = ServeSettings(api_key=api_key or None, batching=batching, max_wait_ms=max_wait_ms, render_rows=render_rows,
                              enhancers=tuple(str(path) for path in enhancer or ()), limits=limits,
+                             shipped_enhancers=shipped_enhancers,
                              allow_hosts=tuple(allow_host or ()))
     run_server(run_or_dir, host=host, port=port, device=device, settings=settings)

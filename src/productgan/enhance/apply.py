@@ -22,7 +22,11 @@ Enhancer = Callable[[np.ndarray], np.ndarray]
 def build_enhancer(task: str, checkpoint: str | Path | None = None, chain: str | None = None,
                    device: str = "cpu") -> Enhancer:
     """The callable for `task`: auto (an AutoEnhancer, whose `fix` also says what it did and why), the
-    classical chain, or a learned model read from its checkpoint alone."""
+    classical chain, or a learned model read from its checkpoint alone.
+
+    A learned task without a checkpoint uses the model shipped in the package (enhance/shipped.py);
+    ShippedModelMissing says what to do when this install has none.
+    """
     if task == "auto":
         if chain is not None:
             raise ProductGANError("--chain is for --task classic; --task auto chooses its own steps per photo")
@@ -33,10 +37,11 @@ def build_enhancer(task: str, checkpoint: str | Path | None = None, chain: str |
         return ClassicChain.parse(chain or DEFAULT_CHAIN)
     if task not in LEARNED_TASKS:
         raise ProductGANError(f"unknown task {task!r}; tasks are: {', '.join(TASKS)}")
-    if checkpoint is None:
-        raise ProductGANError(f"--task {task} needs --checkpoint: a model from `productgan enhance train --task {task}`")
     from productgan.enhance.learned import load_enhancer
+    from productgan.enhance.shipped import require_shipped
 
+    if checkpoint is None:
+        checkpoint = require_shipped(task)
     enhancer = load_enhancer(checkpoint, device=device)
     if enhancer.task != task:
         raise ProductGANError(f"{checkpoint}: this checkpoint was trained for {enhancer.task}, not {task}")

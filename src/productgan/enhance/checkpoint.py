@@ -25,7 +25,7 @@ from productgan.errors import CheckpointError
 # Integer network sizes a header may hold: generous bounds that keep planning the network cheap;
 # the parameter cap (checkpoint.MAX_PARAMETERS) decides what may be allocated.
 MODEL_RANGES = {"channels": (1, 4), "width": (1, 2048), "growth": (1, 2048), "blocks": (1, 64),
-                "dense_layers": (1, 32), "depth": (1, 10), "disc_width": (1, 2048)}
+                "dense_layers": (1, 32), "depth": (1, 10), "disc_width": (1, 2048), "prior": (0, 1)}
 
 # The old name: every problem with an enhancer checkpoint (missing, another kind, damaged) is the
 # project's one CheckpointError, whose message names the file.

@@ -30,7 +30,8 @@ class EnhanceModelConfig:
 
     sr tasks: an RRDB-lite generator (`blocks` residual-in-residual dense blocks of `width`
     channels, `growth` channels per dense layer) and a U-Net discriminator with spectral norm.
-    restore: a pix2pix U-Net generator `depth` levels deep and a PatchGAN discriminator.
+    restore: a pix2pix U-Net generator `depth` levels deep and a PatchGAN discriminator; prior=1
+    adds a classical denoise of the input to what the U-Net sees.
     """
 
     task: str = "sr4"
@@ -41,6 +42,7 @@ class EnhanceModelConfig:
     dense_layers: int = 4
     depth: int = 3
     disc_width: int = 16
+    prior: int = 0  # restore: 1 = also show the U-Net a non-local-means denoise of its input (networks.denoised_prior)
 
     def __post_init__(self) -> None:
         check_task(self.task)
@@ -64,6 +66,10 @@ class LossWeights:
     feature: float = 0.05
     adversarial: float = 0.005
     repair: float = 4.0  # restore: extra L1 weight on damaged pixels, a few % of a crop yet what restoring is for
+    # restore: > 0 divides each crop's L1 by (its input's L1 + relative), so a crop counts by the share
+    # of its damage left, not by its size (train.pixel_loss). Off by default: at 500-750 steps on luma
+    # it slowed learning exposure and still left JPEG and noise untouched (docs/ENHANCERS.md).
+    relative: float = 0.0
 
 
 @dataclass
@@ -94,7 +100,7 @@ class EnhanceTrainConfig:
     device: str = "auto"
     classifier: str | None = None
     sr_degradation: SRDegradation = field(default_factory=SRDegradation)
-    restore_degradation: RestoreDegradation = field(default_factory=RestoreDegradation)
+    restore_degradation: RestoreDegradation = field(default_factory=lambda: RestoreDegradation(clean_probability=0.15))
     repair_mask_probability: float = 0.5
     checkpoint_every: int = 200
     sample_every: int = 200

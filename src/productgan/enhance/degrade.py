@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+from PIL import Image
 
 INTERPOLATIONS = (cv2.INTER_AREA, cv2.INTER_LINEAR, cv2.INTER_CUBIC)
 
@@ -30,6 +31,9 @@ class SRDegradation:
     poisson_probability: float = 0.3
     poisson_scale: tuple[float, float] = (0.05, 0.5)
     jpeg_quality: tuple[int, int] = (40, 95)
+    # Share of inputs that are a plain bicubic downscale, nothing else: clean studio shots exist too, and a
+    # model that has only seen blur, noise and JPEG smooths a clean input it should sharpen.
+    plain_probability: float = 0.2
 
 
 @dataclass
@@ -48,6 +52,9 @@ class RestoreDegradation:
     hole_probability: float = 0.3
     holes: tuple[int, int] = (1, 2)
     hole_size: tuple[float, float] = (0.05, 0.15)  # side as a fraction of the shorter image side
+    # Share of photos left clean (before the kinds above are drawn): a restorer must learn to leave a
+    # clean photo alone. Drawn only when > 0, so benches' seeded damage stays what it was.
+    clean_probability: float = 0.0
 
 
 # --------------------------------------------------------------------------------- single steps
@@ -168,15 +175,28 @@ def cut_holes(image: np.ndarray, rng: np.random.Generator, count: tuple[int, int
     return out, mask
 
 
+def bicubic_downscale(image: np.ndarray, scale: int) -> np.ndarray:
+    """(H, W, 3) uint8 -> (H // scale, W // scale, 3) by antialiased bicubic (PIL), the textbook SR input.
+
+    PIL widens the bicubic kernel by the scale as MATLAB's imresize does; cv2.INTER_CUBIC would alias.
+    """
+    height, width = image.shape[:2]
+    return np.asarray(Image.fromarray(image).resize((width // scale, height // scale), Image.Resampling.BICUBIC))
+
+
 # ------------------------------------------------------------------------------------- pipelines
 def degrade_for_sr(image: np.ndarray, scale: int, rng: np.random.Generator,
                    settings: SRDegradation | None = None) -> np.ndarray:
-    """HR uint8 (H, W, 3) -> LR uint8 (H // scale, W // scale, 3): blur, downscale, noise, JPEG.
+    """HR uint8 (H, W, 3) -> LR uint8 (H // scale, W // scale, 3): blur, downscale, noise, JPEG, or
+    (with settings.plain_probability) a plain bicubic downscale.
 
     The order follows Real-ESRGAN's first-order model: a camera blurs, the pipeline downsizes,
     the sensor adds noise, and the shop's export compresses.
     """
     settings = settings or SRDegradation()
+    # Drawn only when plain inputs are asked for, so a chain with none reproduces the older seeded inputs.
+    if settings.plain_probability > 0 and rng.random() < settings.plain_probability:
+        return bicubic_downscale(image, scale)
     height, width = image.shape[:2]
     out = random_blur(image, rng, settings.blur_sigma, settings.anisotropic_probability)
     out = random_resize(out, rng, (width // scale, height // scale))
@@ -209,6 +229,8 @@ def degrade_for_restore(image: np.ndarray, rng: np.random.Generator, settings: R
     """
     settings = settings or RestoreDegradation()
     out, mask, repair = image, np.zeros(image.shape[:2], np.uint8), np.zeros(image.shape[:2], np.uint8)
+    if settings.clean_probability > 0 and rng.random() < settings.clean_probability:
+        return Damaged(np.ascontiguousarray(out), mask, context, repair)
     if rng.random() < settings.low_light_probability:
         table = low_light_table(rng, settings.brightness, settings.gamma)
         out = cv2.LUT(out, table)

@@ -45,6 +45,7 @@ class LearnedEnhancer:
     device: torch.device
     tile: int = DEFAULT_TILE
     overlap: int = DEFAULT_OVERLAP
+    summary: str = ""  # how it was trained, one line (shipped files carry one: enhance/shipped.py)
 
     @property
     def task(self) -> str:
@@ -117,4 +118,5 @@ def load_enhancer(checkpoint: str | Path, device: str | torch.device = "cpu", ti
         load_module(generator, load_tensors(path, "generator.", device=str(device)), "generator")
     except (RuntimeError, ProductGANError) as error:
         raise CheckpointError(f"{path}: its generator weights do not fit this code's network ({error})") from None
-    return LearnedEnhancer(generator.to(device).eval(), config, path, meta.code_version, device, tile, overlap)
+    return LearnedEnhancer(generator.to(device).eval(), config, path, meta.code_version, device, tile, overlap,
+                           str(meta.extra.get("summary", "")))

@@ -14,7 +14,11 @@
   plane marks the pixels to repair (missing patches, blemishes) when the user knows them; those
   pixels arrive prefilled by OpenCV's inpainting, which the net refines (given the raw damage and
   the mask, the net filled 13-38 px holes worse than Telea: 9.1 vs 16.0 dB on the marked pixels
-  of held-out luma photos). All zeros means "find the damage yourself".
+  of held-out luma photos). All zeros means "find the damage yourself". With `prior` set, it also
+  sees the input through OpenCV's non-local-means denoiser (`denoised_prior`), as holes arrive
+  prefilled: the idea was that choosing per pixel how much of a classical denoise to take is easier
+  to learn than denoising. Measured on luma it was not, within 1000 steps: the net learned to ignore
+  the prior (docs/ENHANCERS.md), so it is off by default and the shipped restorer does not use it.
 - `PatchDiscriminator`: pix2pix's PatchGAN, conditioned on the degraded input, with spectral norm.
 
 No batch norm in the generators: an image's output must not depend on its batch, nor a tile's
@@ -27,6 +31,8 @@ from __future__ import annotations
 
 import math
 
+import cv2
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -34,12 +40,13 @@ from torch.nn.utils import spectral_norm
 
 from productgan.checkpoint.kinds import enhancer_family
 from productgan.enhance.config import EnhanceModelConfig
-from productgan.imaging import REC601_LUMA
+from productgan.imaging import REC601_LUMA, tensor_to_uint8, uint8_to_tensor
 
 # A change that makes a generator family's old weights compute something else bumps its architecture
 # version in the checkpoint registry (checkpoint/kinds.py, ENHANCER): loading checks it.
 STATISTICS = 2  # mean and 95th-percentile luma of the whole photo
 REPAIR_PLANES = 1
+PRIOR_STRENGTH = 12  # h of OpenCV's non-local means (0-255 units), inside the noise sigmas trained on (3-20)
 SLOPE = 0.2
 MIN_HR_WIDTH = 16
 
@@ -151,7 +158,9 @@ class UNetGenerator(nn.Module):
         super().__init__()
         widths = [config.width * 2 ** min(level, 3) for level in range(config.depth + 1)]
         self.multiple = 2 ** config.depth
-        self.head = nn.Sequential(nn.Conv2d(config.channels + STATISTICS + REPAIR_PLANES, widths[0], 3, padding=1),
+        self.prior = bool(config.prior)
+        planes = config.channels * (2 if self.prior else 1) + STATISTICS + REPAIR_PLANES
+        self.head = nn.Sequential(nn.Conv2d(planes, widths[0], 3, padding=1),
                                   nn.LeakyReLU(SLOPE),
                                   nn.Conv2d(widths[0], widths[0], 3, padding=1), nn.LeakyReLU(SLOPE))
         self.down = nn.ModuleList(
@@ -173,7 +182,7 @@ class UNetGenerator(nn.Module):
         if repair is None:
             repair = damaged.new_zeros(damaged.shape[0], REPAIR_PLANES, height, width)
         pad_h, pad_w = -height % self.multiple, -width % self.multiple
-        stacked = torch.cat([damaged, repair.to(damaged.dtype)], 1)
+        stacked = torch.cat([damaged, repair.to(damaged.dtype)] + ([denoised_prior(damaged)] if self.prior else []), 1)
         stacked = F.pad(stacked, [0, pad_w, 0, pad_h], mode="replicate") if pad_h or pad_w else stacked
         padded = stacked[:, :damaged.shape[1]]
         planes = statistics[:, :, None, None].expand(-1, -1, padded.shape[2], padded.shape[3])
@@ -205,6 +214,19 @@ class PatchDiscriminator(nn.Module):
             features = _act(block(features))
             seen.append(features)
         return self.out(features), seen
+
+
+@torch.no_grad()
+def denoised_prior(images: torch.Tensor) -> torch.Tensor:
+    """(B, 3, H, W) in [-1, 1] -> the same images through OpenCV's non-local-means colour denoiser.
+
+    A classical estimate the U-Net blends with its input per pixel (none on a clean photo, most of it
+    on a noisy or blocky one); computed on 8-bit pixels, so it carries no gradient.
+    """
+    pictures = tensor_to_uint8(images)
+    cleaned = [cv2.fastNlMeansDenoisingColored(np.ascontiguousarray(picture), None, PRIOR_STRENGTH, PRIOR_STRENGTH, 5, 11)
+               for picture in pictures]
+    return uint8_to_tensor(np.stack(cleaned), images.device).to(images.dtype)
 
 
 def image_statistics(images: torch.Tensor) -> torch.Tensor:

@@ -25,7 +25,7 @@ Endpoints
   POST /api/photo/edit     multipart: file + operation (recolour|whiten|scale|rotate|flip|mask)
                        and its option (colour, factor, degrees, direction) -> image/png
   GET  /api/photo/tasks    the enhancement tasks this server offers: classic always; sr2, sr4,
-                       restore when started with `--enhancer CHECKPOINT` for them
+                       restore from the package's shipped models, or `--enhancer CHECKPOINT`
   POST /api/photo/enhance  multipart: file [+ task] [+ chain] [+ mask] -> image/png; task classic
                        (the chain), sr2/sr4 (learned upscaling) or restore; mask (white = damage
                        to repair): classic inpaints it with OpenCV, restore hands it to the model

@@ -1,4 +1,5 @@
-"""The photo enhancers a server offers: the classical chain always, learned models when started with them.
+"""The photo enhancers a server offers: the classical chain always, learned models when started with
+them (--enhancer) and, for every other task, the model shipped in the package (enhance/shipped.py).
 
 Why a registry of its own: learned enhancers are loaded once at start (like the GAN models), their
 task is read from each checkpoint, never from the request, and an x4 model turns an accepted upload
@@ -44,9 +45,14 @@ class PhotoEnhancers:
     costs: dict = field(default_factory=dict)  # task -> units per input pixel, measured once per model
 
     @classmethod
-    def load(cls, paths: tuple[str | Path, ...] | list[str | Path], device: str = "cpu") -> "PhotoEnhancers":
-        """Load each checkpoint once; two checkpoints for one task are refused before serving."""
+    def load(cls, paths: tuple[str | Path, ...] | list[str | Path], device: str = "cpu",
+             shipped: bool = True) -> "PhotoEnhancers":
+        """Load each checkpoint once; two checkpoints for one task are refused before serving.
+
+        shipped: also offer the package's shipped model for each task no checkpoint was given for
+        (a given checkpoint overrides the shipped one of its task)."""
         from productgan.enhance.learned import load_enhancer
+        from productgan.enhance.shipped import shipped_path, shipped_tasks
 
         learned: dict = {}
         for path in paths:
@@ -55,6 +61,9 @@ class PhotoEnhancers:
                 raise ProductGANError(f"{path}: a second {enhancer.task} model; serve one per task "
                                       f"(the first is {learned[enhancer.task].path})")
             learned[enhancer.task] = enhancer
+        for task in shipped_tasks() if shipped else ():
+            if task not in learned:
+                learned[task] = load_enhancer(shipped_path(task), device=device)
         return cls(learned, {task: learned_cost_per_pixel(model, model.generator) for task, model in learned.items()})
 
     def tasks(self) -> list[str]:
@@ -62,8 +71,8 @@ class PhotoEnhancers:
 
     def describe(self) -> list[dict]:
         return [{"task": "auto", "scale": 1}, {"task": "classic", "scale": 1, "default_chain": DEFAULT_CHAIN}] + [
-            {"task": task, "scale": model.scale, "checkpoint": Path(model.path).parent.name, "code_version": model.code_version}
-            for task, model in sorted(self.learned.items())]
+            {"task": task, "scale": model.scale, "checkpoint": _checkpoint_name(model.path),
+             "code_version": model.code_version} for task, model in sorted(self.learned.items())]
 
     def build(self, task: str, chain: str | None) -> EnhanceJob:
         """The job for a request; refused before the upload is decoded when the task is unknown or
@@ -80,11 +89,21 @@ class PhotoEnhancers:
             raise LimitError(f"unknown task {task!r}; tasks are: {', '.join(TASKS)}")
         if task not in self.learned:
             raise RequestError(f"this server has no {task} model (it offers: {', '.join(self.tasks())}); "
-                               f"start it with `productgan serve ... --enhancer CHECKPOINT`", status=404)
+                               f"start it with `productgan serve ... --enhancer CHECKPOINT` (this install ships none for "
+                               f"{task})", status=404)
         model = self.learned[task]
         if task not in self.costs:
             self.costs[task] = learned_cost_per_pixel(model, model.generator)
         return EnhanceJob(model, model.scale, self.costs[task])  # an SR model refuses a repair mask itself
+
+
+def _checkpoint_name(path: Path) -> str:
+    """The run folder's name, or "shipped sr4.safetensors" for a file from the package (never a full path:
+    the server's file system is not the client's business)."""
+    from productgan.enhance.shipped import weights_folder
+
+    path = Path(path)
+    return f"shipped {path.name}" if path.parent == weights_folder() else path.parent.name
 
 
 def check_enhanced_size(shape: tuple[int, int], scale: float, max_pixels: int) -> None:

@@ -24,7 +24,8 @@ def run_server(path: str | Path, host: str = "127.0.0.1", port: int = 8000, devi
     """Blocks until Ctrl-C / SIGTERM. Loading errors (no checkpoint, bad file) raise before binding."""
     settings = settings or ServeSettings()
     registry = load_models(path, device=device)
-    enhancers = PhotoEnhancers.load(settings.enhancers, device=str(resolve_device(device)))
+    enhancers = PhotoEnhancers.load(settings.enhancers, device=str(resolve_device(device)),
+                                    shipped=settings.shipped_enhancers)
     if host not in LOCAL_HOSTS and settings.api_key is None:
         log.warning("serving on %s without an API key: anyone who can reach this address can use it", host)
     if host in WILDCARD_BINDS and not settings.allow_hosts:

@@ -41,6 +41,7 @@ class ServeSettings:
     cache_bytes: int = 64 * 1024 * 1024
     limits: ServeLimits = field(default_factory=lambda: DEFAULT_LIMITS)
     enhancers: tuple[str, ...] = ()  # learned enhancer checkpoints (sr2, sr4, restore) for /api/photo/enhance
+    shipped_enhancers: bool = True  # also offer the package's shipped model for each task not given above
     allow_hosts: tuple[str, ...] = ()  # host names answered besides localhost and the bound address (serve/hosts.py)
     bind_host: str | None = None       # the address uvicorn binds (run_server sets it); a name the server answers to
 

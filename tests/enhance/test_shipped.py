@@ -116,13 +116,13 @@ def test_serve_offers_shipped_tasks_and_a_given_checkpoint_overrides(installed, 
     from productgan.serve.enhancers import PhotoEnhancers
 
     offered = PhotoEnhancers.load([])
-    assert offered.tasks() == ["classic", "restore", "sr2"]
+    assert offered.tasks() == ["auto", "classic", "restore", "sr2"]
     assert offered.learned["sr2"].path == installed / "sr2.safetensors"
     assert {row["task"]: row.get("checkpoint") for row in offered.describe()}["sr2"] == "shipped sr2.safetensors"
     overridden = PhotoEnhancers.load([runs["sr2"]])
     assert Path(overridden.learned["sr2"].path) == Path(runs["sr2"])
     assert overridden.learned["restore"].path == installed / "restore.safetensors"
-    assert PhotoEnhancers.load([], shipped=False).tasks() == ["classic"]
+    assert PhotoEnhancers.load([], shipped=False).tasks() == ["auto", "classic"]
 
 
 def test_serve_cli_passes_the_shipped_switch(monkeypatch, tmp_path):

@@ -82,7 +82,7 @@ edit_forms = st.fixed_dictionaries(
               "region": st.one_of(st.sampled_from(["dominant", "whole"]), st.text(max_size=8)),
               "extra": st.text(max_size=5)})
 enhance_forms = st.fixed_dictionaries(
-    {}, optional={"task": st.one_of(st.sampled_from(["classic", "sr2", "sr4", "restore", ""]), st.text(max_size=8)),
+    {}, optional={"task": st.one_of(st.sampled_from(["auto", "classic", "sr2", "sr4", "restore", ""]), st.text(max_size=8)),
                   "chain": chains})
 PHOTO_FUZZ = settings(max_examples=60, deadline=None, database=None,
                       suppress_health_check=[HealthCheck.function_scoped_fixture])

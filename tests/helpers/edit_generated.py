@@ -53,7 +53,7 @@ class Trained:
 
 
 def train_edit_model(out: Path) -> Trained:
-    """~15 s on one CPU thread: 6 kimg of a width-8 16 px ResNet GAN (no augmentation, lr 5e-4: it
+    """~20 s on one CPU thread: 7 kimg of a width-8 16 px ResNet GAN (no augmentation, lr 5e-4: it
     learns both attributes sooner) and 15 epochs of a width-8 classifier (held-out accuracy 1.0)."""
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
@@ -65,9 +65,11 @@ def train_edit_model(out: Path) -> Trained:
                             d_minibatch_std=False)
         # diversity term off: at 6 kimg and 16 px it loosens the held attribute (backdrop read kept for
         # 75% of colour edits instead of >= 95%), and these tests check the edit code, not the recipe
-        config = tiny_config(out, condition=["color", "backdrop"], model=model, kimg=6.0, batch=16, lr_g=5e-4,
+        # 7 kimg, one thread: at 6 kimg (or with the thread count left to the tuner) the held backdrop was kept
+        # for only 75-92% of colour edits with numpy 2.4 / Pillow 13, against >= 95% before
+        config = tiny_config(out, condition=["color", "backdrop"], model=model, kimg=7.0, batch=16, lr_g=5e-4,
                              lr_d=5e-4, augment=[], sample_every_kimg=100, checkpoint_every_kimg=100,
-                             diversity_weight=0.0)
+                             diversity_weight=0.0, threads=1)  # not tuned: another thread count, another model
         result = train(config, progress=False, catalog=catalog)
         classifier = train_domain_classifier(catalog, ["color", "backdrop"], epochs=15, width=8, embedding_dim=32)
     finally:

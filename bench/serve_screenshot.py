@@ -4,7 +4,8 @@
         [--enhancer runs/enhance-sr4] [--out docs/serve-page.png]
 
 Starts the service on a free local port over RUN (and any learned enhancers), picks a category and
-colour, shows products, opens one in other colours, plays a morph, and recolours the photo through
+colour, shows products, opens one in other colours, plays a morph, likes two products (the "For
+you" row; the run needs its encoder beside it or none), and recolours the photo through
 the "Edit or enhance your own photo" form; then writes a full-page screenshot. Needs Debian's
 chromium (as the browser test does); nothing is downloaded.
 """
@@ -59,6 +60,10 @@ def drive(url: str, photo: str, out: Path, category: str | None, color: str) -> 
         page.click("[data-testid=product-card] >> nth=3")
         page.click("[data-testid=morph-button]")
         page.wait_for_function(READY.replace("{sel}", "[data-testid=morph-image]"), timeout=30_000)
+        hearts = page.locator("[data-testid=like-button]")  # two likes: the "For you" row appears
+        hearts.nth(1).click()
+        hearts.nth(4).click()
+        page.wait_for_function(READY.replace("{sel}", "[data-testid=foryou-image]"), timeout=120_000)
         page.set_input_files("[data-testid=photo-file]", photo)
         page.click("[data-testid=photo-button]")
         page.wait_for_function(READY.replace("{sel}", "[data-testid=photo-result]"), timeout=60_000)

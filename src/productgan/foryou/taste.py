@@ -17,8 +17,8 @@ mean(disliked z)) for m disliked items (their pull is shrunk the same way).
 
 Levels. Per attribute, the liked items' level counts c are smoothed toward the catalog's level
 frequencies q (from the combinations the checkpoint records) with alpha pseudo-counts, Dirichlet
-style: p = (c + alpha * q) / (k + alpha), so one liked red shirt makes red likelier without ruling
-out every other colour, and ten make it dominant. A disliked item takes dislike_weight off the
+style: p = (c + alpha * q) / (k + alpha) with alpha = 0.5, so one liked red shirt makes red two thirds
+of the draws or more without ruling out every other colour, and ten make it nearly all. A disliked item takes dislike_weight off the
 count of each of its levels: p is proportional to max(c + alpha * q - dislike_weight * d, floor *
 alpha * q) for d disliked items carrying the level. Subtracting, not multiplying, because a disliked
 item carries every attribute: a disliked large red bag after two liked red shirts should mostly
@@ -49,7 +49,8 @@ class TasteSettings:
     """The pseudo-counts and weights of the fit (module docstring); explore is per request."""
 
     prior_count: float = 2.0        # kappa: the prior N(0, I) is worth this many liked latents
-    level_pseudo_count: float = 3.0  # alpha: the catalog's level frequencies are worth this many liked items
+    level_pseudo_count: float = 0.5  # alpha: the catalog's level frequencies are worth this many liked items
+    # (3 diluted one like to a quarter of the draws: the demo's simulated shoppers and the page showed it)
     dislike_weight: float = 1.0     # a disliked item takes this much off the count of each of its levels
     dislike_floor: float = 0.1      # ... but a level keeps at least this share of its catalog pseudo-count
     dislike_push: float = 0.5       # how far disliked latents push the mean away (0: not at all)

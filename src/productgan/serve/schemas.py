@@ -66,7 +66,15 @@ class TurntableRequest(StrictBody):
     truncation: Optional[float] = Field(None, allow_inf_nan=False)
 
 
-class PhotoEditForm(BaseModel):
+class MaskFields(BaseModel):
+    """The fields every photo form that finds the product shares: what goes behind a cut-out, and the mask's threshold."""
+
+    background: str = Field("none", max_length=64, description="cutout: none (transparent PNG) | white | a name | #RRGGBB")
+    threshold: Optional[float] = Field(None, allow_inf_nan=False, description="the product mask's Lab distance to the "
+                                       "backdrop, 0..400; default: adaptive to the backdrop's own noise")
+
+
+class PhotoEditForm(MaskFields):
     """The text fields of POST /api/photo/edit (with the `file` part): one operation and its option."""
 
     model_config = ConfigDict(extra="forbid")
@@ -78,9 +86,6 @@ class PhotoEditForm(BaseModel):
     degrees: Optional[float] = Field(None, allow_inf_nan=False, description="rotate: anticlockwise angle")
     direction: str = Field("horizontal", max_length=16, description="flip: horizontal | vertical")
     region: str = Field("dominant", max_length=16, description="recolor: dominant | whole")
-    background: str = Field("none", max_length=64, description="cutout: none (transparent PNG) | white | a name | #RRGGBB")
-    threshold: Optional[float] = Field(None, allow_inf_nan=False, description="the product mask's Lab distance to the "
-                                       "backdrop, 0..400; default: adaptive to the backdrop's own noise")
 
 
 class PhotoPrepareForm(BaseModel):
@@ -92,14 +97,10 @@ class PhotoPrepareForm(BaseModel):
                         ">= 1000 px, JPEG) | web (auto-fix only)")
 
 
-class PhotoCutoutForm(BaseModel):
+class PhotoCutoutForm(MaskFields):
     """The text fields of POST /api/photo/cutout (with the `file` part)."""
 
     model_config = ConfigDict(extra="forbid")
-
-    background: str = Field("none", max_length=64, description="none (transparent PNG) | white | a name | #RRGGBB")
-    threshold: Optional[float] = Field(None, allow_inf_nan=False, description="the product mask's Lab distance to the "
-                                       "backdrop, 0..400; default: adaptive to the backdrop's own noise")
 
 
 class PhotoEnhanceForm(BaseModel):

@@ -69,7 +69,7 @@ def add_photo_routes(app: FastAPI) -> None:
         mask_bytes = form.file("mask", required=False)
         mask = None if mask_bytes is None else open_upload(mask_bytes, limits)
         check_enhanced_size((header.height, header.width), job.scale, limits.max_enhanced_pixels)
-        check_work(header.width * header.height, job.cost_per_pixel, limits, f"task {fields.task}")
+        check_work(header.width * header.height, job.cost_per_pixel, limits, f"task {task}")
         return await _png(request.app.state.photo_gate, _enhance, job, header, mask)
 
     @app.post("/api/photo/prepare", tags=["photos"], responses={200: {"content": {"image/jpeg": {}, "image/png": {}}}},

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import re
 import shutil
-import socket
-import threading
-import time
 
 import pytest
-import uvicorn
 
 from productgan.serve import ServeSettings, create_app
+
+from helpers.live_server import serving
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -53,32 +51,17 @@ def test_docs_render_in_a_browser_without_outside_requests(registry):
 
     from test_page import CHROMIUM_ARGS
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(registry, ServeSettings()), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
     outside = []
-    try:
-        while not server.started:
-            assert thread.is_alive()
-            time.sleep(0.05)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-            try:
-                page = browser.new_page()
-                page.on("request", lambda request: outside.append(request.url)
-                        if not request.url.startswith((base, "data:", "blob:")) else None)
-                page.goto(base + "/docs")
-                page.wait_for_selector(".opblock-summary-path", timeout=20_000)
-                shown = page.locator(".opblock-summary-path").all_text_contents()
-            finally:
-                browser.close()
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serving(create_app(registry, ServeSettings())) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page()
+            page.on("request", lambda request: outside.append(request.url)
+                    if not request.url.startswith((base, "data:", "blob:")) else None)
+            page.goto(base + "/docs")
+            page.wait_for_selector(".opblock-summary-path", timeout=20_000)
+            shown = page.locator(".opblock-summary-path").all_text_contents()
+        finally:
+            browser.close()
     assert outside == []
     assert {"/api/generate", "/api/photo/edit", "/api/photo/enhance"} <= {path.strip("\u200b") for path in shown}

@@ -11,18 +11,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
-import uvicorn
 from PIL import Image
 
 from productgan.serve import ServeSettings, create_app
 
 from helpers.enhance import trained_runs
+from helpers.live_server import open_shop_page, serving
 from helpers.photo import studio_photo
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -34,12 +31,6 @@ pytestmark = [pytest.mark.slow,  # a browser drives a live server
               pytest.mark.skipif(CHROMIUM is None, reason="no chromium on PATH (apt-get install -y chromium); browser test skipped")]
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def live_server(registry, tmp_path_factory):
     """A real uvicorn server on 127.0.0.1 in a background thread, offering a tiny learned x2
@@ -47,19 +38,9 @@ def live_server(registry, tmp_path_factory):
     from productgan.serve.enhancers import PhotoEnhancers
 
     upscaler = trained_runs(tmp_path_factory.mktemp("page-enhancer"), ("sr2",), steps=2, products=4)["sr2"]
-    port = free_port()
     app = create_app(registry, ServeSettings(), PhotoEnhancers.load([upscaler], shipped=False))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as url:
+        yield url
 
 
 LOADED = "els => els.length > 0 && els.every(img => img.complete && img.naturalWidth > 0)"
@@ -77,11 +58,7 @@ def test_shopping_page_shows_products_variants_and_a_morph(live_server, tmp_path
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
-            page = browser.new_page(viewport={"width": 900, "height": 820})
-            page.on("request", lambda request: outside.append(request.url)
-                    if not request.url.startswith((live_server, "data:", "blob:")) else None)
-            page.goto(live_server + "/")
-            page.wait_for_selector("[data-testid=attr-color] option[value=red]", state="attached")
+            page = open_shop_page(browser, live_server, outside)
             page.select_option("[data-testid=model-select]", "shop")
             page.select_option("[data-testid=attr-color]", "red")
             page.select_option("[data-testid=attr-size]", "small")

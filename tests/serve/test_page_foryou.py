@@ -8,15 +8,12 @@ Same browser set-up as test_page.py (Debian's chromium through Playwright's exec
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 
 import pytest
-import uvicorn
 
 from productgan.serve import ServeSettings, create_app
 
+from helpers.live_server import open_shop_page, serving
 from test_page import CHROMIUM, CHROMIUM_ARGS, wait_images_loaded
 
 pytestmark = [pytest.mark.slow,  # a browser drives a live server
@@ -27,21 +24,8 @@ pytestmark = [pytest.mark.slow,  # a browser drives a live server
 def shop_server(registry, tmp_path, monkeypatch):
     """A uvicorn server over the suite's tiny models on a free port, in a thread; yields its URL."""
     monkeypatch.setenv("PRODUCTGAN_CACHE", str(tmp_path / "cache" / "catalogs"))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(registry, ServeSettings()), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(registry, ServeSettings())) as url:
+        yield url
 
 
 def foryou_sources(page) -> list[str]:
@@ -60,11 +44,7 @@ def test_hearts_fill_and_refresh_the_foryou_row_kept_in_the_browser(shop_server)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
-            page = browser.new_page(viewport={"width": 900, "height": 820})
-            page.on("request", lambda request: outside.append(request.url)
-                    if not request.url.startswith((shop_server, "data:", "blob:")) else None)
-            page.goto(shop_server + "/")
-            page.wait_for_selector("[data-testid=attr-color] option[value=red]", state="attached")
+            page = open_shop_page(browser, shop_server, outside)
             page.select_option("[data-testid=model-select]", "shop")
             page.select_option("[data-testid=attr-color]", "red")
             page.fill("[data-testid=count-input]", "4")

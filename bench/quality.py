@@ -46,13 +46,14 @@ class Dataset:
     channels: int
     condition: tuple[str, ...]
     min_count: int = 1
+    more: tuple[str, ...] = ()  # further attributes the catalog records, for the "+more attributes" variant
 
 
 DATASETS = {
     "fashion32": Dataset("fashion-mnist-900", 32, 1, ("class",)),
-    "luma32": Dataset("luma", 32, 3, ("color", "category"), 5),
-    "luma64": Dataset("luma", 64, 3, ("color", "category"), 5),
-    "luma128": Dataset("luma", 128, 3, ("color", "category"), 5),
+    "luma32": Dataset("luma", 32, 3, ("color", "category"), 5, ("view", "gender")),
+    "luma64": Dataset("luma", 64, 3, ("color", "category"), 5, ("view", "gender")),
+    "luma128": Dataset("luma", 128, 3, ("color", "category"), 5, ("view", "gender")),
 }
 
 # Each variant changes one thing of the default (the first two are the families themselves).
@@ -75,6 +76,9 @@ VARIANTS = {
     "+CR": {"cr_weight": 10.0},  # CR-GAN's weight (Zhang et al. 2020)
     "+ADA": {"ada_target": 0.6},  # StyleGAN2-ADA's target
     "+recon": {"reconstruction": True, "recon_weight": 1.0},  # FastGAN's self-supervised D (its weight: 1)
+    # condition also on what else the catalog records (luma: view, gender); a request names some
+    # attributes and the rest are drawn from the catalog's own rows, so they vary as the catalog does
+    "+more attributes": {"more_attributes": True},
 }
 
 PRESETS = {  # model size and batch: 'cpu' trains in minutes on 2 cores, 'gpu' is for an H100/H200
@@ -106,7 +110,10 @@ def variant_config(dataset: Dataset, data: Path, out: Path, minutes: float | Non
                         d_spectral_norm=change.get("spectral_norm"), d_minibatch_std=change.get("minibatch_std"),
                         g_skip_excitation=change.get("skip_excitation", False),
                         d_reconstruction=change.get("reconstruction", False))
-    config = TrainConfig(data=str(data), out=str(out), condition=list(change.get("condition", dataset.condition)),
+    condition = list(change.get("condition", dataset.condition))
+    if change.get("more_attributes"):
+        condition += list(dataset.more)
+    config = TrainConfig(data=str(data), out=str(out), condition=condition,
                          min_count=dataset.min_count, model=model, batch=preset["batch"], minutes=minutes, kimg=kimg,
                          seed=seed, threads=threads,
                          ema_kimg=preset["ema_kimg"], augment=["translation", "cutout", "color"],

@@ -24,6 +24,9 @@ def test_demo_writes_report_with_grids_for_every_category_and_color(tmp_path):
     assert "Colour control" in html and "<svg" in html and "Settings" in html
     assert "Quality beside its floor" in html and "(floor " in html and "ceiling on held-out real" in html
     assert "Variety within one product" in html and "Six samples of one product" in html
+    # the demo conditions on every attribute the catalog records, so each has its own grid
+    for attribute in ["pattern", "size", "angle", "material"]:
+        assert f"By {attribute}" in html and (out / f"grid-{attribute}.png").exists(), attribute
     # a quick --minutes run is flagged as too short, naming the default it fell short of
     assert 'class="warning"' in html and "too short for its figures to mean much" in html
     # the labels are drawn into the grids themselves: a label margin beside the 10 columns of 32 px x 3

@@ -13,7 +13,7 @@ from productgan.cli.common import console, float_option, friendly_errors, int_op
 @friendly_errors
 def demo(
     out: Path = typer.Option(Path("demo-out"), help="Output folder for the run and report.html."),
-    kimg: Optional[float] = float_option(None, low=0, low_open=True, help="Training work in thousands of images (default 32: 3-5 minutes on 2 free CPU cores; a busy machine takes longer for the same result)."),
+    kimg: Optional[float] = float_option(None, low=0, low_open=True, help="Training work in thousands of images (default 64: about 5 minutes on 2 free CPU cores; a busy machine takes longer for the same result)."),
     minutes: Optional[float] = float_option(None, low=0, low_open=True, help="A wall-clock budget instead, for a quick look: the report says how much training it got."),
     seed: int = seed_option(),
     threads: Optional[int] = int_option(None, low=1, high=1024, help="CPU threads (default: chosen by measurement)."),

@@ -1,0 +1,104 @@
+"""What the marketplace preset's enlargement costs per photo: the shipped sr2, sr4 and Lanczos.
+
+    OMP_NUM_THREADS=1 PYTHONPATH=src nice -n 10 python bench/marketplace_upscale.py \
+        --photos ../shared/datasets/luma/images --n 6 --threads 1 2 [--seed 0]
+
+For n photos drawn at random (seeded), runs the preset's own auto-fix and layout and records the
+crop it enlarges and by how much (catalog/layout.resize's arguments); then times `resize` alone on
+that crop for each method at each thread count (one warm-up call, then the median of `--repeats`).
+Prints one line per photo and method, and the median seconds per photo per method and thread count.
+It also prints each SR model's peak resident memory growth over the run, to show the tiling
+(enhance/learned.py) bounds it. Timings on a shared machine are noisy: say what else was running.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import statistics
+import time
+from pathlib import Path
+
+import torch
+
+from productgan.catalog import layout
+from productgan.catalog.presets import PRESETS
+from productgan.enhance.auto import AutoEnhancer
+from productgan.photo_io import read_photo
+from productgan.catalog.upscalers import load_upscalers
+
+
+def enlarged_crops(photos: list[Path]) -> list[tuple[Path, object, float]]:
+    """(photo, the crop the marketplace layout enlarges, the factor) for each photo it enlarges."""
+    recorded: list[tuple] = []
+    original = layout.resize
+
+    def recording(image, factor, upscalers=()):
+        recorded.append((image.copy(), factor))
+        return original(image, factor)
+
+    layout.resize = recording
+    try:
+        crops = []
+        for photo in photos:
+            recorded.clear()
+            image = read_photo(photo)
+            fix = AutoEnhancer().fix(image)
+            layout.lay_out(fix.image, PRESETS["marketplace"], fix.before.has_backdrop)
+            crops += [(photo, crop, factor) for crop, factor in recorded if factor > 1.0]
+    finally:
+        layout.resize = original
+    return crops
+
+
+def seconds(method, repeats: int) -> tuple[float, float]:
+    """(wall, CPU) seconds of one call, medians over repeats after a warm-up call. CPU time (this
+    process, all its threads) is what another job on the same cores cannot inflate much."""
+    method()  # warm-up: first-call allocations and thread start-up
+    walls, cpus = [], []
+    for _ in range(repeats):
+        start, cpu = time.perf_counter(), time.process_time()
+        method()
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--photos", type=Path, required=True, help="a folder of catalog photos")
+    parser.add_argument("--n", type=int, default=6, help="photos drawn at random")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--methods", nargs="+", default=["lanczos", "sr2", "sr4"])
+    args = parser.parse_args()
+    files = sorted(p for p in args.photos.iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".png"))
+    photos = random.Random(args.seed).sample(files, min(args.n, len(files)))
+    crops = enlarged_crops(photos)
+    print(f"{len(crops)} of {len(photos)} photos enlarged by the marketplace layout")
+    models = {name: load_upscalers(f"shipped-{name}") for name in args.methods if name != "lanczos"}
+    results: dict[tuple[str, int], list[tuple[float, float]]] = {}
+    for threads in args.threads:
+        torch.set_num_threads(threads)
+        for name in args.methods:
+            upscalers = models.get(name, ())
+            rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            for photo, crop, factor in crops:
+                wall, cpu = seconds(lambda: layout.resize(crop, factor, upscalers), args.repeats)
+                results.setdefault((name, threads), []).append((wall, cpu))
+                print(f"{photo.name}: crop {crop.shape[1]}x{crop.shape[0]} x{factor:.2f}, {name}, "
+                      f"{threads} thread(s): {wall:.2f} s wall, {cpu:.2f} CPU-s", flush=True)
+            grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
+            print(f"  peak resident memory grew {grown:.0f} MiB over {name} at {threads} thread(s)")
+    print("\nmedian seconds per photo (the enlargement alone):")
+    for (name, threads), values in results.items():
+        walls, cpus = [w for w, _ in values], [c for _, c in values]
+        print(f"  {name:8s} {threads} thread(s): wall median {statistics.median(walls):.2f} s "
+              f"(min {min(walls):.2f}, max {max(walls):.2f}); CPU median {statistics.median(cpus):.2f} s "
+              f"(min {min(cpus):.2f}, max {max(cpus):.2f}) over {len(values)} photos")
+
+
+if __name__ == "__main__":
+    main()

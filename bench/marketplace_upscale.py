@@ -9,6 +9,10 @@ that crop for each method at each thread count (one warm-up call, then the media
 Prints one line per photo and method, and the median seconds per photo per method and thread count.
 It also prints each SR model's peak resident memory growth over the run, to show the tiling
 (enhance/learned.py) bounds it. Timings on a shared machine are noisy: say what else was running.
+
+--fidelity adds, per method, the PSNR of the crop shrunk by the same factor (area average) and
+enlarged back, against the crop itself: no ground truth exists above the photo's own size, so this
+asks the nearest answerable question (does the method restore what the factor takes away).
 """
 
 from __future__ import annotations
@@ -20,11 +24,13 @@ import statistics
 import time
 from pathlib import Path
 
+import cv2
 import torch
 
 from productgan.catalog import layout
 from productgan.catalog.presets import PRESETS
 from productgan.enhance.auto import AutoEnhancer
+from productgan.metrics.fidelity import image_psnr
 from productgan.photo_io import read_photo
 from productgan.catalog.upscalers import load_upscalers
 
@@ -65,22 +71,34 @@ def seconds(method, repeats: int) -> tuple[float, float]:
     return statistics.median(walls), statistics.median(cpus)
 
 
+def round_trip_psnr(crop, factor: float, upscalers) -> float:
+    """PSNR (dB) of crop shrunk by `factor` and enlarged back by the method, on the shared size."""
+    small = cv2.resize(crop, (round(crop.shape[1] / factor), round(crop.shape[0] / factor)), interpolation=cv2.INTER_AREA)
+    back, _, _ = layout.resize(small, factor, upscalers)
+    height, width = min(back.shape[0], crop.shape[0]), min(back.shape[1], crop.shape[1])
+    return image_psnr(back[:height, :width], crop[:height, :width])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--photos", type=Path, required=True, help="a folder of catalog photos")
     parser.add_argument("--n", type=int, default=6, help="photos drawn at random")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=2, help="timed calls per photo (0: no timing)")
     parser.add_argument("--methods", nargs="+", default=["lanczos", "sr2", "sr4"])
+    parser.add_argument("--fidelity", action="store_true", help="also the round-trip PSNR of each method")
+    parser.add_argument("--factors", type=float, nargs="*", default=[],
+                        help="round trips at these factors too (besides each crop's own), for the crossover")
     args = parser.parse_args()
     files = sorted(p for p in args.photos.iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".png"))
     photos = random.Random(args.seed).sample(files, min(args.n, len(files)))
     crops = enlarged_crops(photos)
     print(f"{len(crops)} of {len(photos)} photos enlarged by the marketplace layout")
-    models = {name: load_upscalers(f"shipped-{name}") for name in args.methods if name != "lanczos"}
+    models = {name: load_upscalers(name if name == "shipped" else f"shipped-{name}")
+              for name in args.methods if name != "lanczos"}
     results: dict[tuple[str, int], list[tuple[float, float]]] = {}
-    for threads in args.threads:
+    for threads in args.threads if args.repeats > 0 else []:
         torch.set_num_threads(threads)
         for name in args.methods:
             upscalers = models.get(name, ())
@@ -92,6 +110,14 @@ def main() -> None:
                       f"{threads} thread(s): {wall:.2f} s wall, {cpu:.2f} CPU-s", flush=True)
             grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
             print(f"  peak resident memory grew {grown:.0f} MiB over {name} at {threads} thread(s)")
+    if args.fidelity:
+        print("\nround trip (shrink by the factor, enlarge back), PSNR to the crop, dB:")
+        for factor_name in ["own", *args.factors]:
+            for name in args.methods:
+                values = [round_trip_psnr(crop, factor if factor_name == "own" else factor_name, models.get(name, ()))
+                          for _, crop, factor in crops]
+                print(f"  factor {factor_name}: {name:8s} mean {statistics.mean(values):.2f} ("
+                      + ", ".join(f"{v:.2f}" for v in values) + ")", flush=True)
     print("\nmedian seconds per photo (the enlargement alone):")
     for (name, threads), values in results.items():
         walls, cpus = [w for w, _ in values], [c for _, c in values]

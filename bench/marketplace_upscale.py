@@ -25,7 +25,9 @@ import time
 from pathlib import Path
 
 import cv2
+import numpy as np
 import torch
+from PIL import Image
 
 from productgan.catalog import layout
 from productgan.catalog.presets import PRESETS
@@ -71,9 +73,18 @@ def seconds(method, repeats: int) -> tuple[float, float]:
     return statistics.median(walls), statistics.median(cpus)
 
 
-def round_trip_psnr(crop, factor: float, upscalers) -> float:
+def shrunk(crop, factor: float, how: str):
+    """crop made `factor` times smaller: an area average, or PIL's antialiased bicubic (what the
+    SR models' plain training inputs and the ENHANCERS.md held-out figures used)."""
+    size = (round(crop.shape[1] / factor), round(crop.shape[0] / factor))
+    if how == "area":
+        return cv2.resize(crop, size, interpolation=cv2.INTER_AREA)
+    return np.asarray(Image.fromarray(crop).resize(size, Image.BICUBIC))
+
+
+def round_trip_psnr(crop, factor: float, upscalers, how: str = "area") -> float:
     """PSNR (dB) of crop shrunk by `factor` and enlarged back by the method, on the shared size."""
-    small = cv2.resize(crop, (round(crop.shape[1] / factor), round(crop.shape[0] / factor)), interpolation=cv2.INTER_AREA)
+    small = shrunk(crop, factor, how)
     back, _, _ = layout.resize(small, factor, upscalers)
     height, width = min(back.shape[0], crop.shape[0]), min(back.shape[1], crop.shape[1])
     return image_psnr(back[:height, :width], crop[:height, :width])
@@ -88,6 +99,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=2, help="timed calls per photo (0: no timing)")
     parser.add_argument("--methods", nargs="+", default=["lanczos", "sr2", "sr4"])
     parser.add_argument("--fidelity", action="store_true", help="also the round-trip PSNR of each method")
+    parser.add_argument("--shrink", choices=["area", "bicubic"], default="area", help="how the round trip shrinks")
     parser.add_argument("--factors", type=float, nargs="*", default=[],
                         help="round trips at these factors too (besides each crop's own), for the crossover")
     args = parser.parse_args()
@@ -114,8 +126,8 @@ def main() -> None:
         print("\nround trip (shrink by the factor, enlarge back), PSNR to the crop, dB:")
         for factor_name in ["own", *args.factors]:
             for name in args.methods:
-                values = [round_trip_psnr(crop, factor if factor_name == "own" else factor_name, models.get(name, ()))
-                          for _, crop, factor in crops]
+                values = [round_trip_psnr(crop, factor if factor_name == "own" else factor_name, models.get(name, ()),
+                                          args.shrink) for _, crop, factor in crops]
                 print(f"  factor {factor_name}: {name:8s} mean {statistics.mean(values):.2f} ("
                       + ", ".join(f"{v:.2f}" for v in values) + ")", flush=True)
     print("\nmedian seconds per photo (the enlargement alone):")

@@ -24,6 +24,7 @@ from productgan.catalog.walk import find_photos, refuse_out_inside, source_of
 from productgan.enhance.assess import MEASURE_NAMES, assess
 from productgan.enhance.auto import AutoEnhancer
 from productgan.errors import ProductGANError
+from productgan.heap import release_freed_memory
 from productgan.loop_kit.stop import GracefulStop
 from productgan.photo_io import OUTPUT_FORMATS, PhotoError, read_photo, write_photo
 from productgan.progress import WorkProgress
@@ -117,7 +118,14 @@ def _load_upscalers(choice: str, device: str) -> None:
 
 def prepare_one(job: Job) -> manifest.Row:
     """Read, auto-fix, lay out, write (atomically) and measure one photo: its manifest row.
-    Never raises for a photo: a bad file is `skipped`, any other error `failed`, with the reason."""
+    Never raises for a photo: a bad file is `skipped`, any other error `failed`, with the reason.
+    What the photo freed goes back to the OS, so a worker stays at one photo's size (heap.py)."""
+    row = _prepare(job)
+    release_freed_memory()
+    return row
+
+
+def _prepare(job: Job) -> manifest.Row:
     started = time.perf_counter()
     row: manifest.Row = {"input": job.input, "output": job.output, "preset": job.preset}
     try:

@@ -1,9 +1,10 @@
 """`productgan catalog prepare DIR --out DIR`: every photo auto-fixed and laid out as a preset asks.
 
 Per photo: read it (bad files are named and skipped), fix only what is out of range
-(enhance/auto.py), lay it out (layout.py; a photo under the preset's minimum side is enlarged
-as --upscaler says, by default the shipped learned sr2/sr4: upscalers.py), write it atomically under --out at the same relative
-path, measure the result, then append its manifest row (manifest.py). Inputs are only read.
+(enhance/auto.py), lay it out (layout.py; a photo under the preset's minimum side is enlarged as
+--upscaler says, by default by the shipped learned sr2/sr4: upscalers.py), write it atomically
+under --out at the same relative path, measure the result, then append its manifest row
+(manifest.py). Inputs are only read.
 Photos run in parallel over processes (pool.py). A rerun skips every photo whose manifest row
 says done and whose file is there, so a run killed half way resumes without redoing or losing work.
 """

@@ -170,7 +170,7 @@ def test_a_learned_sr_model_enlarges_small_photos_and_a_wrong_checkpoint_is_name
     prepare_catalog(PrepareConfig(source, tmp_path / "out", workers=1, sr_checkpoint=runs["sr2"]), progress=False)
     row = rows(tmp_path / "out")["p00.png"]
     assert row["status"] == "done" and "the learned x2 model" in row["warnings"]
-    assert "no learned super-resolution model" not in row["warnings"]
+    assert row["upscaler"] == f"{runs['sr2']}+lanczos"  # x4 asked of the x2 model given
     assert read_photo(tmp_path / "out" / row["output"]).shape == (1000, 1000, 3)
     with pytest.raises(ProductGANError, match="not super-resolution"):
         prepare_catalog(PrepareConfig(source, tmp_path / "out2", workers=1, sr_checkpoint=runs["restore"]), progress=False)

@@ -11,8 +11,9 @@ and the cost is bearable (docs/BENCHMARKS.md, marketplace enlargement): on the 6
 which need x1.1-2, sr2 takes 1.3-2.6 CPU-s per photo against 0.01 s for Lanczos. Measured there
 too, and against it: shrinking a luma crop by the factor and enlarging it back, Lanczos comes back
 closer than the shipped models at x1.1-2 (about 40 dB against 37.5 for sr2 at each photo's own
-factor); the models were chosen on 256 px held-out photos (docs/ENHANCERS.md), not on full-size
-crops. DEFAULT_UPSCALER is the one line to change if the lead prefers Lanczos by default.
+factor), and at 1:1 the learned output is visibly softer (skin, hair, knit); the models were
+chosen on 256 px held-out photos (docs/ENHANCERS.md), not on full-size crops. DEFAULT_UPSCALER
+is the one line to change to make Lanczos the default.
 Big photos never pay for a model's memory: it enlarges tile by tile (enhance/learned.py), and the
 layout only enlarges a crop shorter than fill x min_side (850 px), so the default's model output is at
 most 1700 px (3400 with shipped-sr4 forced on a crop needing under x2).

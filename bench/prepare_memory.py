@@ -4,8 +4,8 @@
         --photos ../shared/datasets/luma/images --n 10 --seed 3 [--upscaler shipped] [--out /tmp/prepare-memory]
 
 Loads the upscaler as a worker does, then runs `prepare_one` (marketplace) on n photos drawn at
-random (seeded), printing after each photo its status, upscaler, seconds and the process's resident
-memory (from /proc/self/statm, so Linux only). A worker that grows photo after photo is keeping
+random (seeded), printing after each photo its status, upscaler, seconds, the process's resident
+memory (from /proc/self/statm, so Linux only) and its peak so far (getrusage). A worker that grows photo after photo is keeping
 freed memory (heap.py says why it should not).
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import resource
 from pathlib import Path
 
 import torch
@@ -40,8 +41,9 @@ def main() -> None:
     for index, photo in enumerate(random.Random(args.seed).sample(files, args.n), 1):
         job = Job(photo, photo.name, photo.stem + ".jpg", args.out / (photo.stem + ".jpg"), "marketplace")
         row = prepare_one(job)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"{index} {photo.name}: {row['status']} {row.get('upscaler', '')} {row['seconds']} s, "
-              f"resident {resident_mib():.0f} MiB", flush=True)
+              f"resident {resident_mib():.0f} MiB, peak so far {peak:.0f} MiB", flush=True)
 
 
 if __name__ == "__main__":

@@ -56,7 +56,9 @@ def test_marketplace_outputs_mirror_the_folder_and_the_manifest_says_what_was_do
     assert table["sub/dark.png"]["output"] == "sub/dark.jpg" and table["sub/dark.png"]["steps"] == "contrast_stretch"
     assert "underexposed" in table["sub/dark.png"]["why"]
     assert float(table["sub/dark.png"]["after_white_point"]) > float(table["sub/dark.png"]["before_white_point"])
-    assert "Lanczos" in table["p00.png"]["warnings"] and float(table["p00.png"]["seconds"]) > 0
+    # x6: the shipped x4 model by default, then Lanczos for the rest; the manifest names it
+    assert table["p00.png"]["upscaler"] == "shipped-sr4+lanczos" and float(table["p00.png"]["seconds"]) > 0
+    assert "learned x4 model (shipped-sr4), then Lanczos" in table["p00.png"]["warnings"]
     for row in table.values():
         if row["status"] == "done":
             image = read_photo(tmp_path / "out" / row["output"])
@@ -168,7 +170,45 @@ def test_a_learned_sr_model_enlarges_small_photos_and_a_wrong_checkpoint_is_name
     prepare_catalog(PrepareConfig(source, tmp_path / "out", workers=1, sr_checkpoint=runs["sr2"]), progress=False)
     row = rows(tmp_path / "out")["p00.png"]
     assert row["status"] == "done" and "the learned x2 model" in row["warnings"]
-    assert "no learned super-resolution model" not in row["warnings"]
+    assert row["upscaler"] == f"{runs['sr2']}+lanczos"  # x4 asked of the x2 model given
     assert read_photo(tmp_path / "out" / row["output"]).shape == (1000, 1000, 3)
     with pytest.raises(ProductGANError, match="not super-resolution"):
         prepare_catalog(PrepareConfig(source, tmp_path / "out2", workers=1, sr_checkpoint=runs["restore"]), progress=False)
+
+
+def test_cli_marketplace_uses_the_shipped_models_by_default_and_lanczos_when_asked(tmp_path):
+    """A photo needing x1.9 gets the shipped sr2, one needing x6 the shipped sr4 then Lanczos;
+    --upscaler lanczos uses no model. The manifest's upscaler column says which, per photo."""
+    source = write_photos(tmp_path / "photos", {"small.png": product_photo(side=200, fill=0.7),
+                                                 "near.png": product_photo(side=560, fill=0.8)})
+    runner = CliRunner()
+    default = runner.invoke(app, ["catalog", "prepare", str(source), "--out", str(tmp_path / "out"), "--workers", "1"])
+    assert default.exit_code == 0, default.output
+    table = rows(tmp_path / "out")
+    assert table["near.png"]["upscaler"] == "shipped-sr2" and "learned x2 model" in table["near.png"]["warnings"]
+    assert table["small.png"]["upscaler"] == "shipped-sr4+lanczos"
+    lanczos = runner.invoke(app, ["catalog", "prepare", str(source), "--out", str(tmp_path / "lanczos"),
+                                  "--workers", "1", "--upscaler", "lanczos"])
+    assert lanczos.exit_code == 0, lanczos.output
+    assert {row["upscaler"] for row in rows(tmp_path / "lanczos").values()} == {"lanczos"}
+    learned = read_photo(tmp_path / "out" / "near.jpg").astype(int)
+    plain = read_photo(tmp_path / "lanczos" / "near.jpg").astype(int)
+    assert learned.shape == plain.shape == (1000, 1000, 3) and np.abs(learned - plain).mean() > 0.1  # not the same pixels
+
+
+def test_an_explicit_checkpoint_by_upscaler_or_the_older_sr_checkpoint(tmp_path):
+    from productgan.enhance.shipped import shipped_path
+
+    sr2 = shipped_path("sr2")  # any sr2 checkpoint file will do: the shipped one needs no training
+    source = write_photos(tmp_path / "photos", {"p.png": product_photo(side=300, fill=0.7)})
+    prepare_catalog(PrepareConfig(source, tmp_path / "new", workers=1, upscaler=str(sr2)), progress=False)
+    prepare_catalog(PrepareConfig(source, tmp_path / "old", workers=1, sr_checkpoint=sr2), progress=False)
+    for out in ("new", "old"):
+        row = rows(tmp_path / out)["p.png"]
+        assert row["status"] == "done" and row["upscaler"] == f"{sr2}+lanczos"  # x4 asked of an x2 model
+        assert "the learned x2 model" in row["warnings"]
+    with pytest.raises(ProductGANError, match="both choose the upscaler"):
+        prepare_catalog(PrepareConfig(source, tmp_path / "both", upscaler="lanczos", sr_checkpoint=sr2), progress=False)
+    with pytest.raises(ProductGANError, match="not super-resolution"):
+        prepare_catalog(PrepareConfig(source, tmp_path / "restore", upscaler=str(shipped_path("restore"))),
+                        progress=False)

@@ -3,14 +3,16 @@ centred on a square canvas, its longer side `fill` of the canvas, the canvas at 
 
 The backdrop is whitened around edit.mask.product_mask with a soft edge (edit.geometry's
 whiten_background), so hair and fabric edges do not get a cut-out seam. A photo too small for
-`min_side` is enlarged by the learned super-resolution model when one is given (`--sr-checkpoint`,
-from `productgan enhance train --task sr4`), else by a Lanczos resize, and the manifest says which.
+`min_side` is enlarged by the learned super-resolution models it is given (catalog/upscalers.py
+loads them: by default the shipped sr2 and sr4), the smallest whose scale reaches the factor, else
+by a Lanczos resize; the result says which, so the manifest can.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Callable
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
 
 import cv2
 import numpy as np
@@ -20,13 +22,33 @@ from productgan.catalog.presets import Preset
 from productgan.edit.geometry import whiten_background
 from productgan.edit.mask import product_mask
 
-Upscaler = Callable[[np.ndarray], np.ndarray]  # a learned SR model: uint8 (H, W, 3) -> (sH, sW, 3)
 WHITE = 255
+LANCZOS = "lanczos"
 
 
-def lay_out(image: np.ndarray, preset: Preset, cut_out: bool = True, upscaler: Upscaler | None = None,
-            sr_scale: int = 1) -> tuple[np.ndarray, list[str]]:
-    """(the photo laid out, warnings); a preset without layout returns the photo as it is.
+@dataclass(frozen=True)
+class LearnedUpscaler:
+    """A learned super-resolution model as the layout uses it: model maps uint8 (H, W, 3) to
+    (scale*H, scale*W, 3); name is what the manifest calls it (shipped-sr2, or the checkpoint)."""
+
+    model: Callable[[np.ndarray], np.ndarray]
+    scale: int
+    name: str
+
+
+@dataclass
+class LaidOut:
+    """A photo laid out: the image, warnings, and how it was enlarged ('' when it was not: see
+    `resize`)."""
+
+    image: np.ndarray
+    warnings: list[str] = field(default_factory=list)
+    upscaler: str = ""
+
+
+def lay_out(image: np.ndarray, preset: Preset, cut_out: bool = True,
+            upscalers: Sequence[LearnedUpscaler] = ()) -> LaidOut:
+    """The photo laid out as the preset asks; a preset without layout returns the photo as it is.
 
     cut_out=False (a close-up with no backdrop: the product fills the frame, and the "backdrop"
     at its border is cloth) keeps every pixel and only pads the photo onto the white square.
@@ -34,7 +56,7 @@ def lay_out(image: np.ndarray, preset: Preset, cut_out: bool = True, upscaler: U
     rather than floating in white; cut on both sides, it spans the canvas on that axis.
     """
     if not preset.layout:
-        return image, []
+        return LaidOut(image)
     warnings: list[str] = []
     mask = product_mask(image) if cut_out else None
     box = None if mask is None else box_of(mask)
@@ -53,10 +75,10 @@ def lay_out(image: np.ndarray, preset: Preset, cut_out: bool = True, upscaler: U
     fill = 1.0 if spans else preset.fill
     side = max(preset.min_side, math.ceil(max(height, width) / fill))
     factor = round(fill * side) / max(height, width)
-    resized, note = resize(crop, factor, upscaler, sr_scale)
+    resized, upscaler, note = resize(crop, factor, upscalers)
     if note:
         warnings.append(note)
-    return placed_on_white(resized, side, cut), warnings
+    return LaidOut(placed_on_white(resized, side, cut), warnings, upscaler)
 
 
 def _cut_edges(box: tuple[int, int, int, int], shape: tuple[int, int]) -> dict[str, bool]:
@@ -64,25 +86,38 @@ def _cut_edges(box: tuple[int, int, int, int], shape: tuple[int, int]) -> dict[s
     return {"top": top == 0, "bottom": bottom == shape[0], "left": left == 0, "right": right == shape[1]}
 
 
-def resize(image: np.ndarray, factor: float, upscaler: Upscaler | None = None,
-           sr_scale: int = 1) -> tuple[np.ndarray, str | None]:
-    """(image scaled by factor, a note saying how when it was enlarged). Shrinking is an area
-    average; enlarging is the learned model (x sr_scale, then an area average to the exact size,
-    or Lanczos for what is left beyond its scale), else Lanczos."""
+def resize(image: np.ndarray, factor: float,
+           upscalers: Sequence[LearnedUpscaler] = ()) -> tuple[np.ndarray, str, str | None]:
+    """(image scaled by factor, how it was enlarged, a note saying so). Shrinking is an area
+    average (how: ''); enlarging is the learned model `choose_upscaler` picks (x scale, then an
+    area average to the exact size, or Lanczos for what is left beyond its scale: how
+    'NAME+lanczos'), else Lanczos (how: 'lanczos')."""
     height, width = image.shape[:2]
     size = (max(1, round(width * factor)), max(1, round(height * factor)))
     if abs(factor - 1.0) < 1e-3:
-        return image, None
+        return image, "", None
     if factor < 1.0:
-        return cv2.resize(image, size, interpolation=cv2.INTER_AREA), None
-    if upscaler is None:
-        return (cv2.resize(image, size, interpolation=cv2.INTER_LANCZOS4),
-                f"upscaled x{factor:.2f} by a Lanczos resize: no learned super-resolution model was given (--sr-checkpoint)")
-    enlarged = upscaler(image)
-    if factor <= sr_scale:
-        return cv2.resize(enlarged, size, interpolation=cv2.INTER_AREA), f"upscaled x{factor:.2f} by the learned x{sr_scale} model"
-    return (cv2.resize(enlarged, size, interpolation=cv2.INTER_LANCZOS4),
-            f"upscaled x{factor:.2f}: the learned x{sr_scale} model, then Lanczos x{factor / sr_scale:.2f}")
+        return cv2.resize(image, size, interpolation=cv2.INTER_AREA), "", None
+    chosen = choose_upscaler(upscalers, factor)
+    if chosen is None:
+        return (cv2.resize(image, size, interpolation=cv2.INTER_LANCZOS4), LANCZOS,
+                f"upscaled x{factor:.2f} by a Lanczos resize")
+    enlarged = chosen.model(image)
+    if factor <= chosen.scale:
+        return (cv2.resize(enlarged, size, interpolation=cv2.INTER_AREA), chosen.name,
+                f"upscaled x{factor:.2f} by the learned x{chosen.scale} model ({chosen.name})")
+    return (cv2.resize(enlarged, size, interpolation=cv2.INTER_LANCZOS4), f"{chosen.name}+{LANCZOS}",
+            f"upscaled x{factor:.2f}: the learned x{chosen.scale} model ({chosen.name}), "
+            f"then Lanczos x{factor / chosen.scale:.2f}")
+
+
+def choose_upscaler(upscalers: Sequence[LearnedUpscaler], factor: float) -> LearnedUpscaler | None:
+    """The model of smallest scale that reaches `factor` (sr2 for x1.1-2: a learned x4 would make
+    four times the pixels only to average most away), else the largest; None when there is none."""
+    if not upscalers:
+        return None
+    reaching = [u for u in upscalers if u.scale >= factor]
+    return min(reaching, key=lambda u: u.scale) if reaching else max(upscalers, key=lambda u: u.scale)
 
 
 def placed_on_white(image: np.ndarray, side: int, cut: dict[str, bool] | None = None) -> np.ndarray:

@@ -1,8 +1,10 @@
 """`productgan catalog prepare DIR --out DIR`: every photo auto-fixed and laid out as a preset asks.
 
 Per photo: read it (bad files are named and skipped), fix only what is out of range
-(enhance/auto.py), lay it out (layout.py), write it atomically under --out at the same relative
-path, measure the result, then append its manifest row (manifest.py). Inputs are only read.
+(enhance/auto.py), lay it out (layout.py; a photo under the preset's minimum side is enlarged as
+--upscaler says, by default by the shipped learned sr2/sr4: upscalers.py), write it atomically
+under --out at the same relative path, measure the result, then append its manifest row
+(manifest.py). Inputs are only read.
 Photos run in parallel over processes (pool.py). A rerun skips every photo whose manifest row
 says done and whose file is there, so a run killed half way resumes without redoing or losing work.
 """
@@ -15,13 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from productgan.catalog import manifest
-from productgan.catalog.layout import lay_out
+from productgan.catalog.layout import LANCZOS, lay_out
 from productgan.catalog.pool import default_workers, map_in_processes
 from productgan.catalog.presets import Preset, get_preset
+from productgan.catalog.upscalers import load_upscalers, resolve_choice
 from productgan.catalog.walk import find_photos, refuse_out_inside, source_of
 from productgan.enhance.assess import MEASURE_NAMES, assess
 from productgan.enhance.auto import AutoEnhancer
 from productgan.errors import ProductGANError
+from productgan.heap import release_freed_memory
 from productgan.loop_kit.stop import GracefulStop
 from productgan.photo_io import OUTPUT_FORMATS, PhotoError, read_photo, write_photo
 from productgan.progress import WorkProgress
@@ -30,14 +34,16 @@ from productgan.progress import WorkProgress
 @dataclass(frozen=True)
 class PrepareConfig:
     """source: a folder (any depth) or one photo; out: the folder outputs and manifest.csv go to
-    (outside source); workers: processes (default: the cores); sr_checkpoint: a learned sr2/sr4
-    model to enlarge small photos with; limit: stop after this many photos (a trial run; a rerun
-    goes on from there)."""
+    (outside source); workers: processes (default: the cores); upscaler: how photos smaller than
+    the preset's minimum are enlarged, shipped (default), lanczos, shipped-sr2/-sr4 or a learned
+    sr2/sr4 checkpoint (catalog/upscalers.py); sr_checkpoint: the older spelling of upscaler=PATH;
+    limit: stop after this many photos (a trial run; a rerun goes on from there)."""
 
     source: Path
     out: Path
     preset: str = "marketplace"
     workers: int | None = None
+    upscaler: str | None = None
     sr_checkpoint: Path | None = None
     device: str = "cpu"
     limit: int | None = None
@@ -102,20 +108,25 @@ def is_done(job: Job, row: manifest.Row | None, out: Path) -> bool:
             and row["output"] == job.output and (out / job.output).is_file())
 
 
-_worker: dict[str, object] = {}  # per process: the learned upscaler, loaded once by _load_upscaler
+_worker: dict[str, object] = {}  # per process: the learned upscalers, loaded once by _load_upscalers
 
 
-def _load_upscaler(checkpoint: str | None, device: str) -> None:
-    if checkpoint is None:
-        return
-    from productgan.upscale import load_upscaler
-
-    _worker["upscaler"] = load_upscaler(checkpoint, device=device)
+def _load_upscalers(choice: str, device: str) -> None:
+    """Worker set-up: load the models `choice` names once (set every run: a process that runs
+    several catalogs, as tests do, must not keep the previous run's models)."""
+    _worker["upscalers"] = load_upscalers(choice, device)
 
 
 def prepare_one(job: Job) -> manifest.Row:
     """Read, auto-fix, lay out, write (atomically) and measure one photo: its manifest row.
-    Never raises for a photo: a bad file is `skipped`, any other error `failed`, with the reason."""
+    Never raises for a photo: a bad file is `skipped`, any other error `failed`, with the reason.
+    What the photo freed goes back to the OS, so a worker stays at one photo's size (heap.py)."""
+    row = _prepare(job)
+    release_freed_memory()
+    return row
+
+
+def _prepare(job: Job) -> manifest.Row:
     started = time.perf_counter()
     row: manifest.Row = {"input": job.input, "output": job.output, "preset": job.preset}
     try:
@@ -132,13 +143,12 @@ def prepare_one(job: Job) -> manifest.Row:
 
 def _fix_and_write(image, job: Job) -> manifest.Row:
     fix = AutoEnhancer().fix(image)
-    upscaler = _worker.get("upscaler")
-    laid, warnings = lay_out(fix.image, get_preset(job.preset), fix.before.has_backdrop, upscaler,
-                             getattr(upscaler, "scale", 1))
+    laid_out = lay_out(fix.image, get_preset(job.preset), fix.before.has_backdrop, _worker.get("upscalers", ()))
+    laid = laid_out.image
     write_photo(laid, job.target, quality=get_preset(job.preset).quality)
     after = fix.after if laid is fix.image else assess(laid)
     return {"steps": " ".join(fix.step_names()), "why": "; ".join(r for a in fix.steps for r in a.reasons),
-            "warnings": "; ".join(fix.warnings + warnings),
+            "warnings": "; ".join(fix.warnings + laid_out.warnings), "upscaler": laid_out.upscaler,
             "width_in": str(image.shape[1]), "height_in": str(image.shape[0]),
             "width_out": str(laid.shape[1]), "height_out": str(laid.shape[0]),
             **{f"before_{m}": f"{fix.before.measures[m]:.4g}" for m in MEASURE_NAMES},
@@ -154,8 +164,9 @@ def prepare_catalog(config: PrepareConfig, progress: bool = True) -> PrepareResu
     preset = get_preset(config.preset)
     source, out = Path(config.source), Path(config.out)
     refuse_out_inside(source, out)
-    if config.sr_checkpoint is not None:  # a wrong file is named here, not once per worker
-        _load_upscaler(str(config.sr_checkpoint), config.device)
+    choice = resolve_choice(config.upscaler, config.sr_checkpoint)
+    choice = choice if preset.layout else LANCZOS  # a preset that keeps the size enlarges nothing
+    load_upscalers(choice, config.device)  # a wrong file is named here, not once per worker
     jobs = plan(source, out, preset)
     path = out / manifest.NAME
     previous = manifest.read_rows(path)
@@ -167,8 +178,8 @@ def prepare_catalog(config: PrepareConfig, progress: bool = True) -> PrepareResu
     started = time.perf_counter()
     with GracefulStop() as stop, manifest.appender(path) as append, \
             WorkProgress("prepare", len(todo), enabled=progress, describe=lambda d, t: f"{d:.0f}/{t:.0f} photos") as bar:
-        setup_args = (None if config.sr_checkpoint is None else str(config.sr_checkpoint), config.device)
-        for job, row in map_in_processes(prepare_one, todo, workers, setup=_load_upscaler, setup_args=setup_args):
+        setup_args = (choice, config.device)
+        for job, row in map_in_processes(prepare_one, todo, workers, setup=_load_upscalers, setup_args=setup_args):
             append(row)
             result.counts[row["status"]] += 1
             result.steps.update(row.get("steps", "").split())

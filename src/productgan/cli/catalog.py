@@ -14,6 +14,11 @@ from productgan.cli.common import console, device_option, err_console, exit_for_
 
 HELP = ("A whole catalog at once: check photos against a preset's rules (white background, product size and "
         "place, image size, blur, exposure), and prepare them all: auto-fixed, laid out, with a manifest.")
+UPSCALER_HELP = ("How photos smaller than the preset's minimum side are enlarged: shipped (default: the learned sr2/sr4 "
+                 "shipped in the package, the smaller that reaches the factor; it costs time: 1.3-2.6 CPU-s per 619x768 "
+                 "luma photo for sr2, against 0.01 s for lanczos; docs/BENCHMARKS.md), lanczos, shipped-sr2, shipped-sr4, "
+                 "or PATH to a learned sr2/sr4 model (`productgan enhance train --task sr2`). The manifest's upscaler "
+                 "column says what each photo got.")
 PRESET_HELP = "marketplace (pure white, square, product centred filling ~85%, >= 1000 px, sRGB JPEG) | web (auto-fix only, keep size and format)."
 
 
@@ -56,7 +61,8 @@ def prepare_command(
     out: Path = typer.Option(..., help="Folder for the outputs (the sub-folders of SOURCE mirrored) and manifest.csv; outside SOURCE."),
     preset: str = typer.Option("marketplace", help=PRESET_HELP),
     workers: Optional[int] = int_option(None, high=256, help="Processes in parallel, one thread each (default: the cores)."),
-    sr_checkpoint: Optional[Path] = typer.Option(None, help="A learned super-resolution model (`productgan enhance train --task sr4`) to enlarge photos smaller than the preset's minimum; without it, a Lanczos resize, noted in the manifest."),
+    upscaler: Optional[str] = typer.Option(None, help=UPSCALER_HELP),
+    sr_checkpoint: Optional[Path] = typer.Option(None, help="The older spelling of --upscaler PATH: a learned sr2/sr4 model (`productgan enhance train --task sr2`)."),
     limit: Optional[int] = int_option(None, help="Stop after this many photos (a trial run); running again goes on from there."),
     device: str = device_option(),
 ):
@@ -66,7 +72,8 @@ def prepare_command(
     from productgan.catalog.prepare import PrepareConfig, prepare_catalog
     from productgan.device import resolve_device
 
-    config = PrepareConfig(source=source, out=out, preset=preset, workers=workers, sr_checkpoint=sr_checkpoint,
+    config = PrepareConfig(source=source, out=out, preset=preset, workers=workers, upscaler=upscaler,
+                           sr_checkpoint=sr_checkpoint,
                            device=str(resolve_device(device)), limit=limit)
     result = prepare_catalog(config)
     for name, status, reason in result.problems:

@@ -22,6 +22,7 @@ from productgan.enhance.networks import build_generator, image_statistics
 from productgan.enhance.photos import context_thumbnail
 from productgan.enhance.repair import inpaint
 from productgan.errors import CheckpointError, ProductGANError
+from productgan.heap import release_freed_memory
 from productgan.imaging import tensor_to_uint8, uint8_to_tensor
 
 __all__ = ["EnhancerCheckpointError", "EnhanceInputError", "HeldOut", "LearnedEnhancer", "held_out", "load_enhancer"]
@@ -66,7 +67,9 @@ class LearnedEnhancer:
         # Restoration reads the whole photo's exposure once, so every tile is judged alike.
         statistics = (image_statistics(uint8_to_tensor(context_thumbnail(image)[None], self.device))
                       if self.task == "restore" else None)
-        return tensor_to_uint8(self._tiled(tensor, statistics, plane))[0]
+        enhanced = tensor_to_uint8(self._tiled(tensor, statistics, plane))[0]
+        release_freed_memory()  # the tiles' activations, or a folder's worth of photos grows the process (heap.py)
+        return enhanced
 
     def _repair_plane(self, repair: np.ndarray | None, shape: tuple[int, int]) -> torch.Tensor | None:
         if repair is None:

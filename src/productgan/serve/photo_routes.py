@@ -124,7 +124,8 @@ def _prepare(header: Image.Image, preset) -> tuple[bytes, str, dict[str, str]]:
     from productgan.enhance.auto import AutoEnhancer
 
     fix = AutoEnhancer().fix(photo_from_image(decode_upload(header)))
-    laid, warnings = lay_out(fix.image, preset, fix.before.has_backdrop)
+    laid_out = lay_out(fix.image, preset, fix.before.has_backdrop)  # Lanczos: PREPARE_COST prices no SR net
+    laid, warnings = laid_out.image, laid_out.warnings
     fmt = "JPEG" if preset.suffix == ".jpg" else "PNG"
     buffer = io.BytesIO()
     Image.fromarray(laid).save(buffer, format=fmt, **({"quality": preset.quality} if fmt == "JPEG" else {}))

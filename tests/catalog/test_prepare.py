@@ -56,9 +56,9 @@ def test_marketplace_outputs_mirror_the_folder_and_the_manifest_says_what_was_do
     assert table["sub/dark.png"]["output"] == "sub/dark.jpg" and table["sub/dark.png"]["steps"] == "contrast_stretch"
     assert "underexposed" in table["sub/dark.png"]["why"]
     assert float(table["sub/dark.png"]["after_white_point"]) > float(table["sub/dark.png"]["before_white_point"])
-    # x6: the shipped x4 model by default, then Lanczos for the rest; the manifest names it
-    assert table["p00.png"]["upscaler"] == "shipped-sr4+lanczos" and float(table["p00.png"]["seconds"]) > 0
-    assert "learned x4 model (shipped-sr4), then Lanczos" in table["p00.png"]["warnings"]
+    # x6: a Lanczos resize by default (the learned models: --upscaler shipped, below); the manifest names it
+    assert table["p00.png"]["upscaler"] == "lanczos" and float(table["p00.png"]["seconds"]) > 0
+    assert "by a Lanczos resize" in table["p00.png"]["warnings"]
     for row in table.values():
         if row["status"] == "done":
             image = read_photo(tmp_path / "out" / row["output"])
@@ -176,19 +176,20 @@ def test_a_learned_sr_model_enlarges_small_photos_and_a_wrong_checkpoint_is_name
         prepare_catalog(PrepareConfig(source, tmp_path / "out2", workers=1, sr_checkpoint=runs["restore"]), progress=False)
 
 
-def test_cli_marketplace_uses_the_shipped_models_by_default_and_lanczos_when_asked(tmp_path):
-    """A photo needing x1.9 gets the shipped sr2, one needing x6 the shipped sr4 then Lanczos;
-    --upscaler lanczos uses no model. The manifest's upscaler column says which, per photo."""
+def test_cli_marketplace_uses_lanczos_by_default_and_the_shipped_models_when_asked(tmp_path):
+    """--upscaler shipped: a photo needing x1.9 gets the shipped sr2, one needing x6 the shipped sr4
+    then Lanczos; the default uses no model. The manifest's upscaler column says which, per photo."""
     source = write_photos(tmp_path / "photos", {"small.png": product_photo(side=200, fill=0.7),
                                                  "near.png": product_photo(side=560, fill=0.8)})
     runner = CliRunner()
-    default = runner.invoke(app, ["catalog", "prepare", str(source), "--out", str(tmp_path / "out"), "--workers", "1"])
-    assert default.exit_code == 0, default.output
+    learned_run = runner.invoke(app, ["catalog", "prepare", str(source), "--out", str(tmp_path / "out"), "--workers", "1",
+                                  "--upscaler", "shipped"])
+    assert learned_run.exit_code == 0, learned_run.output
     table = rows(tmp_path / "out")
     assert table["near.png"]["upscaler"] == "shipped-sr2" and "learned x2 model" in table["near.png"]["warnings"]
     assert table["small.png"]["upscaler"] == "shipped-sr4+lanczos"
     lanczos = runner.invoke(app, ["catalog", "prepare", str(source), "--out", str(tmp_path / "lanczos"),
-                                  "--workers", "1", "--upscaler", "lanczos"])
+                                  "--workers", "1"])
     assert lanczos.exit_code == 0, lanczos.output
     assert {row["upscaler"] for row in rows(tmp_path / "lanczos").values()} == {"lanczos"}
     learned = read_photo(tmp_path / "out" / "near.jpg").astype(int)

@@ -12,8 +12,8 @@ from productgan.enhance.shipped import ShippedModelMissing, shipped_path
 from productgan.errors import ProductGANError
 
 
-def test_shipped_is_the_default_and_loads_sr2_and_sr4():
-    assert resolve_choice(None, None) == "shipped"
+def test_lanczos_is_the_default_and_shipped_loads_sr2_and_sr4():
+    assert resolve_choice(None, None) == "lanczos"
     loaded = load_upscalers("shipped")
     assert [(u.scale, u.name) for u in loaded] == [(2, "shipped-sr2"), (4, "shipped-sr4")]
     assert loaded[0].model.task == "sr2" and loaded[1].model.task == "sr4"
@@ -45,4 +45,4 @@ def test_an_install_without_shipped_sr_models_says_to_use_lanczos(monkeypatch):
     monkeypatch.setattr(shipped, "shipped_path", lambda task, folder=None: None)
     with pytest.raises(ShippedModelMissing, match="--upscaler lanczos"):
         load_upscalers("shipped")
-    assert upscalers.DEFAULT_UPSCALER == "shipped"
+    assert upscalers.DEFAULT_UPSCALER == "lanczos"  # so the default needs no shipped model

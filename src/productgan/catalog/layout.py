@@ -4,7 +4,7 @@ centred on a square canvas, its longer side `fill` of the canvas, the canvas at 
 The backdrop is whitened around edit.mask.product_mask with a soft edge (edit.geometry's
 whiten_background), so hair and fabric edges do not get a cut-out seam. A photo too small for
 `min_side` is enlarged by the learned super-resolution models it is given (catalog/upscalers.py
-loads them: by default the shipped sr2 and sr4), the smallest whose scale reaches the factor, else
+loads them when --upscaler asks: the shipped sr2 and sr4, or the user's), the smallest whose scale reaches the factor, else
 by a Lanczos resize; the result says which, so the manifest can.
 """
 

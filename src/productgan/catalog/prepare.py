@@ -2,7 +2,7 @@
 
 Per photo: read it (bad files are named and skipped), fix only what is out of range
 (enhance/auto.py), lay it out (layout.py; a photo under the preset's minimum side is enlarged as
---upscaler says, by default by the shipped learned sr2/sr4: upscalers.py), write it atomically
+--upscaler says, by default a Lanczos resize: upscalers.py), write it atomically
 under --out at the same relative path, measure the result, then append its manifest row
 (manifest.py). Inputs are only read.
 Photos run in parallel over processes (pool.py). A rerun skips every photo whose manifest row
@@ -35,7 +35,7 @@ from productgan.progress import WorkProgress
 class PrepareConfig:
     """source: a folder (any depth) or one photo; out: the folder outputs and manifest.csv go to
     (outside source); workers: processes (default: the cores); upscaler: how photos smaller than
-    the preset's minimum are enlarged, shipped (default), lanczos, shipped-sr2/-sr4 or a learned
+    the preset's minimum are enlarged, lanczos (default), shipped, shipped-sr2/-sr4 or a learned
     sr2/sr4 checkpoint (catalog/upscalers.py); sr_checkpoint: the older spelling of upscaler=PATH;
     limit: stop after this many photos (a trial run; a rerun goes on from there)."""
 

@@ -14,9 +14,10 @@ from productgan.cli.common import console, device_option, err_console, exit_for_
 
 HELP = ("A whole catalog at once: check photos against a preset's rules (white background, product size and "
         "place, image size, blur, exposure), and prepare them all: auto-fixed, laid out, with a manifest.")
-UPSCALER_HELP = ("How photos smaller than the preset's minimum side are enlarged: shipped (default: the learned sr2/sr4 "
-                 "shipped in the package, the smaller that reaches the factor; it costs time: 1.3-2.6 CPU-s per 619x768 "
-                 "luma photo for sr2, against 0.01 s for lanczos; docs/BENCHMARKS.md), lanczos, shipped-sr2, shipped-sr4, "
+UPSCALER_HELP = ("How photos smaller than the preset's minimum side are enlarged: lanczos (default: on luma photos, "
+                 "x1.1-2, it came back closer than the learned models and took 0.01 s against 1.3-2.6 CPU-s for sr2; "
+                 "docs/BENCHMARKS.md), shipped (the learned sr2/sr4 shipped in the package, the smaller that reaches "
+                 "the factor), shipped-sr2, shipped-sr4, "
                  "or PATH to a learned sr2/sr4 model (`productgan enhance train --task sr2`). The manifest's upscaler "
                  "column says what each photo got.")
 PRESET_HELP = "marketplace (pure white, square, product centred filling ~85%, >= 1000 px, sRGB JPEG) | web (auto-fix only, keep size and format)."

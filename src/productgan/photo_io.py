@@ -7,7 +7,8 @@ inputs: a new file, written atomically, or a clear refusal.
 
 A photo with transparency (a cut-out PNG) is read as its colour flattened onto white, which the
 edits and the product mask expect, plus its alpha; `map_photos(..., with_alpha=True)` hands both
-to the edit and writes RGBA PNG back, so a cut-out stays cut out.
+to the edit and writes RGBA PNG back (PNG even when JPEG was asked for: keep_transparency), so a
+cut-out stays cut out.
 """
 
 from __future__ import annotations
@@ -130,10 +131,12 @@ def iter_readable(jobs: list[PhotoJob], skipped: list[tuple[Path, str]], keep_al
 
 @dataclass
 class MapReport:
-    """The files written and the photos skipped, with why."""
+    """The files written, the photos skipped (with why), and notes on what was done differently
+    from what was asked (a transparent result written as PNG instead of JPEG)."""
 
     written: list[Path] = field(default_factory=list)
     skipped: list[tuple[Path, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def map_photos(edit: Callable[..., np.ndarray], source: str | Path, out: str | Path, suffix: str,
@@ -143,18 +146,38 @@ def map_photos(edit: Callable[..., np.ndarray], source: str | Path, out: str | P
 
     with_source: call edit(image, source_path), for edits that read a per-photo companion file (a mask).
     with_alpha: call edit(image, alpha), alpha uint8 (H, W) or None; the edit returns RGB or RGBA.
+    Both: edit(image, alpha, source_path). An RGBA result asked for as JPEG is written as PNG
+    (keep_transparency), with a note in the report.
     """
     jobs = plan_outputs(source, out, suffix, fmt)
+    inputs = {job.source.resolve() for job in jobs}
     report = MapReport()
     with WorkProgress(suffix, len(jobs), enabled=progress, describe=lambda d, t: f"{d:.0f}/{t:.0f} photos") as bar:
         for job, image, alpha in iter_readable(jobs, report.skipped, keep_alpha=with_alpha):
-            if with_alpha:
-                result = edit(image, alpha)
-            else:
-                result = edit(image, job.source) if with_source else edit(image)
-            report.written.append(write_photo(result, job.target))
+            extras = ((alpha,) if with_alpha else ()) + ((job.source,) if with_source else ())
+            result = edit(image, *extras)
+            target = keep_transparency(result, job.target, inputs, report.notes)
+            report.written.append(write_photo(result, target))
             bar.update(len(report.written) + len(report.skipped))
     return report
+
+
+def keep_transparency(result: np.ndarray, target: Path, inputs: set[Path], notes: list[str]) -> Path:
+    """The file an edit's result goes to: `target`, or for an RGBA result asked for as JPEG, the same
+    name as .png, with a note saying so.
+
+    Why switch rather than refuse or flatten: a cut-out's transparency is what the user made it for,
+    and a batch should not stop on its first transparent photo; Real-ESRGAN's and rembg's users get a
+    PNG for RGBA input whatever extension they asked for, and expect the same here.
+    """
+    if result.ndim != 3 or result.shape[2] != 4 or OUTPUT_FORMATS.get(target.suffix.lower()) != "JPEG":
+        return target
+    png = target.with_suffix(".png")
+    if png.resolve() in inputs:
+        raise PhotoError(f"{png}: would overwrite an input photo (a transparent result is written as PNG); "
+                         "choose another --out")
+    notes.append(f"{target.name}: kept the transparency, which JPEG cannot hold: wrote {png.name}")
+    return png
 
 
 def refuse_overwrite(photo: str | Path, out: str | Path, names: list[str]) -> None:

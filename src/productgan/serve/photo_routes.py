@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from PIL import Image
 
 from productgan.edit.photo import PhotoEdit
+from productgan.enhance.apply import carry_alpha
 from productgan.enhance.repair import repair_mask
 from productgan.imaging import encode_png
 from productgan.photo_io import photo_and_alpha_from_image, photo_from_image
@@ -148,6 +149,7 @@ def _edit(header: Image.Image, edit: PhotoEdit) -> bytes:
 
 
 def _enhance(job: EnhanceJob, header: Image.Image, mask: Image.Image | None) -> bytes:
-    image = photo_from_image(decode_upload(header))
+    """The enhanced upload as PNG; a transparent upload keeps its alpha (enlarged with it by sr2/sr4)."""
+    image, alpha = photo_and_alpha_from_image(decode_upload(header))
     repair = None if mask is None else repair_mask(photo_from_image(decode_upload(mask)), image.shape[:2], "mask")
-    return encode_png(job.enhance(image, repair))
+    return encode_png(carry_alpha(lambda rgb: job.enhance(rgb, repair), image, alpha))

@@ -90,8 +90,13 @@ def unsharp(image: np.ndarray, radius: float = 1.5, amount: float = 0.6) -> np.n
     return cv2.addWeighted(image, 1.0 + amount, blurred, -amount, 0)
 
 
-def whiten(image: np.ndarray, threshold: float = 12.0) -> np.ndarray:
-    """Backdrop to pure white around the product mask."""
+def whiten(image: np.ndarray, threshold: float | None = None) -> np.ndarray:
+    """Backdrop to pure white around the product mask.
+
+    threshold: Lab distance to the backdrop that counts as product; None (not given) reads it from
+    the backdrop's own noise (edit.mask.adaptive_threshold), as every photo edit does. A fixed 12,
+    the old default, erased half of a white tank top on a white backdrop.
+    """
     return whiten_background(image, product_mask(image, threshold=threshold))
 
 
@@ -99,14 +104,15 @@ def whiten(image: np.ndarray, threshold: float = 12.0) -> np.ndarray:
 class Param:
     """One knob of a step: an int or a float, finite, within [low, high] (or (low, high] when
     low_open: a zero radius or clip limit does nothing or divides by zero). default is the step
-    function's own default, shown in help and checked against its signature by the tests.
+    function's own default, shown in help and checked against its signature by the tests; None
+    when not giving the knob lets the step choose per photo (whiten's adaptive threshold).
     old_name: a name the knob had before, still accepted in a chain for one release."""
 
     name: str
     kind: type
     low: float
     high: float
-    default: float
+    default: float | None
     low_open: bool = False
     old_name: str | None = None
 
@@ -183,7 +189,7 @@ class StepSpec:
         takes = ", ".join(p.name for p in self.params) or "none"
         raise ChainError(f"step {step}: unknown parameter {name!r}; it takes {takes}")
 
-    def values(self, given: Mapping[str, float]) -> dict[str, float]:
+    def values(self, given: Mapping[str, float]) -> dict[str, float | None]:
         return {p.name: given.get(p.name, p.default) for p in self.params}
 
 
@@ -210,7 +216,7 @@ SPECS: dict[str, StepSpec] = {
     "unsharp": StepSpec(unsharp, (Param("radius", float, 0, 20, 1.5, low_open=True),
                                   Param("amount", float, 0, 5, 0.6)),
                         cost=lambda values: 0.1 + 0.04 * values["radius"]),
-    "whiten": StepSpec(whiten, (Param("threshold", float, 0, MAX_THRESHOLD, 12.0),), cost=_flat(1.1)),
+    "whiten": StepSpec(whiten, (Param("threshold", float, 0, MAX_THRESHOLD, None),), cost=_flat(1.1)),
 }
 
 

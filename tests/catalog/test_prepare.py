@@ -5,6 +5,7 @@ or losing work."""
 from __future__ import annotations
 
 import csv
+import io
 import os
 import signal
 import subprocess
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image, ImageCms
 from typer.testing import CliRunner
 
 from productgan.catalog import manifest
@@ -172,3 +174,21 @@ def test_a_learned_sr_model_enlarges_small_photos_and_a_wrong_checkpoint_is_name
     assert read_photo(tmp_path / "out" / row["output"]).shape == (1000, 1000, 3)
     with pytest.raises(ProductGANError, match="not super-resolution"):
         prepare_catalog(PrepareConfig(source, tmp_path / "out2", workers=1, sr_checkpoint=runs["restore"]), progress=False)
+
+
+def profile_description(path: Path) -> str | None:
+    with Image.open(path) as image:
+        icc = image.info.get("icc_profile")
+    return None if not icc else ImageCms.ImageCmsProfile(io.BytesIO(icc)).profile.profile_description
+
+
+def test_marketplace_jpegs_carry_an_srgb_profile_and_a_broken_input_profile_is_a_warning(tmp_path):
+    source = catalog(tmp_path / "photos", count=1)
+    Image.fromarray(product_photo(side=200, fill=0.7)).save(source / "tagged.png", icc_profile=b"\0" * 300)
+    prepare_catalog(PrepareConfig(source, tmp_path / "out", workers=1), progress=False)
+    assert "sRGB" in profile_description(tmp_path / "out" / "p00.jpg")
+    table = rows(tmp_path / "out")
+    assert table["tagged.png"]["status"] == "done"
+    assert "tagged.png: its colour profile cannot be applied" in table["tagged.png"]["warnings"]
+    prepare_catalog(PrepareConfig(source, tmp_path / "web", preset="web", workers=1), progress=False)
+    assert profile_description(tmp_path / "web" / "p00.png") is None  # web keeps the photo as it was: no tag added

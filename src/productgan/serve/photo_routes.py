@@ -20,7 +20,7 @@ from productgan.edit.photo import PhotoEdit
 from productgan.enhance.apply import carry_alpha
 from productgan.enhance.repair import repair_mask
 from productgan.imaging import encode_png
-from productgan.photo_io import photo_and_alpha_from_image, photo_from_image
+from productgan.photo_io import photo_and_alpha_from_image, photo_from_image, save_options
 from productgan.serve.enhancers import EnhanceJob, check_enhanced_size
 from productgan.serve.limits import ServeLimits, decode_upload, open_upload
 from productgan.serve.errors import RequestError
@@ -128,7 +128,7 @@ def _prepare(header: Image.Image, preset) -> tuple[bytes, str, dict[str, str]]:
     laid, warnings = lay_out(fix.image, preset, fix.before.has_backdrop)
     fmt = "JPEG" if preset.suffix == ".jpg" else "PNG"
     buffer = io.BytesIO()
-    Image.fromarray(laid).save(buffer, format=fmt, **({"quality": preset.quality} if fmt == "JPEG" else {}))
+    Image.fromarray(laid).save(buffer, format=fmt, **save_options(fmt, preset.quality, preset.srgb_profile))
     report = {"X-Steps": _header_text(", ".join(f"{a.step}: {'; '.join(a.reasons)}" for a in fix.steps) or "none"),
               "X-Warnings": _header_text("; ".join(fix.warnings + warnings) or "none")}
     return buffer.getvalue(), f"image/{fmt.lower()}", report

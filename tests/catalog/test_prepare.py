@@ -55,7 +55,7 @@ def test_marketplace_outputs_mirror_the_folder_and_the_manifest_says_what_was_do
     table = rows(tmp_path / "out")
     assert set(table) == {"p00.png", "sub/p01.jpg", "sub/dark.png", "sub/broken.png"}
     assert table["sub/broken.png"]["status"] == "skipped" and "broken.png" in table["sub/broken.png"]["reason"]
-    assert table["sub/dark.png"]["output"] == "sub/dark.jpg" and table["sub/dark.png"]["steps"] == "contrast_stretch"
+    assert table["sub/dark.png"]["output"] == "sub/dark.jpg" and table["sub/dark.png"]["steps"] == "exposure"
     assert "underexposed" in table["sub/dark.png"]["why"]
     assert float(table["sub/dark.png"]["after_white_point"]) > float(table["sub/dark.png"]["before_white_point"])
     assert "Lanczos" in table["p00.png"]["warnings"] and float(table["p00.png"]["seconds"]) > 0

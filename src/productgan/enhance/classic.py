@@ -58,6 +58,24 @@ def white_balance(image: np.ndarray, percentile: float = 99.0, strength: float =
     return cv2.convertScaleAbs(image.astype(np.float32) * gains.reshape(1, 1, 3))
 
 
+def exposure(image: np.ndarray, percentile: float = 99.5, max_gain: float = 6.0) -> np.ndarray:
+    """One gain on every channel, so the brightest pixels (the `percentile` of each pixel's brightest
+    channel: on a studio photo, the backdrop) reach 255; at most max_gain, never darker.
+
+    Why a gain and not a stretch: an exposure error scales the light, and sRGB's (about 2.2) power
+    curve turns a scale of the light into a scale of the stored values, so one gain undoes it and
+    keeps black black; contrast_stretch also pulls the darkest pixels down to 0, which on a
+    dim photo of a pale product makes its midtones harsh (x0.45 luma photos: 53-56 dB back with a
+    gain, 15-33 dB with the stretch; docs/BENCHMARKS.md). max_gain bounds how far noise and JPEG
+    blocks in the shadows are amplified.
+    """
+    reference = float(np.percentile(image.max(axis=2), percentile))
+    gain = min(max_gain, 255.0 / max(reference, 1.0))
+    if gain <= 1.0:
+        return image
+    return cv2.convertScaleAbs(image, alpha=gain)
+
+
 def contrast_stretch(image: np.ndarray, low: float = 0.5, high: float = 99.5) -> np.ndarray:
     """Linearly map the low..high lightness percentiles to the full range (clipping the tails)."""
     def stretch(lightness: np.ndarray) -> np.ndarray:
@@ -202,6 +220,8 @@ SPECS: dict[str, StepSpec] = {
     "white_balance": StepSpec(white_balance, (Param("percentile", float, 0, 100, 99.0, low_open=True),
                                               Param("strength", float, 0, 2, 1.0),
                                               Param("lift", float, 0, 1, 0.0))),
+    "exposure": StepSpec(exposure, (Param("percentile", float, 0, 100, 99.5, low_open=True),
+                                    Param("max_gain", float, 1, 16, 6.0)), cost=_flat(1.0)),
     "contrast_stretch": StepSpec(contrast_stretch, (Param("low", float, 0, 100, 0.5),
                                                     Param("high", float, 0, 100, 99.5)),
                                  relation=_low_below_high, cost=_flat(1.3)),

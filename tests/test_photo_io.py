@@ -141,3 +141,23 @@ def test_an_upload_gives_its_alpha_too():
     assert np.array_equal(alpha, rgba[..., 3]) and rgb[0, 0].tolist() == [255, 255, 255]
     assert np.array_equal(photo_from_image(image), rgb)
     assert photo_and_alpha_from_image(Image.new("RGB", (4, 4)))[1] is None
+
+
+def test_a_transparent_result_asked_for_as_jpeg_is_written_as_png_with_a_note(tmp_path):
+    from productgan.photo_io import keep_transparency
+
+    path, _ = write_rgba(tmp_path / "cut.png")
+    seen = []
+
+    def edit(image, alpha, source):
+        seen.append(source.name)
+        return np.dstack([image, alpha])
+
+    report = map_photos(edit, path, tmp_path / "out", "x", fmt=".jpg", progress=False, with_alpha=True,
+                        with_source=True)
+    assert seen == ["cut.png"] and [p.name for p in report.written] == ["cut-x.png"]
+    assert report.notes == ["cut-x.jpg: kept the transparency, which JPEG cannot hold: wrote cut-x.png"]
+    rgba = np.zeros((4, 4, 4), np.uint8)
+    with pytest.raises(PhotoError, match="cut.png: would overwrite an input photo"):
+        keep_transparency(rgba, tmp_path / "cut.jpg", {path.resolve()}, [])
+    assert keep_transparency(rgba[..., :3], tmp_path / "a.jpg", set(), []) == tmp_path / "a.jpg"  # RGB: as asked

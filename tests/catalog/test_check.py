@@ -22,6 +22,7 @@ CASES = {
     "off-centre": (lambda: product_photo(fill=0.6, centre=(0.3, 0.5)), {"off_centre"}),
     "small product": (lambda: product_photo(fill=0.4), {"product_small"}),
     "dark": (lambda: darker(product_photo()), {"too_dark", "background"}),  # a dark shot's backdrop is grey too
+    "dim": (lambda: darker(product_photo(), 0.45), {"too_dark", "background"}),  # backdrop at L 48: still one
     "blurred": (lambda: blurred(product_photo(), 3.0), {"blurred"}),
     "grey background": (lambda: product_photo(backdrop=235), {"background"}),
 }

@@ -5,6 +5,7 @@ or losing work."""
 from __future__ import annotations
 
 import csv
+import io
 import os
 import signal
 import subprocess
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image, ImageCms
 from typer.testing import CliRunner
 
 from productgan.catalog import manifest
@@ -53,7 +55,7 @@ def test_marketplace_outputs_mirror_the_folder_and_the_manifest_says_what_was_do
     table = rows(tmp_path / "out")
     assert set(table) == {"p00.png", "sub/p01.jpg", "sub/dark.png", "sub/broken.png"}
     assert table["sub/broken.png"]["status"] == "skipped" and "broken.png" in table["sub/broken.png"]["reason"]
-    assert table["sub/dark.png"]["output"] == "sub/dark.jpg" and table["sub/dark.png"]["steps"] == "contrast_stretch"
+    assert table["sub/dark.png"]["output"] == "sub/dark.jpg" and table["sub/dark.png"]["steps"] == "exposure"
     assert "underexposed" in table["sub/dark.png"]["why"]
     assert float(table["sub/dark.png"]["after_white_point"]) > float(table["sub/dark.png"]["before_white_point"])
     # x6: a Lanczos resize by default (the learned models: --upscaler shipped, below); the manifest names it
@@ -213,3 +215,21 @@ def test_an_explicit_checkpoint_by_upscaler_or_the_older_sr_checkpoint(tmp_path)
     with pytest.raises(ProductGANError, match="not super-resolution"):
         prepare_catalog(PrepareConfig(source, tmp_path / "restore", upscaler=str(shipped_path("restore"))),
                         progress=False)
+
+
+def profile_description(path: Path) -> str | None:
+    with Image.open(path) as image:
+        icc = image.info.get("icc_profile")
+    return None if not icc else ImageCms.ImageCmsProfile(io.BytesIO(icc)).profile.profile_description
+
+
+def test_marketplace_jpegs_carry_an_srgb_profile_and_a_broken_input_profile_is_a_warning(tmp_path):
+    source = catalog(tmp_path / "photos", count=1)
+    Image.fromarray(product_photo(side=200, fill=0.7)).save(source / "tagged.png", icc_profile=b"\0" * 300)
+    prepare_catalog(PrepareConfig(source, tmp_path / "out", workers=1), progress=False)
+    assert "sRGB" in profile_description(tmp_path / "out" / "p00.jpg")
+    table = rows(tmp_path / "out")
+    assert table["tagged.png"]["status"] == "done"
+    assert "tagged.png: its colour profile cannot be applied" in table["tagged.png"]["warnings"]
+    prepare_catalog(PrepareConfig(source, tmp_path / "web", preset="web", workers=1), progress=False)
+    assert profile_description(tmp_path / "web" / "p00.png") is None  # web keeps the photo as it was: no tag added

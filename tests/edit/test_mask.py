@@ -7,24 +7,7 @@ import numpy as np
 from productgan.edit.mask import DEFAULT_THRESHOLD, MIN_THRESHOLD, adaptive_threshold, backdrop_distance, product_mask
 from productgan.edit.recolor import recolor
 
-SKIN = (224, 172, 140)
-
-
-def white_on_white(height: int = 160, width: int = 120, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(photo, shirt mask, arm mask): an off-white shirt with a faint fold shadow on a white backdrop
-    with a little sensor noise, and a skin-coloured arm beside it (a model wearing the shirt)."""
-    rng = np.random.default_rng(seed)
-    ys, xs = np.mgrid[0:height, 0:width]
-    shirt = (ys > 30) & (ys < 130) & (xs > 30) & (xs < 90)
-    arm = (ys > 40) & (ys < 110) & (xs >= 90) & (xs < 102)
-    photo = np.full((height, width, 3), 254.0)
-    photo[shirt] = (244, 243, 240)  # about 3-5 Lab units from the backdrop: lost at threshold 12
-    fold = shirt & (np.abs(xs - 60) < 6)
-    photo[fold] = (232, 231, 228)  # a faint shadow in a fold
-    photo[arm] = SKIN
-    photo += rng.normal(0.0, 0.6, photo.shape)
-    return np.clip(np.rint(photo), 0, 255).astype(np.uint8), shirt, arm
-
+from helpers.photo import SKIN, white_on_white
 
 def test_adaptive_threshold_is_low_on_a_clean_white_backdrop():
     photo, _, _ = white_on_white()

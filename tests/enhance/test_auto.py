@@ -11,11 +11,13 @@ from productgan.cli.app import app
 from productgan.enhance.apply import DEFAULT_TASK, build_enhancer
 from productgan.enhance.auto import AutoEnhancer
 from productgan.imaging import rgb_luma
+from productgan.metrics.fidelity import image_psnr
 from productgan.photo_io import read_photo
 
-from helpers.damage import DAMAGES, clean_photos
+from helpers.damage import DAMAGES, clean_photos, darker
 
-EXPECTED_STEPS = {"darker": ["contrast_stretch"], "cast": ["white_balance"], "noisy": ["denoise"],
+# A darker photo gets one gain (its shadows stay dark); a washed-out one, whose shadows are lifted, the stretch.
+EXPECTED_STEPS = {"darker": ["exposure"], "cast": ["white_balance"], "noisy": ["denoise"],
                   "blurred": ["unsharp"], "washed_out": ["contrast_stretch"]}
 
 
@@ -85,5 +87,47 @@ def test_cli_default_task_reports_per_photo_and_keeps_a_good_photo(tmp_path, pho
     result = CliRunner().invoke(app, ["enhance", "apply", str(folder), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert "good.png: unchanged: every measure in range" in result.output
-    assert "dark.png: contrast_stretch (underexposed" in result.output
+    assert "dark.png: exposure (underexposed" in result.output
     assert np.array_equal(read_photo(tmp_path / "out" / "good-auto.png"), photos[0])
+
+
+def test_a_dim_studio_photo_is_brought_back_by_one_gain(photos):
+    """x0.45 exposure puts the backdrop at L 48, which used to read as no backdrop: left as dark as it came."""
+    for photo in photos:
+        dim = darker(photo, 0.45)
+        fix = AutoEnhancer().fix(dim)
+        assert fix.before.has_backdrop and fix.step_names() == ["exposure"], fix.summary()
+        assert "underexposed" in fix.summary() and fix.after.ok, fix.after.problems
+        assert image_psnr(fix.image, photo) > image_psnr(dim, photo) + 20
+
+
+@pytest.mark.parametrize("name", ["mh12-green_main.jpg", "wp13-orange_main.jpg", "mj04-black_alt1.jpg"])
+def test_a_dim_luma_photo_comes_back_close_to_the_original(shared_datasets, name):
+    """wp13-orange_main is a pale product: at x0.45 its contrast is low too, yet its shadows are dark,
+    so it gets the gain (a stretch would pull its orange to black: 14.7 dB). mj04-black_alt1 is a
+    close-up with no backdrop, too dark overall: the gain too (the stretch gave 25 dB)."""
+    photo = read_photo(shared_datasets / "luma" / "images" / name)
+    fix = AutoEnhancer().fix(darker(photo, 0.45))
+    assert fix.step_names() == ["exposure"], fix.summary()
+    assert image_psnr(fix.image, photo) > 45.0
+
+
+@pytest.mark.parametrize("level", [60, 110])
+def test_a_plain_grey_close_up_is_not_taken_for_a_dim_backdrop(level):
+    """Flat grey cloth filling the frame (a faint weave, no product): its border is uniform and grey,
+    but nothing stands out from it, so it is not read as an underexposed white backdrop. (Its low
+    contrast is still judged, backdrop or not.)"""
+    cloth = np.full((200, 160, 3), level, np.uint8)
+    cloth[::5] += 3
+    fix = AutoEnhancer().fix(cloth)
+    assert not fix.before.has_backdrop and "white_point" not in fix.before.problems, fix.summary()
+    assert "exposure" not in fix.step_names()
+
+
+def test_dark_cloth_with_a_lighter_weave_is_not_taken_for_a_dim_backdrop():
+    """The border is the cloth's dark ground, and its weave is brighter: not a backdrop."""
+    cloth = np.full((200, 160, 3), 70, np.uint8)
+    cloth[::4] = 110
+    cloth[60:140, 50:110] = 20  # a dark patch, so something stands out
+    fix = AutoEnhancer().fix(cloth)
+    assert not fix.before.has_backdrop and "exposure" not in fix.step_names(), fix.summary()

@@ -23,15 +23,16 @@ def photos(tmp_path):
 
 @pytest.fixture
 def reads(monkeypatch):
-    """The photos the command decoded: a refusal must come before the first."""
+    """The photos the command decoded: a refusal must come before the first. read_photo_and_alpha is
+    where every read of photo_io ends (read_photo calls it too)."""
     seen = []
-    original = productgan.photo_io.read_photo
+    original = productgan.photo_io.read_photo_and_alpha
 
     def recording(path, *args, **kwargs):
         seen.append(path)
         return original(path, *args, **kwargs)
 
-    monkeypatch.setattr(productgan.photo_io, "read_photo", recording)
+    monkeypatch.setattr(productgan.photo_io, "read_photo_and_alpha", recording)
     return seen
 
 

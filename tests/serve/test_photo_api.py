@@ -7,7 +7,7 @@ import io
 import cv2
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageCms
 
 from productgan.serve.limits import ServeLimits
 
@@ -137,7 +137,7 @@ def test_enhance_without_a_task_is_auto_and_leaves_a_good_photo_as_it_was(client
 
 def test_auto_brightens_a_dark_photo_and_refuses_a_chain(client):
     photo, _ = studio_photo()
-    dark = np.rint(photo * 0.6).astype(np.uint8)  # the backdrop at 150 (at 0.45 auto reads it as no backdrop)
+    dark = np.rint(photo * 0.45).astype(np.uint8)  # the backdrop at L 48: a dim backdrop, still found
     response = client.post("/api/photo/enhance", files=png_upload(dark), data={"task": "auto"})
     assert response.status_code == 200, response.text
     assert decode(response.content).mean() > dark.mean() + 20
@@ -157,6 +157,9 @@ def test_prepare_makes_a_marketplace_square_with_the_product_centred_on_white(cl
     assert 0.75 < (max(rows.max() - rows.min(), columns.max() - columns.min()) + 1) / square.shape[0] < 0.9
     assert abs((rows.min() + rows.max()) / 2 - square.shape[0] / 2) < 0.05 * square.shape[0]
     assert square[:20].min() >= 250 and square[:, :20].min() >= 250  # pure white margins
+    with Image.open(io.BytesIO(response.content)) as prepared:  # the "sRGB JPEG" marketplaces ask for, tagged
+        icc = prepared.info["icc_profile"]
+    assert "sRGB" in ImageCms.ImageCmsProfile(io.BytesIO(icc)).profile.profile_description
 
 
 def test_prepare_web_keeps_the_size_and_an_unknown_preset_is_named(client):

@@ -22,6 +22,7 @@ from productgan.catalog.pool import default_workers, map_in_processes
 from productgan.catalog.presets import Preset, get_preset
 from productgan.catalog.upscalers import load_upscalers, resolve_choice
 from productgan.catalog.walk import find_photos, refuse_out_inside, source_of
+from productgan.color_profile import profile_warnings
 from productgan.enhance.assess import MEASURE_NAMES, assess
 from productgan.enhance.auto import AutoEnhancer
 from productgan.errors import ProductGANError
@@ -130,25 +131,27 @@ def _prepare(job: Job) -> manifest.Row:
     started = time.perf_counter()
     row: manifest.Row = {"input": job.input, "output": job.output, "preset": job.preset}
     try:
-        image = read_photo(job.source)
+        with profile_warnings() as profile:  # a broken colour profile: noted in the row, the photo goes on
+            image = read_photo(job.source)
     except PhotoError as error:
         return {**row, "output": "", "status": "skipped", "reason": str(error), "seconds": _seconds(started)}
     try:
-        row.update(_fix_and_write(image, job))
+        row.update(_fix_and_write(image, job, profile))
     except Exception as error:  # noqa: BLE001 - one photo's failure is reported, the catalog goes on
         return {**row, "output": "", "status": "failed", "reason": f"{type(error).__name__}: {error}",
                 "seconds": _seconds(started)}
     return {**row, "status": "done", "seconds": _seconds(started)}
 
 
-def _fix_and_write(image, job: Job) -> manifest.Row:
+def _fix_and_write(image, job: Job, read_warnings: list[str]) -> manifest.Row:
     fix = AutoEnhancer().fix(image)
-    laid_out = lay_out(fix.image, get_preset(job.preset), fix.before.has_backdrop, _worker.get("upscalers", ()))
+    preset = get_preset(job.preset)
+    laid_out = lay_out(fix.image, preset, fix.before.has_backdrop, _worker.get("upscalers", ()))
     laid = laid_out.image
-    write_photo(laid, job.target, quality=get_preset(job.preset).quality)
+    write_photo(laid, job.target, quality=preset.quality, srgb_profile=preset.srgb_profile)
     after = fix.after if laid is fix.image else assess(laid)
     return {"steps": " ".join(fix.step_names()), "why": "; ".join(r for a in fix.steps for r in a.reasons),
-            "warnings": "; ".join(fix.warnings + laid_out.warnings), "upscaler": laid_out.upscaler,
+            "warnings": "; ".join(read_warnings + fix.warnings + laid_out.warnings), "upscaler": laid_out.upscaler,
             "width_in": str(image.shape[1]), "height_in": str(image.shape[0]),
             "width_out": str(laid.shape[1]), "height_out": str(laid.shape[0]),
             **{f"before_{m}": f"{fix.before.measures[m]:.4g}" for m in MEASURE_NAMES},

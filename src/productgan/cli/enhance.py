@@ -27,12 +27,13 @@ def apply(
     out: Path = typer.Option(Path("enhanced"), help="Folder for the new files (STEM-TASK.png)."),
     checkpoint: Optional[Path] = typer.Option(None, help="Model from `productgan enhance train` (sr2/sr4/restore); default: the model shipped with productgan for --task."),
     chain: Optional[str] = typer.Option(None, help="Classical steps, e.g. white_balance,contrast_stretch,clahe:clip=2,denoise,unsharp,whiten."),
-    format: str = typer.Option("png", help="png | jpg | jpeg | webp."),
+    format: str = typer.Option("png", help="png | jpg | jpeg | webp; a photo with transparency is written as PNG (or WebP) to keep its alpha."),
     mask: Optional[Path] = typer.Option(None, help="Damage to repair (classic, restore): a mask image (white = repair) for one photo, or a folder of masks named like the photos."),
     device: str = device_option(),
 ):
     """Enhance photos into new files; unreadable ones are listed and skipped. --task auto prints, per photo,
-    the steps it applied and the measures that called for them.
+    the steps it applied and the measures that called for them. A photo with transparency keeps its
+    alpha (enlarged with it by sr2/sr4) and is written as PNG, even when --format asks for jpg.
 
     Every option (--format, --out, --task, --chain, --mask) is checked before the first photo is read.
     """
@@ -53,12 +54,22 @@ def apply(
     edit = masked_file_enhancer(enhancer, task, mask) if mask is not None else (lambda image, _: enhancer(image))
     if task == "auto":
         edit = saying_what_auto_did(edit, enhancer)
-    report = map_photos(edit, source, out, suffix=task, fmt=suffix, with_source=True)
+    report = map_photos(keeping_alpha(edit), source, out, suffix=task, fmt=suffix, with_source=True, with_alpha=True)
+    for note in report.notes:
+        console.print(note, markup=False, highlight=False, soft_wrap=True)
     for path, reason in report.skipped:
         err_console.print(f"[yellow]skipped[/] {reason}", soft_wrap=True, highlight=False)
     console.print(f"wrote {len(report.written)} file(s) to {out}" + (f"; skipped {len(report.skipped)}" if report.skipped else ""))
     if not report.written:
         raise typer.Exit(code=1)
+
+
+def keeping_alpha(edit):
+    """edit(image, source) as map_photos' edit(image, alpha, source): a transparent photo's alpha
+    carried through (resized with the photo by sr2/sr4), RGBA PNG out."""
+    from productgan.enhance.apply import carry_alpha
+
+    return lambda image, alpha, source: carry_alpha(lambda rgb: edit(rgb, source), image, alpha)
 
 
 def saying_what_auto_did(edit, enhancer):

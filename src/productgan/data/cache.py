@@ -21,7 +21,8 @@ from productgan.atomic import write_atomic
 from productgan.data.catalog import Catalog, SkippedFile
 from productgan.data.images import MAX_IMAGE_PIXELS
 
-FORMAT_VERSION = 2  # bump whenever a reader changes what it makes of the same files (2: outside entries refused)
+FORMAT_VERSION = 3  # bump whenever a reader changes what it makes of the same files (2: outside entries refused;
+# 3: embedded colour profiles converted to sRGB)
 CACHE_ENV = "PRODUCTGAN_CACHE"
 
 

@@ -1,7 +1,7 @@
 """Safe decoding of one image file into a square uint8 array, and reading many of them.
 
 Shop photos arrive in every mode Pillow knows (CMYK, palette, 16-bit, alpha), rotated by EXIF,
-sometimes broken. Each file is either decoded into a clean (R, R, C) uint8 array or refused
+tagged with colour profiles (Adobe RGB, Display P3: converted to sRGB), sometimes broken. Each file is either decoded into a clean (R, R, C) uint8 array or refused
 with an ImageSkipped that says why, so one bad file never stops a catalog.
 """
 
@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from productgan.color_profile import to_srgb
 from productgan.data.catalog import SkippedFile
 from productgan.data.names import printable
 from productgan.errors import CatalogError
@@ -102,7 +103,8 @@ def decode_image(
     path: str | Path, channels: int, *, draft_size: int | None = None, max_pixels: int = MAX_IMAGE_PIXELS,
     keep_alpha: bool = False,
 ) -> tuple[Image.Image, tuple[int, int]]:
-    """Open one file as an 'L' (channels=1) or 'RGB' (channels=3) image, upright per EXIF.
+    """Open one file as an 'L' (channels=1) or 'RGB' (channels=3) image, upright per EXIF, in sRGB
+(an embedded ICC profile applied by color_profile.to_srgb; a broken one warns, naming the file).
 
     draft_size lets JPEG decode at a reduced scale (both sides stay >= draft_size), which makes
     reading hundreds of large photos for a 64 px model several times faster. keep_alpha: a file
@@ -122,7 +124,7 @@ def decode_image(
                 if draft_size:
                     image.draft(None, (draft_size, draft_size))
                 image.load()
-                image = apply_exif_orientation(image)
+                image = to_srgb(apply_exif_orientation(image), str(path))
                 converted = _to_mode(to_8bit_rgb_or_grey(image), "L" if channels == 1 else "RGB")
                 if keep_alpha and channels == 3 and has_alpha(image):
                     converted = with_alpha(converted, image)

@@ -1,15 +1,18 @@
 """Choosing the enhancer a task names: the classical steps a photo needs (auto), the fixed classical
-chain (classic), or a learned model read from its checkpoint."""
+chain (classic), or a learned model read from its checkpoint; and running one on a photo with
+transparency (carry_alpha), for the CLI and the HTTP API alike."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Callable
 
+import cv2
 import numpy as np
 
 from productgan.enhance.classic import DEFAULT_CHAIN, ClassicChain
 from productgan.errors import ProductGANError
+from productgan.photo_io import with_alpha_channel
 
 LEARNED_TASKS = ("sr2", "sr4", "restore")
 CLASSICAL_TASKS = ("auto", "classic")
@@ -46,3 +49,24 @@ def build_enhancer(task: str, checkpoint: str | Path | None = None, chain: str |
     if enhancer.task != task:
         raise ProductGANError(f"{checkpoint}: this checkpoint was trained for {enhancer.task}, not {task}")
     return enhancer
+
+
+def carry_alpha(enhance: Enhancer, image: np.ndarray, alpha: np.ndarray | None) -> np.ndarray:
+    """enhance(image) with a cut-out's alpha carried through: uint8 (H', W', 4) RGBA when `alpha`
+    (uint8 (H, W)) is given, else enhance's (H', W', 3) RGB as it is.
+
+    Enhancers work on the colour flattened onto white (photo_io reads it so), which is what they
+    were tuned and trained on; the alpha is the user's and is not theirs to change. A task that
+    keeps the size (auto, classic, restore) hands the alpha back untouched, bit for bit; a
+    super-resolution task makes the photo sr-times larger, and the alpha follows with a bilinear
+    resize: it never overshoots, so a hard cut-out edge gets no faint halo outside the product or
+    dip inside it (Lanczos rings there), and it is the resize Real-ESRGAN applies to alpha when it
+    does not run its model on it.
+    """
+    result = enhance(image)
+    if alpha is None:
+        return result
+    height, width = result.shape[:2]
+    if alpha.shape != (height, width):
+        alpha = cv2.resize(alpha, (width, height), interpolation=cv2.INTER_LINEAR)
+    return with_alpha_channel(result, alpha)

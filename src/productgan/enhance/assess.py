@@ -29,6 +29,12 @@ MIN_FLAT_PIXELS = 500  # fewer flat, unclipped pixels than this: the noise canno
 # median), light (L >= 50) and near-neutral (chroma <= 25, which a cast of 15-20 still passes).
 # Close-ups whose product fills the frame have none, and are not judged on the backdrop's measures.
 BACKDROP_SHARE, BACKDROP_MIN_LIGHTNESS, BACKDROP_MAX_CHROMA = 0.5, 50.0, 25.0
+# A dimmer border (L 20..50: a white seamless at x0.2..x0.45 exposure) is a backdrop too when it is
+# the brightest part of the photo (its luma within DIM_MARGIN of the 99th percentile: dark cloth
+# filling the frame has lighter weave and highlights) and a product stands out from it (at least
+# DIM_PRODUCT_SHARE of the pixels more than DIM_PRODUCT_LEVELS grey levels away: a plain grey
+# close-up has none). Below L 20 a photo is left alone: a gain of 5x and more would mostly lift noise.
+DIM_MIN_LIGHTNESS, DIM_MARGIN, DIM_PRODUCT_LEVELS, DIM_PRODUCT_SHARE = 20.0, 5.0, 8.0, 0.02
 
 
 @dataclass(frozen=True)
@@ -114,14 +120,28 @@ def assess(image: np.ndarray) -> Assessment:
     if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
         raise ValueError(f"expected uint8 (H, W, 3) RGB, got {image.dtype} {image.shape}")
     measures = measure(image)
-    found = measures["backdrop_share"] >= BACKDROP_SHARE and measures["backdrop"] >= BACKDROP_MIN_LIGHTNESS \
-        and measures["cast"] <= BACKDROP_MAX_CHROMA
+    found = measures["backdrop_share"] >= BACKDROP_SHARE and measures["cast"] <= BACKDROP_MAX_CHROMA and (
+        measures["backdrop"] >= BACKDROP_MIN_LIGHTNESS or dim_backdrop(image, measures))
     problems = {}
     for name, bounds in RANGES.items():
         reason = None if bounds.on_backdrop and not found else bounds.verdict(measures[name])
         if reason:
             problems[name] = reason
     return Assessment(measures, problems, found)
+
+
+def dim_backdrop(image: np.ndarray, measures: dict[str, float]) -> bool:
+    """Whether a border darker than L 50 is still a studio backdrop, underexposed (see DIM_MIN_LIGHTNESS).
+
+    Why: a good studio photo at x0.45 exposure has its white seamless at L 48; read as "no
+    backdrop", no measure of --task auto called it underexposed and it came back as dark as it went.
+    """
+    if measures["backdrop"] < DIM_MIN_LIGHTNESS:
+        return False
+    luma = rgb_luma(image)
+    level = float(np.median(rgb_luma(_border(image))))
+    brightest = level >= measures["white_point"] - DIM_MARGIN
+    return brightest and float((np.abs(luma - level) > DIM_PRODUCT_LEVELS).mean()) >= DIM_PRODUCT_SHARE
 
 
 def measure(image: np.ndarray) -> dict[str, float]:

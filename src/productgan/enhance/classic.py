@@ -58,6 +58,24 @@ def white_balance(image: np.ndarray, percentile: float = 99.0, strength: float =
     return cv2.convertScaleAbs(image.astype(np.float32) * gains.reshape(1, 1, 3))
 
 
+def exposure(image: np.ndarray, percentile: float = 99.5, max_gain: float = 6.0) -> np.ndarray:
+    """One gain on every channel, so the brightest pixels (the `percentile` of each pixel's brightest
+    channel: on a studio photo, the backdrop) reach 255; at most max_gain, never darker.
+
+    Why a gain and not a stretch: an exposure error scales the light, and sRGB's (about 2.2) power
+    curve turns a scale of the light into a scale of the stored values, so one gain undoes it and
+    keeps black black; contrast_stretch also pulls the darkest pixels down to 0, which on a
+    dim photo of a pale product makes its midtones harsh (117 luma photos at x0.6: 55.6 dB back
+    with the gain, 25.5 with the stretch; docs/BENCHMARKS.md). max_gain bounds how far noise and
+    JPEG blocks in the shadows are amplified.
+    """
+    reference = float(np.percentile(image.max(axis=2), percentile))
+    gain = min(max_gain, 255.0 / max(reference, 1.0))
+    if gain <= 1.0:
+        return image
+    return cv2.convertScaleAbs(image, alpha=gain)
+
+
 def contrast_stretch(image: np.ndarray, low: float = 0.5, high: float = 99.5) -> np.ndarray:
     """Linearly map the low..high lightness percentiles to the full range (clipping the tails)."""
     def stretch(lightness: np.ndarray) -> np.ndarray:
@@ -90,8 +108,13 @@ def unsharp(image: np.ndarray, radius: float = 1.5, amount: float = 0.6) -> np.n
     return cv2.addWeighted(image, 1.0 + amount, blurred, -amount, 0)
 
 
-def whiten(image: np.ndarray, threshold: float = 12.0) -> np.ndarray:
-    """Backdrop to pure white around the product mask."""
+def whiten(image: np.ndarray, threshold: float | None = None) -> np.ndarray:
+    """Backdrop to pure white around the product mask.
+
+    threshold: Lab distance to the backdrop that counts as product; None (not given) reads it from
+    the backdrop's own noise (edit.mask.adaptive_threshold), as every photo edit does. A fixed 12,
+    the old default, erased half of a white tank top on a white backdrop.
+    """
     return whiten_background(image, product_mask(image, threshold=threshold))
 
 
@@ -99,14 +122,15 @@ def whiten(image: np.ndarray, threshold: float = 12.0) -> np.ndarray:
 class Param:
     """One knob of a step: an int or a float, finite, within [low, high] (or (low, high] when
     low_open: a zero radius or clip limit does nothing or divides by zero). default is the step
-    function's own default, shown in help and checked against its signature by the tests.
+    function's own default, shown in help and checked against its signature by the tests; None
+    when not giving the knob lets the step choose per photo (whiten's adaptive threshold).
     old_name: a name the knob had before, still accepted in a chain for one release."""
 
     name: str
     kind: type
     low: float
     high: float
-    default: float
+    default: float | None
     low_open: bool = False
     old_name: str | None = None
 
@@ -183,7 +207,7 @@ class StepSpec:
         takes = ", ".join(p.name for p in self.params) or "none"
         raise ChainError(f"step {step}: unknown parameter {name!r}; it takes {takes}")
 
-    def values(self, given: Mapping[str, float]) -> dict[str, float]:
+    def values(self, given: Mapping[str, float]) -> dict[str, float | None]:
         return {p.name: given.get(p.name, p.default) for p in self.params}
 
 
@@ -196,6 +220,8 @@ SPECS: dict[str, StepSpec] = {
     "white_balance": StepSpec(white_balance, (Param("percentile", float, 0, 100, 99.0, low_open=True),
                                               Param("strength", float, 0, 2, 1.0),
                                               Param("lift", float, 0, 1, 0.0))),
+    "exposure": StepSpec(exposure, (Param("percentile", float, 0, 100, 99.5, low_open=True),
+                                    Param("max_gain", float, 1, 16, 6.0)), cost=_flat(1.0)),
     "contrast_stretch": StepSpec(contrast_stretch, (Param("low", float, 0, 100, 0.5),
                                                     Param("high", float, 0, 100, 99.5)),
                                  relation=_low_below_high, cost=_flat(1.3)),
@@ -210,7 +236,7 @@ SPECS: dict[str, StepSpec] = {
     "unsharp": StepSpec(unsharp, (Param("radius", float, 0, 20, 1.5, low_open=True),
                                   Param("amount", float, 0, 5, 0.6)),
                         cost=lambda values: 0.1 + 0.04 * values["radius"]),
-    "whiten": StepSpec(whiten, (Param("threshold", float, 0, MAX_THRESHOLD, 12.0),), cost=_flat(1.1)),
+    "whiten": StepSpec(whiten, (Param("threshold", float, 0, MAX_THRESHOLD, None),), cost=_flat(1.1)),
 }
 
 

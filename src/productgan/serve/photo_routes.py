@@ -17,9 +17,10 @@ from fastapi.responses import Response
 from PIL import Image
 
 from productgan.edit.photo import PhotoEdit
+from productgan.enhance.apply import carry_alpha
 from productgan.enhance.repair import repair_mask
 from productgan.imaging import encode_png
-from productgan.photo_io import photo_and_alpha_from_image, photo_from_image
+from productgan.photo_io import photo_and_alpha_from_image, photo_from_image, save_options
 from productgan.serve.enhancers import EnhanceJob, check_enhanced_size
 from productgan.serve.limits import ServeLimits, decode_upload, open_upload
 from productgan.serve.errors import RequestError
@@ -128,7 +129,7 @@ def _prepare(header: Image.Image, preset) -> tuple[bytes, str, dict[str, str]]:
     laid, warnings = laid_out.image, laid_out.warnings
     fmt = "JPEG" if preset.suffix == ".jpg" else "PNG"
     buffer = io.BytesIO()
-    Image.fromarray(laid).save(buffer, format=fmt, **({"quality": preset.quality} if fmt == "JPEG" else {}))
+    Image.fromarray(laid).save(buffer, format=fmt, **save_options(fmt, preset.quality, preset.srgb_profile))
     report = {"X-Steps": _header_text(", ".join(f"{a.step}: {'; '.join(a.reasons)}" for a in fix.steps) or "none"),
               "X-Warnings": _header_text("; ".join(fix.warnings + warnings) or "none")}
     return buffer.getvalue(), f"image/{fmt.lower()}", report
@@ -149,6 +150,7 @@ def _edit(header: Image.Image, edit: PhotoEdit) -> bytes:
 
 
 def _enhance(job: EnhanceJob, header: Image.Image, mask: Image.Image | None) -> bytes:
-    image = photo_from_image(decode_upload(header))
+    """The enhanced upload as PNG; a transparent upload keeps its alpha (enlarged with it by sr2/sr4)."""
+    image, alpha = photo_and_alpha_from_image(decode_upload(header))
     repair = None if mask is None else repair_mask(photo_from_image(decode_upload(mask)), image.shape[:2], "mask")
-    return encode_png(job.enhance(image, repair))
+    return encode_png(carry_alpha(lambda rgb: job.enhance(rgb, repair), image, alpha))

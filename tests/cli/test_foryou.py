@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
-from helpers.foryou import train_shop
+from helpers.foryou import train_shop, train_shop_on_folder, write_folder_catalog
 
 from productgan.cli import app
 from productgan.edit.encoder import ENCODER_FILE_NAME, train_encoder
@@ -96,3 +96,60 @@ def test_a_bad_history_is_refused_before_the_guard_is_built(run, tmp_path, monke
     monkeypatch.setattr(productgan.foryou, "cached_copy_guard", lambda *args: pytest.fail("guard built first"))
     result = invoke(run, "--liked", "gen:1:size=huge", "--out", tmp_path)
     assert result.exit_code == 2 and "unknown level 'huge'" in result.output, result.output
+
+
+@pytest.fixture(scope="module")
+def folder_run(tmp_path_factory):
+    """A tiny run trained on a catalog folder (its config records the path), with an encoder."""
+    base = tmp_path_factory.mktemp("foryou-catalog")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PRODUCTGAN_CACHE", str(base / "cache"))
+        run = train_shop_on_folder(base / "shop", write_folder_catalog(base / "catalog"))
+    generator = load_generator(run)
+    train_encoder(generator, steps=2).save(run / ENCODER_FILE_NAME, generator.levels)
+    return run, base / "catalog"
+
+
+def test_a_catalog_item_is_read_from_the_runs_catalog_with_its_tables_levels(folder_run, tmp_path):
+    run, _ = folder_run
+    result = invoke(run, "--liked", "catalog:red-large-2", "--liked", "catalog:images/blue-small-1.png",
+                    "--disliked", "catalog:blue-large-3.png", "--photo-steps", "2", "--n", "2", "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "foryou.json").read_text())
+    assert [item["item"] for item in report["liked"]] == ["catalog:red-large-2", "catalog:images/blue-small-1.png"]
+    assert [item["levels"] for item in report["liked"]] == [{"color": "red", "size": "large"},
+                                                            {"color": "blue", "size": "small"}]
+    assert report["disliked"][0]["levels"] == {"color": "blue", "size": "large"}
+    assert {item["how"] for item in report["liked"] + report["disliked"]} == {"inverted"}
+
+
+def test_an_unknown_catalog_id_names_close_matches(folder_run, tmp_path):
+    run, _ = folder_run
+    result = invoke(run, "--liked", "catalog:red-large-99", "--out", tmp_path)
+    assert result.exit_code == 2, result.output
+    flat = " ".join(result.output.split())
+    assert "catalog item 'red-large-99' is not in the catalog" in flat and "close matches: red-large-" in flat
+
+
+def test_a_moved_catalog_names_the_path_tried_and_catalog_finds_it(folder_run, tmp_path):
+    run, folder = folder_run
+    moved = shutil.copytree(folder, tmp_path / "moved")
+    copy = shutil.copytree(run, tmp_path / "shop")
+    shutil.rmtree(folder)
+    try:
+        result = invoke(copy, "--liked", "catalog:red-large-2", "--out", tmp_path / "a")
+        assert result.exit_code == 2, result.output
+        flat = "".join(result.output.split())  # the path may be wrapped anywhere
+        assert "".join(f"'{folder}'(recordedin".split()) in flat and "--catalogDIR" in flat
+        result = invoke(copy, "--liked", "catalog:red-large-2", "--catalog", moved, "--photo-steps", "2", "--n", "2",
+                        "--out", tmp_path / "b")
+        assert result.exit_code == 0, result.output
+        assert json.loads((tmp_path / "b" / "foryou.json").read_text())["liked"][0]["levels"]["color"] == "red"
+    finally:
+        shutil.copytree(moved, folder)
+
+
+def test_a_catalog_item_of_a_run_without_a_readable_catalog_says_so(run, tmp_path):
+    result = invoke(run, "--liked", "catalog:3", "--out", tmp_path)
+    assert result.exit_code == 2, result.output
+    assert "'test:two-colour'" in result.output and "--catalog DIR" in " ".join(result.output.split())

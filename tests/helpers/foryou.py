@@ -60,3 +60,31 @@ def tiny_catalog(products: int = 24):
             table["product"].append(f"p{product}")
     return Catalog(images=np.stack(images), table=table, files=[f"tiny#{i}" for i in range(len(images))],
                    source="test:foryou-tiny")
+
+
+def write_folder_catalog(folder: Path) -> Path:
+    """two_color_catalog as a shop exports it: PNGs named COLOR-SIZE-I.png under images/ and an
+    attributes.csv (file, color, size), for catalog:ID items read from a run's recorded catalog."""
+    from PIL import Image
+
+    from helpers.train import two_color_catalog
+
+    catalog = two_color_catalog()
+    (folder / "images").mkdir(parents=True)
+    rows = ["file,color,size"]
+    for i, image in enumerate(catalog.images):
+        name = f"images/{catalog.table['color'][i]}-{catalog.table['size'][i]}-{i}.png"
+        Image.fromarray(image).save(folder / name)
+        rows.append(f"{name},{catalog.table['color'][i]},{catalog.table['size'][i]}")
+    (folder / "attributes.csv").write_text("\n".join(rows) + "\n")
+    return folder
+
+
+def train_shop_on_folder(out: Path, folder: Path) -> Path:
+    """train_shop, but on write_folder_catalog's folder, so the run's config records its path (~4 s)."""
+    from helpers.train import tiny_config
+
+    from productgan.train import train
+
+    result = train(tiny_config(out, data=str(folder), condition=["color", "size"]), progress=False)
+    return result.checkpoint.parent

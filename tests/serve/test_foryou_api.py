@@ -11,9 +11,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from helpers.foryou import train_shop_on_folder, write_folder_catalog
+
 from productgan.edit.encoder import ENCODER_FILE_NAME, train_encoder
 from productgan.foryou import ForYouSettings, GeneratedItem, recommend
-from productgan.serve import ModelRegistry, create_app, load_models
+from productgan.generate import load_generator
+from productgan.serve import ModelRegistry, ServeSettings, create_app, load_models
 
 
 @pytest.fixture(autouse=True)
@@ -117,3 +120,75 @@ def test_a_bad_history_is_answered_without_waiting_for_a_worker(make_client):
     response = client.post("/api/foryou/photos", data={"request": json.dumps({"model": "shop"})},
                            files={"disliked1": ("no.png", png(np.zeros((8, 8, 3), np.uint8)), "image/png")})
     assert response.status_code == 400 and "no liked item" in response.json()["error"]
+
+
+@pytest.fixture(scope="module")
+def folder_run(tmp_path_factory):
+    """A tiny run trained on a catalog folder (its config records the path), with an encoder."""
+    base = tmp_path_factory.mktemp("foryou-catalog")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PRODUCTGAN_CACHE", str(base / "cache"))
+        run = train_shop_on_folder(base / "shop", write_folder_catalog(base / "catalog"))
+    generator = load_generator(run)
+    train_encoder(generator, steps=2).save(run / ENCODER_FILE_NAME, generator.levels)
+    return run, base / "catalog"
+
+
+def serve_run(run, **settings):
+    from fastapi.testclient import TestClient
+
+    return TestClient(create_app(load_models(run, device="cpu"), ServeSettings(**settings)), base_url="http://localhost",
+                      raise_server_exceptions=False)
+
+
+def test_catalog_ids_are_placed_with_the_catalogs_levels(folder_run):
+    run, _ = folder_run
+    request = {"model": "shop", "n": 2, "liked": [{"catalog": "red-large-2"}, {"seed": 4}],
+               "disliked": [{"catalog": "images/blue-small-1.png"}]}
+    with serve_run(run) as client:
+        response = client.post("/api/foryou", json=request)
+        assert response.status_code == 200, response.text
+        answer = response.json()
+        assert [(item["item"], item["how"]) for item in answer["liked"]] == [("catalog:red-large-2", "inverted"),
+                                                                           ("gen:4", "generated")]
+        assert answer["liked"][0]["levels"] == {"color": "red", "size": "large"}
+        assert answer["disliked"][0]["levels"] == {"color": "blue", "size": "small"} and len(answer["images"]) == 2
+        unknown = client.post("/api/foryou", json={"model": "shop", "liked": [{"catalog": "red-large-99"}]})
+        assert unknown.status_code == 400 and "close matches: red-large-" in unknown.json()["error"], unknown.text
+
+
+def test_a_moved_catalog_is_named_and_serve_catalog_finds_it(folder_run, tmp_path):
+    run, folder = folder_run
+    moved = shutil.copytree(folder, tmp_path / "moved")
+    shutil.rmtree(folder)
+    request = {"model": "shop", "n": 1, "liked": [{"catalog": "blue-large-3"}]}
+    try:
+        with serve_run(run) as client:
+            response = client.post("/api/foryou", json=request)
+            assert response.status_code == 400, response.text
+            assert f"'{folder}' (recorded in" in response.json()["error"]
+            assert response.json()["error"].endswith("`productgan serve RUN --catalog DIR`")
+        with serve_run(run, catalog=str(moved)) as client:
+            response = client.post("/api/foryou", json=request)
+            assert response.status_code == 200 and response.json()["liked"][0]["levels"]["color"] == "blue", response.text
+    finally:
+        shutil.copytree(moved, folder)
+
+
+@pytest.mark.parametrize("liked, message", [
+    ([{"seed": 1, "catalog": "a"}], "give exactly one"),
+    ([{"attributes": {"color": "red"}}], "give exactly one"),
+    ([{"catalog": "a", "attributes": {"color": "red"}}], "give catalog alone"),
+    ([{"catalog": ""}], "liked.0.catalog"),
+    ([{"catalog": str(i)} for i in range(9)], "at most 8 photos (catalog items and uploads"),
+])
+def test_a_bad_catalog_reference_is_one_clear_error(client, liked, message):
+    client.app.state.photo_gate.run = lambda *args: pytest.fail("queued")
+    response = client.post("/api/foryou", json={"model": "shop", "liked": liked})
+    assert response.status_code == 422 and message in response.json()["error"], response.text
+
+
+def test_a_catalog_id_of_a_run_without_a_readable_catalog_says_which_path_was_tried(client):
+    response = client.post("/api/foryou", json={"model": "shop", "liked": [{"catalog": "3"}]})
+    assert response.status_code == 400 and "'test:two-colour'" in response.json()["error"], response.text
+    assert "--catalog DIR" in response.json()["error"]

@@ -17,6 +17,7 @@ from productgan.foryou.items import ITEM_SYNTAX
 from productgan.foryou.place import PHOTO_STEPS
 
 GRID_COLUMNS = 8
+CATALOG_HINT = "give its folder with --catalog DIR"
 
 
 @friendly_errors
@@ -31,11 +32,15 @@ def foryou_command(
     encoder: Optional[Path] = typer.Option(None, help="Latent encoder (edit train-encoder) to place photos; default: RUN/encoder.safetensors when it exists."),
     classifier: Optional[Path] = typer.Option(None, help="Domain classifier (eval train-features): reads photos' levels, measures near copies; default: RUN/domain-classifier.safetensors when it exists, else pixels."),
     photo_steps: int = int_option(PHOTO_STEPS, high=10000, help="Inversion steps refining the encoder's guess of each photo."),
+    catalog: Optional[Path] = typer.Option(None, help="The catalog folder catalog:ID items are looked up in, when it moved; default: the catalog the run was trained on (its config's data)."),
     device: str = device_option(),
 ):
     """Draw products a shopper is likely to want: near what they liked, away from what they disliked, no copies."""
     from productgan.checkpoint import resolve_checkpoint
-    from productgan.foryou import ForYouSettings, NoEncoderError, cached_copy_guard, check_history, parse_item, recommend
+    from productgan.foryou import (
+        ForYouSettings, NoEncoderError, cached_copy_guard, check_history, load_catalog_photos, parse_item, recommend,
+    )
+    from productgan.foryou.catalog import has_catalog_items
     from productgan.generate import load_generator
 
     require_output_folder(out)
@@ -43,6 +48,9 @@ def foryou_command(
     disliked_items = [parse_item(text) for text in disliked or []]
     settings = ForYouSettings(n=n, explore=explore, seed=seed, photo_steps=photo_steps)
     generator = load_generator(run, device=resolve_device(device))
+    if has_catalog_items(liked_items, disliked_items):
+        photos = load_catalog_photos(resolve_checkpoint(run), generator, catalog, hint=CATALOG_HINT)
+        liked_items, disliked_items = photos.resolve(liked_items, generator), photos.resolve(disliked_items, generator)
     guesser, reader, name = run_encoder(run, encoder, generator), run_classifier(run, classifier, generator), model_name_of(run)
     try:
         check_history(generator, liked_items, disliked_items, name, guesser is not None)

@@ -26,6 +26,7 @@ def serve(
     max_photo_work: float = float_option(100.0, low=0.0, low_open=True, high=1e6, help="Work budget of one photo request in megapixel-units (megapixels x steps' cost; the default chain costs ~14 per megapixel)."),
     photo_jobs: int = int_option(2, high=256, help="Photo jobs (edit/enhance) processed at once; the rest wait in line."),
     photo_wait: float = float_option(15.0, low=0.0, low_open=True, high=3600.0, help="Seconds a photo request may wait in line before a 503 with Retry-After."),
+    catalog: Optional[Path] = typer.Option(None, help="The catalog folder /api/foryou looks catalog ids up in, when the run's recorded catalog moved (with several runs: for all of them)."),
 ):
     """Serve models over HTTP: the API (docs at /docs) and the shopping-guide page at /."""
     from productgan.serve.limits import ServeLimits
@@ -36,5 +37,5 @@ def serve(
     settings = ServeSettings(api_key=api_key or None, batching=batching, max_wait_ms=max_wait_ms, render_rows=render_rows,
                              enhancers=tuple(str(path) for path in enhancer or ()), limits=limits,
                              shipped_enhancers=shipped_enhancers,
-                             allow_hosts=tuple(allow_host or ()))
+                             allow_hosts=tuple(allow_host or ()), catalog=None if catalog is None else str(catalog))
     run_server(run_or_dir, host=host, port=port, device=device, settings=settings)

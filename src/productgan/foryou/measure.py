@@ -1,39 +1,51 @@
 """Simulated shoppers: how well "for you" serves a hidden preference, beside three baselines.
 
-A shopper is a hidden preference over the catalog's attributes (one or two attributes, each held
-to the level of a seeded anchor product: "color = Red, category = Tees"). They like k catalog photos
-drawn from the products that satisfy it; the other half of those products (split by product, so
-no view of a liked product is held out) are the held-out items a good answer should look like.
+Shoppers (shoppers.py) hold a hidden preference, single-level or disjunctive; they like k catalog
+photos drawn from the items that satisfy it (a disjunctive shopper also dislikes a few items of
+the level it excludes, when the bench asks for dislikes); the other half of those items' products
+is held out: what a good answer should look like.
 
-Methods, n images each: "for you" (the liked photos placed by the encoder and a short inversion,
-their catalog levels given, as a shop that knows its own catalog would); "random levels" (the
+Methods, n images each: "for you" (the liked and disliked catalog items by id: their levels from
+the catalog's table, their latents from the encoder and a short inversion); "random levels" (the
 generator with levels drawn as the catalog combines them); "frequent liked levels" (the generator
 with each attribute at the liked items' most frequent level); "retrieval" (the n catalog images
-nearest to the liked items' mean domain feature, the liked and the held-out products excluded: the
-held-out products stand for what the shop does not have yet, else retrieval would score them at
-distance 0).
+nearest to the liked items' mean domain feature, the liked, disliked and held-out products
+excluded: the held-out products stand for what the shop does not have yet, else retrieval would
+score them at distance 0).
 
-Scores: match, the share of images whose levels, as the domain classifier reads them, satisfy the
-hidden preference; holdout_distance, the mean domain-feature distance from each image to its nearest
-held-out item (lower is closer); near_copy, the share of images that the memorisation check
-(metrics/memorisation.py, the catalog's 5 % leave-one-out quantile) flags as closer to a catalog
-image than catalog images are to each other (retrieval returns catalog images: about 1, less where float noise passes a threshold of 0);
-seconds per request.
+Scores, from the domain classifier's reading and features of the n images:
+- match: the share of images whose levels satisfy the preference (an accepted combination, not
+  the excluded level);
+- coverage: the share of the preference's accepted combinations that at least one image reaches
+  (1 for a single-level shopper as soon as one image matches): copying one liked level loses here;
+- holdout_distance: the mean distance from each image to its nearest held-out item (lower: closer);
+- holdout_reach: the mean distance from each held-out item to its nearest image (lower: the images
+  span more of the preference's products);
+- near_copy: the share of images the memorisation check (metrics/memorisation.py, the catalog's
+  5 % leave-one-out quantile) flags as closer to a catalog image than catalog images are to each
+  other (retrieval returns catalog images: about 1);
+- seconds per request.
+
+level_errors: how often placing a liked catalog photo without its table levels (as an uploaded
+photo is placed) reads a wrong level, per attribute. The inversion holds its start levels fixed,
+so its levels are edit/inversion.start_levels': the domain classifier's reading when there is a
+classifier, else the catalog combination whose renders come closest to the photo.
 """
 
 from __future__ import annotations
 
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from productgan.data import Catalog
-from productgan.data.split import PRODUCT_COLUMN
+from productgan.edit.inversion import prepare_photo, start_levels
+from productgan.foryou.catalog import CatalogPhotos
 from productgan.foryou.guard import CopyGuard, copy_guard
-from productgan.foryou.items import PhotoItem
 from productgan.foryou.recommend import ForYouSettings, recommend
+from productgan.foryou.shoppers import GROUPS, Shopper, excluded_items, matching, split_liked_holdout
 from productgan.generate import ProductGenerator
 from productgan.metrics.domain import resize_catalog_images
 from productgan.metrics.memorisation import memorisation
@@ -41,25 +53,15 @@ from productgan.metrics.neighbours import nearest_neighbours
 
 METHODS = ("for you", "random levels", "frequent liked levels", "retrieval")
 KS = (1, 3, 10)
-
-
-@dataclass
-class Shopper:
-    """wants: attribute -> the one level the shopper looks for."""
-
-    wants: dict[str, str]
-
-    def accepts(self, levels: dict[str, str]) -> bool:
-        return all(levels.get(name) == level for name, level in self.wants.items())
-
-    def describe(self) -> str:
-        return ", ".join(f"{name}={level}" for name, level in self.wants.items())
+SCORES = ("match", "coverage", "holdout_distance", "holdout_reach", "near_copy", "seconds")
+GROUP_SEED_OFFSET = 1000  # the disjunctive group's likes are seeded apart from the single-level group's
 
 
 @dataclass
 class Bench:
     """What every shopper is measured with: the generator, its catalog at model resolution, the
-    domain classifier reading the generator's attributes, the encoder placing photos."""
+    domain classifier reading the generator's attributes, the encoder placing photos. dislikes:
+    whether disjunctive shoppers dislike items of their excluded level (max(1, k // 3) of them)."""
 
     generator: ProductGenerator
     catalog: Catalog
@@ -68,38 +70,38 @@ class Bench:
     n: int = 8
     photo_steps: int = 40
     explore: float = 0.3
+    dislikes: bool = True
+    photos: CatalogPhotos = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.photos = CatalogPhotos.of(self.catalog)
 
 
-def make_shoppers(catalog: Catalog, attributes: list[str], count: int, min_items: int, seed: int = 0) -> list[Shopper]:
-    """`count` seeded shoppers, each held to one or two attributes at an anchor image's levels, with
-    at least min_items catalog images satisfying them (tried anchors that have fewer are skipped)."""
-    rng = np.random.default_rng(seed)
-    shoppers: list[Shopper] = []
-    for _ in range(count * 50):
-        if len(shoppers) == count:
-            break
-        anchor = int(rng.integers(len(catalog)))
-        chosen = rng.choice(attributes, size=min(len(attributes), int(rng.integers(1, 3))), replace=False)
-        shopper = Shopper({str(name): catalog.table[str(name)][anchor] for name in sorted(chosen)})
-        if shopper not in shoppers and len(matching(catalog, shopper)) >= min_items:
-            shoppers.append(shopper)
-    return shoppers
+@dataclass
+class Request:
+    """One shopper's history at one k: liked and disliked catalog indices, and the held-out ones."""
+
+    k: int
+    liked: list[int]
+    disliked: list[int]
+    holdout: list[int]
 
 
-def matching(catalog: Catalog, shopper: Shopper) -> list[int]:
-    return [i for i in range(len(catalog)) if shopper.accepts({n: catalog.table[n][i] for n in shopper.wants})]
-
-
-def split_liked_holdout(catalog: Catalog, items: list[int], rng: np.random.Generator) -> tuple[list[int], list[int]]:
-    """(pool to like from, held out): the items' products shuffled, half of them (at least one) held out."""
-    products = catalog.table.get(PRODUCT_COLUMN) or [str(i) for i in range(len(catalog))]
-    groups: dict[str, list[int]] = {}
-    for i in items:
-        groups.setdefault(products[i] or f"#{i}", []).append(i)
-    keys = list(groups)
-    rng.shuffle(keys)
-    held = max(1, len(keys) // 2)
-    return [i for key in keys[held:] for i in groups[key]], [i for key in keys[:held] for i in groups[key]]
+def requests(bench: Bench, shopper: Shopper, number: int, ks: tuple[int, ...], seed: int = 0) -> list[Request]:
+    """The seeded histories of shopper `number`, one per k its pool of items can fill."""
+    offset = GROUP_SEED_OFFSET * GROUPS.index(shopper.group)
+    rng = np.random.default_rng(seed + offset + number)
+    pool, holdout = split_liked_holdout(bench.catalog, matching(bench.catalog, shopper), rng)
+    against = excluded_items(bench.catalog, shopper) if bench.dislikes and shopper.never else []
+    found = []
+    for k in ks:
+        if len(pool) < k:
+            continue
+        liked = [int(i) for i in rng.choice(pool, size=k, replace=False)]
+        disliked = [int(i) for i in rng.choice(against, size=min(len(against), max(1, k // 3)), replace=False)] \
+            if against else []
+        found.append(Request(k, liked, disliked, holdout))
+    return found
 
 
 def features(bench: Bench, images: np.ndarray) -> np.ndarray:
@@ -114,25 +116,23 @@ def read_levels(bench: Bench, images: np.ndarray) -> list[dict[str, str]]:
 
 
 def answer(bench: Bench, method: str, liked: list[int], seed: int, guard: CopyGuard,
-           catalog_features: np.ndarray, held_out: list[int] = ()) -> np.ndarray:
-    """The n images `method` shows a shopper who liked the catalog images `liked` (retrieval
-    never shows a held_out one)."""
+           catalog_features: np.ndarray, held_out: list[int] = (), disliked: list[int] = ()) -> np.ndarray:
+    """The n images `method` shows a shopper who liked (and disliked) these catalog images; only
+    "for you" reads the dislikes, and retrieval never shows a liked, disliked or held_out one."""
     generator, catalog, n = bench.generator, bench.catalog, bench.n
-    known = lambda i: {name: catalog.table[name][i] for name in generator.names  # noqa: E731
-                       if catalog.table[name][i] in generator.levels[name]}
     if method == "for you":
-        items = [PhotoItem(catalog.images[i], catalog.files[i], known(i)) for i in liked]
         settings = ForYouSettings(n=n, explore=bench.explore, seed=seed, photo_steps=bench.photo_steps)
-        return recommend(generator, items, [], settings, encoder=bench.encoder, classifier=bench.classifier,
-                         guard=guard).images
+        return recommend(generator, [bench.photos.item(i) for i in liked], [bench.photos.item(i) for i in disliked],
+                         settings, encoder=bench.encoder, classifier=bench.classifier, guard=guard,
+                         catalog=bench.photos).images
     if method == "random levels":
         return generator.generate(n, seed=seed)
     if method == "frequent liked levels":
-        counts = {name: Counter(known(i).get(name) for i in liked) for name in generator.names}
+        counts = {name: Counter(bench.photos.levels(i, generator).get(name) for i in liked) for name in generator.names}
         wanted = {name: c.most_common(1)[0][0] for name, c in counts.items() if c.most_common(1)[0][0] is not None}
         return generator.generate(n, seed=seed, attributes=wanted)
     if method == "retrieval":
-        return catalog.images[retrieve(catalog_features, liked, n, held_out)]
+        return catalog.images[retrieve(catalog_features, liked, n, [*held_out, *disliked])]
     raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
 
 
@@ -146,34 +146,63 @@ def retrieve(catalog_features: np.ndarray, liked: list[int], n: int, exclude: li
 
 def score(bench: Bench, shopper: Shopper, images: np.ndarray, holdout_features: np.ndarray,
           catalog_features: np.ndarray) -> dict[str, float]:
+    """match, coverage, holdout_distance, holdout_reach and near_copy of one answer (module docstring)."""
     image_features = features(bench, images)
-    read = read_levels(bench, images)
+    reached = [shopper.reached(levels) for levels in read_levels(bench, images)]
     _, distances = nearest_neighbours(image_features, holdout_features, 1)
+    _, reach = nearest_neighbours(holdout_features, image_features, 1)
     copies = memorisation(catalog_features, image_features)
-    return {"match": float(np.mean([shopper.accepts(levels) for levels in read])),
-            "holdout_distance": float(distances[:, 0].mean()), "near_copy": copies.share}
+    return {"match": float(np.mean([bool(r) for r in reached])),
+            "coverage": len(set().union(*reached)) / len(shopper.wants),
+            "holdout_distance": float(distances[:, 0].mean()), "holdout_reach": float(reach[:, 0].mean()),
+            "near_copy": copies.share}
 
 
 def run_shoppers(bench: Bench, shoppers: list[Shopper], ks: tuple[int, ...] = KS, methods: tuple[str, ...] = METHODS,
                  seed: int = 0) -> list[dict]:
-    """One row per (k, method): the scores averaged over the shoppers with at least k items to like."""
+    """One row per (group, k, method): the scores averaged over the group's shoppers with at least k
+    items to like."""
     catalog_features = features(bench, bench.catalog.images)
     guard = copy_guard(bench.generator, bench.classifier, bench.catalog.images)  # the catalog's own neighbour distance
-    per: dict[tuple[int, str], list[dict[str, float]]] = {}
-    for number, shopper in enumerate(shoppers):
-        rng = np.random.default_rng(seed + number)
-        pool, holdout = split_liked_holdout(bench.catalog, matching(bench.catalog, shopper), rng)
-        holdout_features = catalog_features[holdout]
-        for k in ks:
-            if len(pool) < k:
-                continue
-            liked = [int(i) for i in rng.choice(pool, size=k, replace=False)]
+    per: dict[tuple[str, int, str], list[dict[str, float]]] = {}
+    for shopper, number in numbered(shoppers):
+        for request in requests(bench, shopper, number, ks, seed):
             for method in methods:
                 started = time.perf_counter()
-                images = answer(bench, method, liked, seed + number, guard, catalog_features, holdout)
+                images = answer(bench, method, request.liked, seed + number, guard, catalog_features,
+                                request.holdout, request.disliked)
                 seconds = time.perf_counter() - started
-                row = score(bench, shopper, images, holdout_features, catalog_features)
-                per.setdefault((k, method), []).append({**row, "seconds": seconds})
-    return [{"k": k, "method": method, "shoppers": len(rows),
-             **{key: float(np.mean([r[key] for r in rows])) for key in ("match", "holdout_distance", "near_copy", "seconds")}}
-            for (k, method), rows in sorted(per.items(), key=lambda item: (item[0][0], METHODS.index(item[0][1])))]
+                row = score(bench, shopper, images, catalog_features[request.holdout], catalog_features)
+                per.setdefault((shopper.group, request.k, method), []).append({**row, "seconds": seconds})
+    order = lambda item: (GROUPS.index(item[0][0]), item[0][1], METHODS.index(item[0][2]))  # noqa: E731
+    return [{"group": group, "k": k, "method": method, "shoppers": len(rows),
+             **{key: float(np.mean([r[key] for r in rows])) for key in SCORES}}
+            for (group, k, method), rows in sorted(per.items(), key=order)]
+
+
+def numbered(shoppers: list[Shopper]) -> list[tuple[Shopper, int]]:
+    """Each shopper with its number within its group (seeds its likes, as earlier benches did)."""
+    counts: Counter = Counter()
+    found = []
+    for shopper in shoppers:
+        found.append((shopper, counts[shopper.group]))
+        counts[shopper.group] += 1
+    return found
+
+
+def level_errors(bench: Bench, indices: list[int], seed: int = 0) -> list[dict]:
+    """Per attribute: how many of these catalog photos carry a table level the model knows, and how
+    many of them a placement without those levels reads wrong, with the domain classifier and by
+    the closest catalog combination (module docstring)."""
+    generator = bench.generator
+    counts = {name: Counter() for name in generator.names}
+    for index in indices:
+        truth = bench.photos.levels(index, generator)
+        target = prepare_photo(bench.photos.photo(bench.photos.item(index), generator).image, generator.resolution,
+                               generator.channels)
+        read = start_levels(generator, target, None, bench.classifier, seed)
+        closest = start_levels(generator, target, None, None, seed)
+        for name, level in truth.items():
+            counts[name].update({"photos": 1, "classifier": read[name] != level, "closest": closest[name] != level})
+    return [{"attribute": name, "photos": c["photos"], "wrong_classifier": c["classifier"] / max(1, c["photos"]),
+             "wrong_closest": c["closest"] / max(1, c["photos"])} for name, c in counts.items()]

@@ -2,8 +2,9 @@
 
 A generated product is there already: its z and labels are exactly the ones generate(n=1, seed,
 levels) draws. A photo is placed by the latent encoder's guess refined by a short inversion (a few
-dozen Adam steps: the taste needs the neighbourhood, not a pixel-perfect fit), with its levels read
-by the domain classifier when given, else the closest catalog combination (edit/inversion.py).
+dozen Adam steps: the taste needs the neighbourhood, not a pixel-perfect fit), with its levels held
+fixed at the ones it carries (a catalog photo's, from the table), the rest read by the domain
+classifier when given, else the closest catalog combination (edit/inversion.py).
 Every item is checked before any inversion runs, so a bad last item fails at once.
 """
 
@@ -16,8 +17,8 @@ import torch
 
 from productgan.edit.inversion import InversionSettings, invert
 from productgan.errors import AttributeLevelError
-from productgan.foryou.errors import ForeignItemError, NoEncoderError
-from productgan.foryou.items import GeneratedItem, Item, PhotoItem
+from productgan.foryou.errors import ForeignItemError, ForYouError, NoEncoderError
+from productgan.foryou.items import CatalogItem, GeneratedItem, Item, PhotoItem
 from productgan.generate import ProductGenerator
 
 PHOTO_STEPS = 40     # Adam steps refining the encoder's guess of a photo
@@ -47,11 +48,15 @@ class Placed:
 
 def check_items(generator: ProductGenerator, items: list[Item], role: str, model_name: str | None,
                 has_encoder: bool, encoder_hint: str = "") -> None:
-    """Refuse, before any work, an item of another catalog or model and a photo without an encoder.
+    """Refuse, before any work, an item of another catalog or model, a catalog item not resolved to
+    its photo (catalog.py) and a photo without an encoder.
 
     role: 'liked' or 'disliked', for the message; encoder_hint: how to get an encoder, appended.
     """
     for item in items:
+        if isinstance(item, CatalogItem):
+            raise ForYouError(f"{role} item {item.describe()} is a catalog item, and no catalog was given to look it "
+                              "up in (load_catalog_photos)")
         if isinstance(item, GeneratedItem):
             if item.model and model_name and item.model != model_name:
                 raise ForeignItemError(f"{role} item {item.describe()} is a product of model {item.model!r}, not of "

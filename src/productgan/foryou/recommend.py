@@ -1,7 +1,8 @@
 """"For you": new products drawn from a shopper's liked and disliked items.
 
-recommend() checks the history (at least one liked item, every item of this model's catalog, an
-encoder when there are photos), places every item in the generator's space (place.py), fits the
+recommend() resolves catalog items by id to their photos and table levels (catalog.py), checks the
+history (at least one liked item, every item of this model's catalog, an encoder when there are
+photos), places every item in the generator's space (place.py), fits the
 taste (taste.py) and draws n products from it, redrawing any product that is a near copy of a
 liked item (guard.py). Seeded: the same history, settings and seed give the same images.
 """
@@ -14,6 +15,7 @@ import numpy as np
 import torch
 
 from productgan.errors import ConfigError
+from productgan.foryou.catalog import CatalogPhotos
 from productgan.foryou.errors import EmptyHistoryError, ForYouError
 from productgan.foryou.guard import CopyGuard, copy_guard
 from productgan.foryou.items import Item
@@ -77,16 +79,20 @@ class ForYou:
 
 def recommend(generator: ProductGenerator, liked: list[Item], disliked: list[Item] | None = None,
               settings: ForYouSettings | None = None, *, model_name: str | None = None, encoder=None,
-              classifier=None, guard: CopyGuard | None = None, encoder_hint: str = "") -> ForYou:
+              classifier=None, guard: CopyGuard | None = None, encoder_hint: str = "",
+              catalog: CatalogPhotos | None = None) -> ForYou:
     """n products for a shopper who liked `liked` and disliked `disliked`.
 
     model_name: this model's name, to refuse generated items of another; encoder: a LatentEncoder,
     needed when there are photos (encoder_hint says how to get one, in the error); classifier: a
     DomainClassifier, reading photos' levels and measuring near copies; guard: built once per
-    model by the caller (copy_guard), else here.
+    model by the caller (copy_guard), else here; catalog: the model's catalog, needed when there
+    are catalog items (load_catalog_photos).
     """
     settings = settings or ForYouSettings()
     disliked = list(disliked or [])
+    if catalog is not None:
+        liked, disliked = catalog.resolve(liked, generator), catalog.resolve(disliked, generator)
     check_history(generator, liked, disliked, model_name, encoder is not None, encoder_hint)
     placed = [place(generator, item, encoder, classifier, settings.photo_steps, settings.photo_restarts, settings.seed)
               for item in [*liked, *disliked]]

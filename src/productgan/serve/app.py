@@ -108,7 +108,7 @@ def create_app(registry: ModelRegistry, settings: ServeSettings | None = None,
     _add_error_handlers(app)
     _add_routes(app, service, metrics)
     add_photo_routes(app)
-    add_foryou_routes(app)
+    add_foryou_routes(app, settings.catalog)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(RequestGuard, metrics=metrics, limits=settings.limits, api_key=settings.api_key,
                        hosts=HostPolicy.for_server(settings.allow_hosts, settings.bind_host))

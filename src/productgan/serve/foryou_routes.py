@@ -1,9 +1,12 @@
 """POST /api/foryou and /api/foryou/photos: "for you" products from a shopper's history.
 
 The server keeps no profile: each request carries the whole history (the page keeps it in the
-browser). Generated references cost a few renders; photos are placed by the model's latent encoder
-(encoder.safetensors beside its checkpoint, loaded on first use) and a short inversion, so they go
-through the photo gate (serve/work.py) like the other photo work, at most MAX_PHOTOS per request.
+browser). Generated references cost a few renders; photos (uploaded, or catalog photos by id, whose
+levels come from the catalog's table) are placed by the model's latent encoder (encoder.safetensors
+beside its checkpoint, loaded on first use) and a short inversion, so they go through the photo
+gate (serve/work.py) like the other photo work: at most MAX_PHOTOS uploads per role and
+MAX_INVERSIONS photos in all per request. A model's catalog is the one its checkpoint records, or
+`serve --catalog DIR`, read on the first catalog item and kept.
 Requests without photos take the gate too: a request renders up to n products per redraw round
 and, the first time a model is asked, the few hundred samples of its guard, so at most
 `--photo-jobs` such jobs run at once and the rest wait (503 with Retry-After past --photo-wait).
@@ -23,8 +26,8 @@ from pydantic import ValidationError
 
 from productgan.edit.encoder import ENCODER_FILE_NAME, encoder_beside, load_encoder
 from productgan.foryou import (
-    CopyGuard, ForYou, ForYouSettings, GeneratedItem, PhotoItem, cached_copy_guard, check_history, copy_guard,
-    recommend,
+    CatalogItem, CatalogNotFoundError, CatalogPhotos, CopyGuard, ForYou, ForYouSettings, GeneratedItem, PhotoItem,
+    cached_copy_guard, check_history, copy_guard, load_catalog_photos, recommend,
 )
 from productgan.foryou.place import check_items
 from productgan.metrics.domain import load_domain_classifier
@@ -34,25 +37,41 @@ from productgan.serve.errors import LimitError
 from productgan.serve.images import base64_list, png_list
 from productgan.serve.limits import ServeLimits, check_count, check_seed, decode_upload, open_upload
 from productgan.serve.registry import ServedModel
-from productgan.serve.schemas import ForYouPhotoForm, ForYouRequest, GeneratedReference
+from productgan.serve.schemas import ForYouPhotoForm, ForYouRequest, ItemReference
 from productgan.serve.uploads import form_openapi, read_photo_form
 from productgan.serve.work import check_work
 
 MAX_HISTORY = 64   # liked + disliked items of one request
-MAX_PHOTOS = 4     # photos of one request: each is a short inversion
+MAX_PHOTOS = 4     # uploaded photos of one request per role (liked, disliked): each is a short inversion
+MAX_INVERSIONS = 2 * MAX_PHOTOS  # photos of one request in all, uploaded or from the catalog
 PHOTO_PARTS = tuple(f"{role}{i}" for role in ("liked", "disliked") for i in range(1, MAX_PHOTOS + 1))
 ENCODER_HINT = (f"; the server looks for {ENCODER_FILE_NAME} beside the model's checkpoint: its operator can make one "
                 f"with `productgan edit train-encoder RUN --out RUN/{ENCODER_FILE_NAME}` and restart the server, "
                 "or like generated products only")
+CATALOG_HINT = "the server's operator can give its folder with `productgan serve RUN --catalog DIR`"
 
 
 class ForYouModels:
     """Per served model, loaded or built on first use and kept: its encoder, classifier and near-copy guard."""
 
-    def __init__(self):
+    def __init__(self, catalog_dir: str | None = None):
         self._lock = threading.Lock()
         self._encoders: dict[str, object] = {}
         self._parts: dict[str, tuple] = {}
+        self._catalogs: dict[str, CatalogPhotos] = {}
+        self._catalog_dir = catalog_dir
+
+    def catalog(self, model: ServedModel) -> CatalogPhotos:
+        """The model's catalog (serve --catalog, else the one its checkpoint records), read once;
+        runs in a worker thread. A missing one is not kept: the next request tries again."""
+        with self._lock:
+            if model.name not in self._catalogs:
+                if model.checkpoint is None and self._catalog_dir is None:
+                    raise CatalogNotFoundError(f"model {model.name!r} was loaded without a checkpoint, so its catalog "
+                                               f"is unknown; {CATALOG_HINT}")
+                self._catalogs[model.name] = load_catalog_photos(model.checkpoint, model.generator, self._catalog_dir,
+                                                                 hint=CATALOG_HINT)
+            return self._catalogs[model.name]
 
     def encoder(self, model: ServedModel):
         """The model's encoder.safetensors beside its checkpoint, or None; runs in a worker thread."""
@@ -77,13 +96,14 @@ class ForYouModels:
             return (*self._parts[model.name], encoder)
 
 
-def add_foryou_routes(app: FastAPI) -> None:
-    """/api/foryou (JSON, generated references) and /api/foryou/photos (multipart, with photos)."""
-    models = ForYouModels()
+def add_foryou_routes(app: FastAPI, catalog_dir: str | None = None) -> None:
+    """/api/foryou (JSON: generated references and catalog ids) and /api/foryou/photos (multipart,
+    with photos); catalog_dir: where catalog ids are looked up instead of each run's recorded catalog."""
+    models = ForYouModels(catalog_dir)
 
     @app.post("/api/foryou", tags=["products"])
     async def foryou(body: ForYouRequest, request: Request) -> Response:
-        """n products for a history of generated products -> JSON: base64 PNGs and each one's levels."""
+        """n products for a history of generated products and catalog photos -> JSON: base64 PNGs and each one's levels."""
         model, settings, items = _checked(request, body, liked_photos=0, disliked_photos=0)
         result = await request.app.state.photo_gate.run(_recommend, models, model, items, settings)
         return _answer(request, model, result)
@@ -118,35 +138,50 @@ def _parse_request(text: str) -> ForYouRequest:
 
 
 def _checked(request: Request, body: ForYouRequest, liked_photos: int,
-             disliked_photos: int) -> tuple[ServedModel, ForYouSettings, tuple[list[GeneratedItem], list[GeneratedItem]]]:
-    """The model, settings and generated items after the served limits and the history's own checks
-    (nothing liked, items of another catalog or model): cheap, answered before any work is queued."""
+             disliked_photos: int) -> tuple[ServedModel, ForYouSettings, tuple[list, list]]:
+    """The model, settings and items (generated and catalog) after the served limits and the history's
+    own checks (nothing liked, generated items of another catalog or model): cheap, answered before
+    any work is queued. A catalog id is looked up in the worker, where the catalog is read."""
     limits: ServeLimits = request.app.state.settings.limits
     model = request.app.state.service.registry.get(body.model)
     n, seed = check_count(body.n, limits), check_seed(body.seed)
     for reference in [*body.liked, *body.disliked]:
-        check_seed(reference.seed, "an item's seed")
+        if reference.seed is not None:
+            check_seed(reference.seed, "an item's seed")
     count = len(body.liked) + len(body.disliked) + liked_photos + disliked_photos
     if count > MAX_HISTORY:
         raise LimitError(f"a history has at most {MAX_HISTORY} items, got {count}")
+    photos = sum(r.catalog is not None for r in [*body.liked, *body.disliked]) + liked_photos + disliked_photos
+    if photos > MAX_INVERSIONS:
+        raise LimitError(f"a history has at most {MAX_INVERSIONS} photos (catalog items and uploads: each is a short "
+                         f"inversion), got {photos}")
     if not 0.0 <= body.explore <= 1.0:
         raise LimitError(f"explore must be between 0 and 1, got {body.explore:g}")
     liked, disliked = _references(body.liked), _references(body.disliked)
     if not liked and not liked_photos:
         check_history(model.generator, [], disliked)  # the one "no liked item" error
-    check_items(model.generator, liked, "liked", model.name, has_encoder=True)
-    check_items(model.generator, disliked, "disliked", model.name, has_encoder=True)
+    check_items(model.generator, _generated(liked), "liked", model.name, has_encoder=True)
+    check_items(model.generator, _generated(disliked), "disliked", model.name, has_encoder=True)
     return model, ForYouSettings(n=n, explore=body.explore, seed=seed), (liked, disliked)
 
 
-def _references(references: list[GeneratedReference]) -> list[GeneratedItem]:
-    return [GeneratedItem(r.seed, dict(r.attributes), r.model) for r in references]
+def _references(references: list[ItemReference]) -> list[GeneratedItem | CatalogItem]:
+    return [CatalogItem(r.catalog) if r.catalog is not None else GeneratedItem(r.seed, dict(r.attributes), r.model)
+            for r in references]
+
+
+def _generated(items: list) -> list[GeneratedItem]:
+    return [item for item in items if isinstance(item, GeneratedItem)]
 
 
 def _recommend(models: ForYouModels, model: ServedModel, items, settings: ForYouSettings,
                photos: tuple[list[PhotoItem], list[PhotoItem]] = ([], [])) -> ForYou:
     liked, disliked = [*items[0], *photos[0]], [*items[1], *photos[1]]
-    has_encoder = bool(photos[0] or photos[1]) and models.encoder(model) is not None
+    if any(isinstance(item, CatalogItem) for item in [*liked, *disliked]):
+        catalog = models.catalog(model)
+        liked, disliked = catalog.resolve(liked, model.generator), catalog.resolve(disliked, model.generator)
+    has_photos = any(isinstance(item, PhotoItem) for item in [*liked, *disliked])
+    has_encoder = has_photos and models.encoder(model) is not None
     check_history(model.generator, liked, disliked, model.name, has_encoder, ENCODER_HINT)  # before the guard's cost
     guard, classifier, encoder = models.parts(model)
     return recommend(model.generator, liked, disliked, settings, model_name=model.name, encoder=encoder,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
 
 
@@ -114,24 +114,38 @@ class PhotoEnhanceForm(BaseModel):
                                  "white_balance,contrast_stretch:low=1;high=99,clahe,denoise,unsharp")
 
 
-class GeneratedReference(StrictBody):
-    """A product a model drew: POST /api/generate {n: 1, seed, attributes} shows it."""
+class ItemReference(StrictBody):
+    """A liked or disliked item: a product a model drew ({seed, attributes, model}: POST /api/generate
+    {n: 1, seed, attributes} shows it) or a photo of the model's catalog by id ({catalog}), whose
+    levels come from the catalog's attribute table."""
 
-    seed: int = Field(description="its seed, 0..2**63-1")
+    seed: Optional[int] = Field(None, description="a generated product's seed, 0..2**63-1")
     attributes: Attributes = Field(default_factory=dict, max_length=32, examples=[{"color": "Red"}])
     model: Optional[str] = Field(None, min_length=1, max_length=200,
                                  description="the model that drew it; null: the request's model (another model is refused)")
+    catalog: Optional[str] = Field(None, min_length=1, max_length=300,
+                                   description="a catalog photo's id: its file name without extension (or with it, or "
+                                               "its path in the catalog folder; an index for built-in catalogs)")
+
+    @model_validator(mode="after")
+    def one_kind(self) -> "ItemReference":
+        if (self.seed is None) == (self.catalog is None):
+            raise ValueError("an item is a generated product (seed) or a catalog photo (catalog): give exactly one")
+        if self.catalog is not None and (self.attributes or self.model):
+            raise ValueError("a catalog photo's levels come from the catalog's table: give catalog alone")
+        return self
 
 
 class ForYouRequest(StrictBody):
     """n new products near the liked products, away from the disliked ones, none a near copy of a liked one.
 
-    Items are generated products; photos go to POST /api/foryou/photos (multipart). The server keeps
-    no profile: the page sends the whole history each time."""
+    Items are generated products or catalog photos by id (at most 8 catalog photos: each is a short
+    inversion); uploaded photos go to POST /api/foryou/photos (multipart). The server keeps no
+    profile: the page sends the whole history each time."""
 
     model: str = name_field()
-    liked: list[GeneratedReference] = Field(default_factory=list, description="at least one, at most 64 with disliked")
-    disliked: list[GeneratedReference] = Field(default_factory=list)
+    liked: list[ItemReference] = Field(default_factory=list, description="at least one, at most 64 with disliked")
+    disliked: list[ItemReference] = Field(default_factory=list)
     n: int = Field(8, description="number of products, 1..64")
     explore: float = Field(0.3, allow_inf_nan=False, description="0 close to the taste .. 1 the whole catalog")
     seed: int = Field(0, description="the same history and seed give the same products, 0..2**63-1")

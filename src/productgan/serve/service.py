@@ -44,6 +44,7 @@ class ServeSettings:
     shipped_enhancers: bool = True  # also offer the package's shipped model for each task not given above
     allow_hosts: tuple[str, ...] = ()  # host names answered besides localhost and the bound address (serve/hosts.py)
     bind_host: str | None = None       # the address uvicorn binds (run_server sets it); a name the server answers to
+    catalog: str | None = None  # the folder /api/foryou looks catalog ids up in, instead of each run's recorded catalog
 
 
 @dataclass

@@ -7,7 +7,7 @@ import numpy as np
 from productgan.edit.mask import DEFAULT_THRESHOLD, MIN_THRESHOLD, adaptive_threshold, backdrop_distance, product_mask
 from productgan.edit.recolor import recolor
 
-from helpers.photo import SKIN, white_on_white
+from helpers.photo import white_on_white
 
 def test_adaptive_threshold_is_low_on_a_clean_white_backdrop():
     photo, _, _ = white_on_white()

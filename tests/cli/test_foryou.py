@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
-from helpers.foryou import train_shop, train_shop_on_folder, write_folder_catalog
+from helpers.foryou import folder_run_with_encoder, train_shop
 
 from productgan.cli import app
 from productgan.edit.encoder import ENCODER_FILE_NAME, train_encoder
@@ -101,13 +101,7 @@ def test_a_bad_history_is_refused_before_the_guard_is_built(run, tmp_path, monke
 @pytest.fixture(scope="module")
 def folder_run(tmp_path_factory):
     """A tiny run trained on a catalog folder (its config records the path), with an encoder."""
-    base = tmp_path_factory.mktemp("foryou-catalog")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("PRODUCTGAN_CACHE", str(base / "cache"))
-        run = train_shop_on_folder(base / "shop", write_folder_catalog(base / "catalog"))
-    generator = load_generator(run)
-    train_encoder(generator, steps=2).save(run / ENCODER_FILE_NAME, generator.levels)
-    return run, base / "catalog"
+    return folder_run_with_encoder(tmp_path_factory.mktemp("foryou-catalog"))
 
 
 def test_a_catalog_item_is_read_from_the_runs_catalog_with_its_tables_levels(folder_run, tmp_path):

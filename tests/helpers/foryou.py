@@ -88,3 +88,19 @@ def train_shop_on_folder(out: Path, folder: Path) -> Path:
 
     result = train(tiny_config(out, data=str(folder), condition=["color", "size"]), progress=False)
     return result.checkpoint.parent
+
+
+def folder_run_with_encoder(base: Path) -> tuple[Path, Path]:
+    """(run, catalog folder): train_shop_on_folder under `base` with its own catalog cache, and a
+    2-step encoder beside it, so catalog items can be placed (the CLI and the HTTP tests share it)."""
+    import pytest
+
+    from productgan.edit.encoder import ENCODER_FILE_NAME, train_encoder
+    from productgan.generate import load_generator
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PRODUCTGAN_CACHE", str(base / "cache"))
+        run = train_shop_on_folder(base / "shop", write_folder_catalog(base / "catalog"))
+    generator = load_generator(run)
+    train_encoder(generator, steps=2).save(run / ENCODER_FILE_NAME, generator.levels)
+    return run, base / "catalog"

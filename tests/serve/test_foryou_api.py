@@ -11,11 +11,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from helpers.foryou import train_shop_on_folder, write_folder_catalog
+from helpers.foryou import folder_run_with_encoder
 
 from productgan.edit.encoder import ENCODER_FILE_NAME, train_encoder
 from productgan.foryou import ForYouSettings, GeneratedItem, recommend
-from productgan.generate import load_generator
 from productgan.serve import ModelRegistry, ServeSettings, create_app, load_models
 
 
@@ -125,13 +124,7 @@ def test_a_bad_history_is_answered_without_waiting_for_a_worker(make_client):
 @pytest.fixture(scope="module")
 def folder_run(tmp_path_factory):
     """A tiny run trained on a catalog folder (its config records the path), with an encoder."""
-    base = tmp_path_factory.mktemp("foryou-catalog")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("PRODUCTGAN_CACHE", str(base / "cache"))
-        run = train_shop_on_folder(base / "shop", write_folder_catalog(base / "catalog"))
-    generator = load_generator(run)
-    train_encoder(generator, steps=2).save(run / ENCODER_FILE_NAME, generator.levels)
-    return run, base / "catalog"
+    return folder_run_with_encoder(tmp_path_factory.mktemp("foryou-catalog"))
 
 
 def serve_run(run, **settings):

@@ -50,7 +50,7 @@ def foryou_command(
     generator = load_generator(run, device=resolve_device(device))
     if has_catalog_items(liked_items, disliked_items):
         photos = load_catalog_photos(resolve_checkpoint(run), generator, catalog, hint=CATALOG_HINT)
-        liked_items, disliked_items = photos.resolve(liked_items, generator), photos.resolve(disliked_items, generator)
+        liked_items, disliked_items = photos.resolve_history(liked_items, disliked_items, generator)
     guesser, reader, name = run_encoder(run, encoder, generator), run_classifier(run, classifier, generator), model_name_of(run)
     try:
         check_history(generator, liked_items, disliked_items, name, guesser is not None)

@@ -91,6 +91,11 @@ class CatalogPhotos:
         """The items with every CatalogItem replaced by its photo (others unchanged)."""
         return [self.photo(item, generator) if isinstance(item, CatalogItem) else item for item in items]
 
+    def resolve_history(self, liked: list[Item], disliked: list[Item],
+                        generator: ProductGenerator) -> tuple[list[Item], list[Item]]:
+        """(liked, disliked), each resolved: what the CLI, the server and recommend() hand on."""
+        return self.resolve(liked, generator), self.resolve(disliked, generator)
+
 
 def catalog_ids(catalog: Catalog) -> tuple[list[str], dict[str, list[int]]]:
     """(canonical id per image, every accepted spelling -> image indices): module docstring."""

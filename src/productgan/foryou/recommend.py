@@ -92,7 +92,7 @@ def recommend(generator: ProductGenerator, liked: list[Item], disliked: list[Ite
     settings = settings or ForYouSettings()
     disliked = list(disliked or [])
     if catalog is not None:
-        liked, disliked = catalog.resolve(liked, generator), catalog.resolve(disliked, generator)
+        liked, disliked = catalog.resolve_history(liked, disliked, generator)
     check_history(generator, liked, disliked, model_name, encoder is not None, encoder_hint)
     placed = [place(generator, item, encoder, classifier, settings.photo_steps, settings.photo_restarts, settings.seed)
               for item in [*liked, *disliked]]

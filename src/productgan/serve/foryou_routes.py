@@ -29,6 +29,7 @@ from productgan.foryou import (
     CatalogItem, CatalogNotFoundError, CatalogPhotos, CopyGuard, ForYou, ForYouSettings, GeneratedItem, PhotoItem,
     cached_copy_guard, check_history, copy_guard, load_catalog_photos, recommend,
 )
+from productgan.foryou.catalog import has_catalog_items
 from productgan.foryou.place import check_items
 from productgan.metrics.domain import load_domain_classifier
 from productgan.metrics.prepare import RUN_CLASSIFIER_NAME
@@ -177,9 +178,8 @@ def _generated(items: list) -> list[GeneratedItem]:
 def _recommend(models: ForYouModels, model: ServedModel, items, settings: ForYouSettings,
                photos: tuple[list[PhotoItem], list[PhotoItem]] = ([], [])) -> ForYou:
     liked, disliked = [*items[0], *photos[0]], [*items[1], *photos[1]]
-    if any(isinstance(item, CatalogItem) for item in [*liked, *disliked]):
-        catalog = models.catalog(model)
-        liked, disliked = catalog.resolve(liked, model.generator), catalog.resolve(disliked, model.generator)
+    if has_catalog_items(liked, disliked):
+        liked, disliked = models.catalog(model).resolve_history(liked, disliked, model.generator)
     has_photos = any(isinstance(item, PhotoItem) for item in [*liked, *disliked])
     has_encoder = has_photos and models.encoder(model) is not None
     check_history(model.generator, liked, disliked, model.name, has_encoder, ENCODER_HINT)  # before the guard's cost

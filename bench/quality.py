@@ -79,6 +79,8 @@ VARIANTS = {
     # condition also on what else the catalog records (luma: view, gender); a request names some
     # attributes and the rest are drawn from the catalog's own rows, so they vary as the catalog does
     "+more attributes": {"more_attributes": True},
+    "+classes": {"class_weight": 1.0},  # P2GAN's classification term (its weight: 1)
+    "+more attributes +classes": {"more_attributes": True, "class_weight": 1.0},
 }
 
 PRESETS = {  # model size and batch: 'cpu' trains in minutes on 2 cores, 'gpu' is for an H100/H200
@@ -121,7 +123,7 @@ def variant_config(dataset: Dataset, data: Path, out: Path, minutes: float | Non
                          eval_every_kimg=eval_every, eval_n=eval_n, eval_extractor=extractor, eval_classifier=classifier)
     overrides = {k: v for k, v in change.items() if k in ("augment", "ema_kimg", "r1_gamma", "diversity_weight",
                                                           "lecam_weight", "cr_weight", "ada_target",
-                                                          "recon_weight")}
+                                                          "recon_weight", "class_weight")}
     if change.get("balance") == "first" and config.condition:
         overrides["balance"] = config.condition[-1]  # category on luma (its rare levels), class on fashion
     return replace(config, **overrides)

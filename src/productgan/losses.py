@@ -105,6 +105,19 @@ def reconstruction_loss(decoded: tuple[torch.Tensor, ...], targets: tuple[torch.
     return sum((d.float() - t.float()).abs().mean() for d, t in zip(decoded, targets, strict=True))
 
 
+def class_cross_entropy(class_logits: list[torch.Tensor], labels: torch.Tensor) -> torch.Tensor:
+    """Mean over attributes of the cross-entropy of D's per-level logits against labels (B, A).
+
+    P2GAN's data-matching term (Han et al. 2021, "Dual projection GAN"): on real images it teaches
+    D's level embeddings to tell the levels apart, on fakes it asks G for images D reads as their
+    requested levels. A projection D alone only scores "image and label agree", which on a small
+    catalog lets G pass with the commonest category's look (a person in a top for a watch).
+    Averaging over attributes keeps the weight's meaning whatever the number of attributes.
+    """
+    terms = [F.cross_entropy(logits.float(), labels[:, k]) for k, logits in enumerate(class_logits)]
+    return torch.stack(terms).mean()
+
+
 class LeCamAnchors:
     """Moving averages of D's real and fake logits for the LeCam regulariser (Tseng et al. 2021).
 

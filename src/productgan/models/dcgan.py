@@ -71,4 +71,8 @@ class DCGANDiscriminator(nn.Module):
         self.head = ProjectionHead(chans[-1], cfg.level_counts, sn)
 
     def forward(self, images: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-        return self.head(self.net(images).sum(dim=(2, 3)).float(), labels)
+        return self.head(self.pooled(images), labels)
+
+    def pooled(self, images: torch.Tensor) -> torch.Tensor:
+        """(B, features) the head reads: forward() is head(pooled(images), labels)."""
+        return self.net(images).sum(dim=(2, 3)).float()

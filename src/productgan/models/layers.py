@@ -132,6 +132,13 @@ class ProjectionHead(nn.Module):
             logits = logits + (projected * h).sum(dim=1)
         return logits
 
+    def class_logits(self, h: torch.Tensor) -> list[torch.Tensor]:
+        """Per attribute, (B, levels) logits <embed_a(level), h> for every level: the projection's
+        own "does this look like that level?" read as a classifier over the levels (P2GAN, Han et
+        al. 2021). Cross-entropy on them costs no parameters and sharpens what the projection
+        learns; each table is called (not its weight read) so spectral norm applies as in forward."""
+        return [h @ table(torch.arange(table.num_embeddings, device=h.device)).T for table in self.embed.tables]
+
 
 def channels_at(resolution: int, top_resolution: int, width: int, max_width: int) -> int:
     """Channels double each time the resolution halves, from `width` at the top, capped."""

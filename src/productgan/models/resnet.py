@@ -226,7 +226,11 @@ class ResNetDiscriminator(nn.Module):
             self.decode_part = ReconstructionDecoder(chans[self.recon_at - 1], hidden, cfg.channels, sn)
 
     def forward(self, images: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-        return self._logits(self.blocks(self.from_image(images)), labels)
+        return self.head(self.pooled(images), labels)
+
+    def pooled(self, images: torch.Tensor) -> torch.Tensor:
+        """(B, features) the head reads: forward() is head(pooled(images), labels)."""
+        return self._pool(self.blocks(self.from_image(images)))
 
     def forward_with_reconstruction(self, images: torch.Tensor, labels: torch.Tensor,
                                     part: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -246,7 +250,9 @@ class ResNetDiscriminator(nn.Module):
         return self._logits(h, labels), whole, part_decoded
 
     def _logits(self, h: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        return self.head(self._pool(h), labels)
+
+    def _pool(self, h: torch.Tensor) -> torch.Tensor:
         if self.epilogue is not None:
             h = self.epilogue(minibatch_std(F.leaky_relu(h, 0.2)))
-        h = F.leaky_relu(h, 0.2).sum(dim=(2, 3))  # sum pooling over the final 4x4, as in SNGAN/BigGAN
-        return self.head(h.float(), labels)
+        return F.leaky_relu(h, 0.2).sum(dim=(2, 3)).float()  # sum pooling over the final 4x4, as in SNGAN/BigGAN

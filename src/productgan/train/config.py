@@ -50,6 +50,7 @@ class TrainConfig:
     cr_weight: float = 0.0  # consistency regularisation, |D(x) - D(augmented x)|^2 on reals (Zhang et al. 2020); 0 off
     ada_target: float = 0.0  # adaptive augmentation probability toward this mean sign of D(real) (ADA uses 0.6); 0: p = 1
     recon_weight: float = 0.0  # FastGAN's self-supervised D: L1 of D's decoded real images (needs model.d_reconstruction); 0 off
+    class_weight: float = 0.0  # P2GAN's classification term: cross-entropy of D's level logits, reals for D, fakes for G; 0 off
     ada_kimg: float = 5.0  # how fast ADA's p may move: from 0 to 1 in this many kimg
     balance: str | None = None  # a conditioned attribute whose levels are drawn by sqrt-inverse frequency
     penalty_every: int = 4  # lazy regularisation interval (StyleGAN2)
@@ -107,6 +108,13 @@ class TrainConfig:
             problems.append(f"recon_weight {self.recon_weight} and model d_reconstruction {self.model.d_reconstruction} "
                             "disagree: the decoders train only with a weight > 0, and a weight needs the decoders "
                             "(--recon-weight sets both)")
+        if not 0 <= self.class_weight < 1e3:
+            problems.append(f"class_weight must be finite and in [0, 1000), got {self.class_weight}")
+        if self.class_weight > 0 and not self.condition:
+            problems.append("class_weight needs conditioning attributes (--condition): it classifies their levels")
+        if self.class_weight > 0 and self.recon_weight > 0:
+            problems.append("class_weight and recon_weight cannot be combined yet: both need D's real pass "
+                            "and only one of them runs it")
         if not (0 <= self.ada_target < 1 and 0 < self.ada_kimg < 1e6):
             problems.append("ADA's target must be in [0, 1) and its speed (ada_kimg) positive")
         if (self.cr_weight > 0 or self.ada_target > 0) and not self.augment:

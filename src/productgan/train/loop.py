@@ -32,7 +32,8 @@ from productgan.loop_kit import (
     Budget, BudgetProgress, GracefulStop, RunLog, Usage, catalog_location, write_run_config,
 )
 from productgan.losses import (
-    LeCamAnchors, discriminator_loss, diversity_loss, generator_loss, r1_penalty, reconstruction_loss, wgan_gp_penalty,
+    LeCamAnchors, class_cross_entropy, discriminator_loss, diversity_loss, generator_loss, r1_penalty,
+    reconstruction_loss, wgan_gp_penalty,
 )
 from productgan.models import create_discriminator, create_generator
 from productgan.models.resnet import reconstruction_targets
@@ -214,19 +215,33 @@ class Trainer:
         return diff_augment(images, self.policy, rng=rng, p=self.ada.p if self.ada is not None else 1.0)
 
     def _real_logits(self, real_aug: torch.Tensor, real_labels: torch.Tensor,
-                     rng: torch.Generator) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """D's logits on the real batch and, with recon_weight, its reconstruction loss (else None).
+                     rng: torch.Generator) -> tuple[torch.Tensor, dict[str, tuple[float, torch.Tensor]]]:
+        """D's logits on the real batch and the extra terms of D's loss read from the same pass, by
+        name as (weight, term): 'recon' with recon_weight, 'class_real' with class_weight.
 
         FastGAN's decoders rebuild the images D saw (augmented, as FastGAN does) from the same
         forward pass, so the term costs only the decoders. The quadrant is drawn from the step's
         generator, and only when the term is on, so other runs draw exactly what they drew before.
         The decoding pass calls the module itself, not the compiled d_step (a CPU-scale candidate).
         """
-        if self.config.recon_weight <= 0:
-            return self.d_step(real_aug, real_labels).float(), None
+        cfg = self.config
+        if cfg.class_weight > 0:
+            logits, classes = self._logits_and_classes(real_aug, real_labels)
+            return logits, {"class_real": (cfg.class_weight, classes)}
+        if cfg.recon_weight <= 0:
+            return self.d_step(real_aug, real_labels).float(), {}
         part = int(torch.randint(4, (1,), generator=rng))
         logits, *decoded = self.discriminator.forward_with_reconstruction(real_aug, real_labels, part)
-        return logits.float(), reconstruction_loss(tuple(decoded), reconstruction_targets(real_aug.detach(), part))
+        recon = reconstruction_loss(tuple(decoded), reconstruction_targets(real_aug.detach(), part))
+        return logits.float(), {"recon": (cfg.recon_weight, recon)}
+
+    def _logits_and_classes(self, images: torch.Tensor, labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """D's logits and the mean cross-entropy of its level logits against labels (class_weight's
+        term) from one pass. It calls the module, not the compiled d_step: compile is a CPU-scale
+        candidate, the classification term another, and they are measured apart."""
+        pooled = self.discriminator.pooled(images)
+        logits = self.discriminator.head(pooled, labels).float()
+        return logits, class_cross_entropy(self.discriminator.head.class_logits(pooled), labels)
 
     def _discriminator_step(self, rng: torch.Generator) -> dict[str, torch.Tensor]:
         cfg = self.config
@@ -238,14 +253,14 @@ class Trainer:
         real_aug = self._augment(real, rng).detach().requires_grad_(penalise)
         fake_aug = self._augment(fake, rng).detach().requires_grad_(penalise and cfg.r2)
         with self._autocast():
-            real_logits, recon = self._real_logits(real_aug, real_labels, rng)
+            real_logits, real_terms = self._real_logits(real_aug, real_labels, rng)
             fake_logits = self.d_step(fake_aug, fake_labels).float()
         loss = discriminator_loss(cfg.loss, real_logits, fake_logits)
         stats = {"loss_d": loss.detach(), "real_logit": real_logits.detach().mean(),
                  "fake_logit": fake_logits.detach().mean()}
-        if recon is not None:
-            loss = loss + cfg.recon_weight * recon
-            stats["recon"] = recon.detach()
+        for name, (weight, term) in real_terms.items():
+            loss = loss + weight * term
+            stats[name] = term.detach()
         if self.lecam is not None:
             lecam = self.lecam.penalty(real_logits, fake_logits)
             loss = loss + cfg.lecam_weight * lecam
@@ -282,7 +297,10 @@ class Trainer:
             fake_labels = torch.cat([fake_labels[:pairs], fake_labels[:pairs], fake_labels[2 * pairs:]])
         with self._autocast():
             fake = self.g_step(z, fake_labels)
-            fake_logits = self.d_step(self._augment(fake, rng), fake_labels).float()
+            if cfg.class_weight > 0:
+                fake_logits, class_fake = self._logits_and_classes(self._augment(fake, rng), fake_labels)
+            else:
+                fake_logits, class_fake = self.d_step(self._augment(fake, rng), fake_labels).float(), None
             if cfg.loss == "rpgan":  # the relativistic loss compares against real logits
                 real, real_labels = self._real_batch(rng)
                 real_logits = self.d_step(self._augment(real, rng), real_labels).float().detach()
@@ -290,6 +308,9 @@ class Trainer:
                 real_logits = None
         loss = generator_loss(cfg.loss, real_logits, fake_logits)
         stats = {"loss_g": loss.detach()}
+        if class_fake is not None:
+            loss = loss + cfg.class_weight * class_fake
+            stats["class_fake"] = class_fake.detach()
         if pairs:
             diversity = diversity_loss(fake[:pairs], fake[pairs:2 * pairs], z[:pairs], z[pairs:2 * pairs])
             loss = loss + cfg.diversity_weight * diversity

@@ -10,7 +10,7 @@ config, attribute vocabularies and the observed attribute combinations are in it
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -77,6 +77,8 @@ def truncated_normal(shape: tuple[int, ...], truncation: float | None, rng: torc
         z[outside] = torch.randn(int(outside.sum()), generator=rng)
     return z.clamp_(-truncation, truncation)
 
+
+TIED_MIN_ROWS = 5  # catalog rows a level needs before what always comes with it counts as tied to it (tied_levels)
 
 class ProductGenerator:
     """A generator plus its vocabulary: ask for attributes by name, get uint8 images.
@@ -196,21 +198,75 @@ class ProductGenerator:
         """
         return self.render(*self.inputs(n, seed, truncation, attributes, **keyword_attributes))
 
-    def every_level(self, labels: torch.Tensor, attribute: str) -> torch.Tensor:
-        """(L * n, A) labels: `labels` (n, A) repeated once per level of `attribute`, level-major,
-        with that column set to the level and every other column kept."""
+    def tied_levels(self, attribute: str) -> dict[int, dict[int, int]]:
+        """Per level id of `attribute`, {column: level id} of the other attributes the catalog always
+        pairs that level with (luma: Bags -> gender Gear, Watches -> view main and gender Gear).
+
+        An edit into such a level moves them with it: "this women's top as a bag" asks for a bag
+        for women, a combination the catalog never had, and the generator then draws its habit
+        for women (a person in a top) instead of a bag. Only levels seen at least TIED_MIN_ROWS
+        times tie anything: one lavender hoodie does not make lavender a hoodie colour.
+        """
         k = self.attribute_index(attribute)
+        tied = {}
+        for level in range(len(self.levels[attribute])):
+            rows = [(row, count) for row, count in self.combos if row[k] == level]
+            if sum(count for _, count in rows) < TIED_MIN_ROWS:
+                continue
+            ties = {b: rows[0][0][b] for b in range(len(self.names))
+                    if b != k and len({row[b] for row, _ in rows}) == 1}
+            if ties:
+                tied[level] = ties
+        return tied
+
+    def level_captions(self, attribute: str, held: Iterable[str] = ()) -> list[str]:
+        """One row label per level of `attribute` that names the levels it moves with it, as
+        every_level(held=held) draws them: ['Tees', 'Bags (gender Gear)', ...]."""
+        kept = {self.attribute_index(name) for name in held}
+        tied = self.tied_levels(attribute)
+        captions = []
+        for level, name in enumerate(self.levels[attribute]):
+            moved = [f"{self.names[b]} {self.levels[self.names[b]][v]}" for b, v in tied.get(level, {}).items()
+                     if b not in kept]
+            captions.append(f"{name} ({', '.join(moved)})" if moved else name)
+        return captions
+
+    def with_tied_levels(self, levels: Mapping[str, str], changes: Mapping[str, str]) -> dict[str, str]:
+        """`levels` (names) with `changes` applied and the levels each change ties moved with it
+        (see tied_levels); an attribute named in `changes` keeps the level asked for."""
+        result = {**levels, **changes}
+        for name, level in changes.items():
+            level_id = self.level_ids({name: level})[self.attribute_index(name)]
+            for column, tied in self.tied_levels(name).get(level_id, {}).items():
+                other = self.names[column]
+                if other not in changes:
+                    result[other] = self.levels[other][tied]
+        return result
+
+    def every_level(self, labels: torch.Tensor, attribute: str, held: Iterable[str] = ()) -> torch.Tensor:
+        """(L * n, A) labels: `labels` (n, A) repeated once per level of `attribute`, level-major,
+        with that column set to the level, the attributes that level ties moved with it (see
+        tied_levels) unless named in `held` (what a caller asked for), every other column kept."""
+        k = self.attribute_index(attribute)
+        count = len(labels)
         rows = labels.repeat(len(self.levels[attribute]), 1)
-        rows[:, k] = torch.arange(len(self.levels[attribute])).repeat_interleave(len(labels))
+        rows[:, k] = torch.arange(len(self.levels[attribute])).repeat_interleave(count)
+        kept = {self.attribute_index(name) for name in held}
+        for level, ties in self.tied_levels(attribute).items():
+            for column, tied in ties.items():
+                if column not in kept:
+                    rows[level * count:(level + 1) * count, column] = tied
         return rows
 
     def level_inputs(self, attribute: str, per_level: int, seed: int = 0, truncation: float | None = None,
                      fixed: Mapping[str, str] | None = None) -> tuple[torch.Tensor, torch.Tensor]:
         """(L * per_level, latent_dim) latents and (L * per_level, A) labels, level-major: the products
-        generate(per_level, seed, attributes=fixed) draws, once per level of `attribute`."""
+        generate(per_level, seed, attributes=fixed) draws, once per level of `attribute` (with the
+        levels each one ties, except those in `fixed`: see tied_levels)."""
         self.attribute_index(attribute)  # validate before any sampling
         z, labels = self.inputs(per_level, seed, truncation, fixed)
-        return z.repeat(len(self.levels[attribute]), 1), self.every_level(labels, attribute)
+        asked = self.canonical(fixed or {})
+        return z.repeat(len(self.levels[attribute]), 1), self.every_level(labels, attribute, held=asked)
 
     def level_images(self, attribute: str, per_level: int = 8, seed: int = 0, truncation: float | None = None,
                      fixed: Mapping[str, str] | None = None) -> tuple[np.ndarray, list[str]]:

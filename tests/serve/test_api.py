@@ -65,6 +65,7 @@ def test_variants_show_the_generated_product_once_per_level(client):
                                                   "attributes": {"color": "blue"}})
     answer = response.json()
     assert answer["levels"] == ["blue", "red"] and len(answer["images"]) == 2
+    assert answer["captions"] == ["blue", "red"]  # the shop's colours tie no size: nothing moved with them
     variants = [decode(base64.b64decode(image)) for image in answer["images"]]
     assert np.array_equal(variants[0], decode(product))  # the blue row is the very product shown
     assert not np.array_equal(variants[0], variants[1])

@@ -47,14 +47,16 @@ def variants_command(
     table = (variants(generator, attribute, n, seed, truncation, fixed) if by is None
              else variant_sheet(generator, attribute, by, seed, truncation, fixed))
     columns = table.column_levels if table.column_attribute is not None else None
-    write_png(labelled_grid(table.grid(), table.row_levels, columns, scale=2), out / "grid.png")
+    held = [*generator.canonical(fixed), *([by] if by is not None else [])]
+    captions = generator.level_captions(attribute, held=held)
+    write_png(labelled_grid(table.grid(), captions, columns, scale=2), out / "grid.png")
     for i, level in enumerate(table.row_levels):
         for j, column in enumerate(table.column_levels):
             write_png(table.images[i, j], out / f"{slug(level)}-{slug(column)}.png")
     summary = {"attribute": attribute, "levels": table.row_levels, "by": by, "columns": table.column_levels,
                "held": table.held, "seed": seed, "fixed": fixed}
     (out / "variants.json").write_text(json.dumps(summary, indent=2))
-    console.print(f"wrote {out / 'grid.png'}: rows are {attribute} = {', '.join(table.row_levels)}")
+    console.print(f"wrote {out / 'grid.png'}: rows are {attribute} = {', '.join(captions)}")
 
 def check_clip_options(out: Path, fmt: Optional[str], frames: int) -> str:
     """The format to write, after --out, --format and --frames are checked, before the model is read.

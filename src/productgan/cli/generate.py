@@ -43,9 +43,11 @@ def generate(
     upscaler = load_upscaler(upscale, device=torch_device) if upscale is not None else None  # refused before any sampling
     generator = load_generator(run, device=torch_device)
     if by is not None:
-        image, levels = generator.level_grid(by, per_level=n, seed=seed, truncation=truncation, fixed=parse_sets(set_))
-        path = write_png(labelled_grid(image, levels, scale=2), out / f"grid-{by}.png")
-        console.print(f"wrote {path}: rows are {', '.join(levels)}")
+        fixed = parse_sets(set_)
+        image, _ = generator.level_grid(by, per_level=n, seed=seed, truncation=truncation, fixed=fixed)
+        captions = generator.level_captions(by, held=generator.canonical(fixed))
+        path = write_png(labelled_grid(image, captions, scale=2), out / f"grid-{by}.png")
+        console.print(f"wrote {path}: rows are {', '.join(captions)}")
         return
     images = generator.generate(n, seed=seed, truncation=truncation, attributes=parse_sets(set_))
     written = write_samples(images, out, upscaler)

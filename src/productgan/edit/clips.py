@@ -71,7 +71,8 @@ def turntable_frames(generator: ProductGenerator, frames: int, seed: int = 0, tr
                                               "including a view column, or make a morph clip instead")
     check_clip_frames(frames)
     z, labels = generator.inputs(1, seed, truncation, fixed)
-    views = generator.embed(generator.every_level(labels, attribute))  # (levels, embed_dim)
+    # the same product at every angle: nothing a view level ties (see tied_levels) may change it
+    views = generator.embed(generator.every_level(labels, attribute, held=generator.names))  # (levels, embed_dim)
     start, end, blend = loop_weights(len(views), frames)
     condition = torch.lerp(views[start], views[end], blend[:, None].to(views.device))
     return generator.render_conditions(z.expand(frames, -1), condition)

@@ -255,7 +255,7 @@ def edit(generator: ProductGenerator, inversion: Inversion, changes: list[dict[s
     """
     if not changes:
         return np.zeros((0, *inversion.reconstruction.shape), np.uint8)
-    wanted = [{**inversion.levels, **change} for change in changes]
+    wanted = [generator.with_tied_levels(inversion.levels, change) for change in changes]
     labels = torch.cat([generator.labels_for(1, levels, torch.Generator()) for levels in wanted])
     z = inversion.z.expand(len(changes), -1)
     if inversion.condition is None:

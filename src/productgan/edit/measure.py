@@ -38,6 +38,12 @@ def pair_means(features: np.ndarray, images: np.ndarray) -> tuple[float, float]:
     return cosine, float(luminance_ssim(images[first], images[second]).mean())
 
 
+def held_reads(seen: np.ndarray, control: np.ndarray, held: np.ndarray) -> float:
+    """Fraction of the held cells (rows, columns) whose read equals the unedited product's read;
+    a cell whose attribute moved with a tied level (ProductGenerator.tied_levels) was not held."""
+    return float((seen == control[None, :])[held].mean()) if held.any() else float("nan")
+
+
 def measure_variants(generator: ProductGenerator, classifier, attribute: str, products: int = 16,
                      seed: int = 0) -> dict[str, float]:
     """Edit success, held kept and identity kept for `products` products in every level of `attribute`."""
@@ -48,12 +54,13 @@ def measure_variants(generator: ProductGenerator, classifier, attribute: str, pr
     control = classify_images(classifier, generator.generate(products, seed=seed))
     known = np.isin(table.row_levels, classifier.levels.get(attribute, []))
     success = (seen[attribute] == np.array(table.row_levels)[:, None])[known].mean() if attribute in seen else np.nan
-    held = [(seen[name] == control[name][None, :]).mean() for name in generator.names
-            if name != attribute and name in seen]
+    product_labels = generator.inputs(products, seed=seed)[1].numpy()  # (columns, A) as generate drew them
+    held = [held_reads(seen[name], control[name], table.labels[:, :, k] == product_labels[None, :, k])
+            for k, name in enumerate(generator.names) if name != attribute and name in seen]
     features = classifier.features(flat).reshape(levels, columns, -1)
     within = [pair_means(features[:, j], table.images[:, j]) for j in range(columns)]
     between = [pair_means(features[i], table.images[i]) for i in range(levels)]
-    return {"edit_success": float(success), "held_kept": float(np.mean(held)) if held else float("nan"),
+    return {"edit_success": float(success), "held_kept": float(np.nanmean(held)) if held else float("nan"),
             "identity_cosine": float(np.mean([w[0] for w in within])),
             "identity_cosine_between_products": float(np.mean([b[0] for b in between])),
             "identity_ssim": float(np.mean([w[1] for w in within])),
@@ -95,8 +102,9 @@ def inversion_row(generator: ProductGenerator, classifier, inversion) -> dict[st
         for k, change in enumerate(changes):
             (name, level), = change.items()
             hits.append(seen[name][k] == level)
+            drawn = generator.with_tied_levels(inversion.levels, change)  # a tied level moved: not held
             kept += [seen[other][k] == inversion.levels[other] for other in generator.names
-                     if other != name and other in seen]
+                     if other != name and other in seen and drawn[other] == inversion.levels[other]]
     recon = classify_images(classifier, inversion.reconstruction[None])
     return {"psnr": inversion.psnr, "ssim": inversion.ssim, "start_error": inversion.start_error,
             "final_error": inversion.final_error,

@@ -78,7 +78,9 @@ def variant_sheet(generator: ProductGenerator, row_attribute: str, column_attrib
     generator.attribute_index(row_attribute)
     generator.attribute_index(column_attribute)
     z, labels = generator.inputs(1, seed, truncation, fixed)
-    crossed = generator.every_level(generator.every_level(labels, column_attribute), row_attribute)
+    asked = list(generator.canonical(fixed or {}))
+    crossed = generator.every_level(generator.every_level(labels, column_attribute, held=asked), row_attribute,
+                                    held=[*asked, column_attribute])
     images = generator.render(z.repeat(len(crossed), 1), crossed)
     rows, columns = len(generator.levels[row_attribute]), len(generator.levels[column_attribute])
     return Variants(images.reshape(rows, columns, *images.shape[1:]), row_attribute,

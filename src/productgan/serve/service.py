@@ -118,6 +118,7 @@ class ProductService:
             return Answer(await asyncio.to_thread(strip_png, images), PNG)
         pngs = await asyncio.to_thread(png_list, images)
         return Answer(_json({"model": model.name, "seed": seed, "attribute": request.attribute, "levels": levels,
+                             "captions": generator.level_captions(request.attribute, held=attributes),
                              "attributes": attributes, "media_type": PNG, "images": base64_list(pngs)}), JSON)
 
     async def morph(self, request: MorphRequest, image_format: str) -> Answer:

@@ -46,6 +46,7 @@ VARIANTS = {
     "recon": {"model.d_reconstruction": True, "recon_weight": 1.0},  # FastGAN's self-supervised D (its weight: 1)
     "width-24": {"model.width": 24},  # 1.5x the channels: more capacity, more cost per image
     "balance": {"balance": "category"},
+    "classes": {"class_weight": 1.0},  # P2GAN's classification term (its weight: 1)
     # every attribute the catalog records: a request names some, the rest are drawn from the catalog's rows
     "all-attributes": {"condition": ["category", "color", "pattern", "size", "angle", "material"]},
     # with every attribute given, z has little left to vary but shade: is the diversity term still needed?

@@ -81,6 +81,7 @@ VARIANTS = {
     "+more attributes": {"more_attributes": True},
     "+classes": {"class_weight": 1.0},  # P2GAN's classification term (its weight: 1)
     "+more attributes +classes": {"more_attributes": True, "class_weight": 1.0},
+    "+more attributes +classes 0.3": {"more_attributes": True, "class_weight": 0.3},
 }
 
 PRESETS = {  # model size and batch: 'cpu' trains in minutes on 2 cores, 'gpu' is for an H100/H200

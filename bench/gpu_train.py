@@ -41,6 +41,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--samples", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--condition", default="color,category,view,gender",
+                        help="the attributes to condition on (luma's well-filled columns, as the README recommends)")
+    parser.add_argument("--class-weight", type=float, default=0.0, help="P2GAN's classification term (0: off)")
     parser.add_argument("--cpu-bf16", action="store_true", help="bf16 autocast on a CPU too (tests the GPU path)")
     parser.add_argument("--peak-tflops", type=float, default=None, help="the device's peak bf16 TFLOP/s if not in the table")
     return parser.parse_args()
@@ -48,11 +51,11 @@ def parse_args() -> argparse.Namespace:
 
 def gpu_config(args: argparse.Namespace) -> TrainConfig:
     model = ModelConfig(family="resnet", resolution=args.resolution, width=args.width, max_width=512)
-    return TrainConfig(data=args.data, out=str(args.out / "run"), condition=["color", "category"], min_count=5,
+    return TrainConfig(data=args.data, out=str(args.out / "run"), condition=args.condition.split(","), min_count=5,
                        model=model, batch=args.batch, minutes=None if args.kimg else args.minutes, kimg=args.kimg,
                        seed=args.seed, augment=["translation", "cutout", "flip"], ema_kimg=2.0,
                        sample_every_kimg=50, checkpoint_every_kimg=1e9, bf16=True, cpu_bf16=args.cpu_bf16,
-                       channels_last=True, device="auto")
+                       channels_last=True, device="auto", class_weight=args.class_weight)
 
 
 def synchronize(device: torch.device) -> None:

@@ -63,7 +63,8 @@ def test_gpu_script_runs_end_to_end_on_a_cpu_with_bf16_autocast(tmp_path):
     env = {**os.environ, "PRODUCTGAN_CACHE": str(tmp_path / "cache"), "OUT": str(out), "GPU_DATA": "builtin:catalog",
            "OMP_NUM_THREADS": "1", "SKIP_INSTALL": "1", "PATH": path}
     done = subprocess.run(["bash", "bench/gpu_run.sh", "1", "--resolution", "16", "--width", "4", "--batch", "8",
-                           "--kimg", "0.048", "--samples", "5", "--cpu-bf16"],
+                           "--kimg", "0.048", "--samples", "5", "--cpu-bf16",
+                           "--condition", "color,category", "--class-weight", "0.5"],  # the builtin's columns
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
     figures = json.loads((out / "figures.json").read_text())

@@ -29,7 +29,7 @@ def test_unreadable_and_oversized_photos_name_the_file(tmp_path):
 
 
 def test_outputs_never_overwrite_an_input(tmp_path):
-    photo = write(tmp_path / "shoe-classic.png")
+    write(tmp_path / "shoe-classic.png")  # an output name that is also an input
     write(tmp_path / "shoe.png")
     with pytest.raises(PhotoError, match="would overwrite an input"):
         plan_outputs(tmp_path, tmp_path, suffix="classic")

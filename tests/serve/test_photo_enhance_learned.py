@@ -103,3 +103,25 @@ def test_learned_tasks_count_against_the_work_budget_by_their_measured_cost(make
     assert response.status_code == 413 and "task sr2 on a 0.0 MP photo" in response.json()["error"]
     response = client.post("/api/photo/enhance", files=upload(photo(20, 28)), data={"task": "sr2"})
     assert response.status_code == 200, response.text
+
+
+def test_prepare_enlarges_with_the_servers_learned_sr_only_when_asked_and_priced(make_client, checkpoints):
+    small = photo(120, 90)  # far below the marketplace minimum: enlarged about x10
+    served = make_client(photo_enhancers=PhotoEnhancers.load([checkpoints["sr2"]], shipped=False))
+    learned = served.post("/api/photo/prepare", files=upload(small), data={"upscaler": "learned"})
+    assert learned.status_code == 200, learned.text
+    assert "learned x2 model (learned-sr2)" in learned.headers["x-warnings"]
+    plain = served.post("/api/photo/prepare", files=upload(small))
+    assert plain.status_code == 200 and "Lanczos" in plain.headers["x-warnings"]
+    assert decode(learned.content).shape == decode(plain.content).shape
+    assert not np.array_equal(decode(learned.content), decode(plain.content))
+    unknown = served.post("/api/photo/prepare", files=upload(small), data={"upscaler": "esrgan"})
+    assert unknown.status_code == 400 and "not one of: lanczos, learned" in unknown.text
+    without = make_client(photo_enhancers=PhotoEnhancers.load([checkpoints["restore"]], shipped=False))
+    refused = without.post("/api/photo/prepare", files=upload(small), data={"upscaler": "learned"})
+    assert refused.status_code == 400 and "no learned sr2/sr4 model" in refused.text
+    tight = make_client(photo_enhancers=PhotoEnhancers.load([checkpoints["sr2"]], shipped=False),
+                        limits=ServeLimits(max_photo_work=7))
+    assert tight.post("/api/photo/prepare", files=upload(small)).status_code == 200  # 1 MP x 6 units
+    priced = tight.post("/api/photo/prepare", files=upload(small), data={"upscaler": "learned"})
+    assert priced.status_code == 413 and "upscaler learned" in priced.text

@@ -67,9 +67,12 @@ def _shipped(device: str) -> tuple[LearnedUpscaler, ...]:
         raise ShippedModelMissing("this install ships no super-resolution model (productgan/weights/sr2, sr4); "
                                   "use --upscaler lanczos, or --upscaler RUN with a model from "
                                   "`productgan enhance train --task sr2`")
-    models = []
-    for task, path in found.items():
-        if path is not None:
-            model = load_enhancer(path, device=device)
-            models.append(LearnedUpscaler(model, model.scale, f"{SHIPPED}-{task}"))
-    return tuple(models)
+    return as_upscalers({task: load_enhancer(path, device=device) for task, path in found.items() if path is not None},
+                        SHIPPED)
+
+
+def as_upscalers(models: dict, prefix: str) -> tuple[LearnedUpscaler, ...]:
+    """The loaded sr2/sr4 enhancers among `models` (task -> enhancer) as the layout's upscalers,
+    named PREFIX-TASK in warnings and the manifest (shipped-sr2; a server's: learned-sr2)."""
+    return tuple(LearnedUpscaler(models[task], models[task].scale, f"{prefix}-{task}")
+                 for task in SHIPPED_SR_TASKS if task in models)

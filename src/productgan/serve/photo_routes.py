@@ -81,12 +81,14 @@ def add_photo_routes(app: FastAPI) -> None:
         headers X-Steps and X-Warnings say what was done and what could not be."""
         limits: ServeLimits = request.app.state.settings.limits
         form = await read_photo_form(request, limits)
-        preset = _preset(form.fields(PhotoPrepareForm, ("file",)).preset)
+        fields = form.fields(PhotoPrepareForm, ("file",))
+        preset = _preset(fields.preset)
+        upscalers, sr_cost = _upscalers(fields.upscaler, request.app.state.enhancers)
         header = open_upload(form.file("file"), limits)
         side = prepared_side_bound(header.width, header.height, preset)
         check_result_size(side, side, limits, f"preset {preset.name}")
-        check_work(side * side, PREPARE_COST, limits, f"preset {preset.name}")
-        image, media_type, report = await request.app.state.photo_gate.run(_prepare, header, preset)
+        check_work(side * side, PREPARE_COST + sr_cost, limits, f"preset {preset.name} with upscaler {fields.upscaler}")
+        image, media_type, report = await request.app.state.photo_gate.run(_prepare, header, preset, upscalers)
         return Response(image, media_type=media_type, headers=report)
 
 
@@ -100,6 +102,7 @@ async def _run_edit(request: Request, form, edit: PhotoEdit) -> Response:
     return await _png(request.app.state.photo_gate, _edit, header, edit)
 
 
+LEARNED = "learned"  # /api/photo/prepare's upscaler: the server's sr2/sr4 (shipped unless --enhancer replaced them)
 PREPARE_COST = 6.0  # units per output pixel: the auto measures and steps, the mask, one resize (serve/work.py)
 
 
@@ -113,6 +116,24 @@ def _preset(name: str):
         raise RequestError(f"preset: {error}") from None
 
 
+def _upscalers(name: str, enhancers) -> tuple[tuple, float]:
+    """The layout's learned upscalers for the form's `upscaler`, and their worst cost per output
+    pixel: an sr model costs its measured units per input pixel, and an xS model's output pixel
+    is 1/S^2 of an input pixel (the layout never enlarges a crop past the preset's side)."""
+    from productgan.catalog.layout import LANCZOS
+    from productgan.catalog.upscalers import as_upscalers
+
+    if name == LANCZOS:
+        return (), 0.0
+    if name != LEARNED:
+        raise RequestError(f"upscaler: {name!r} is not one of: {LANCZOS}, {LEARNED}")
+    upscalers = as_upscalers(enhancers.learned, LEARNED)
+    if not upscalers:
+        raise RequestError("upscaler: this server offers no learned sr2/sr4 model (started with "
+                           "--no-shipped-enhancers and no --enhancer of those tasks); use lanczos")
+    return upscalers, max(enhancers.costs[up.name.split("-", 1)[1]] / up.scale**2 for up in upscalers)
+
+
 def prepared_side_bound(width: int, height: int, preset) -> int:
     """The largest side prepare can make of a width x height photo (the product box is at most the photo)."""
     if not preset.layout:
@@ -120,12 +141,12 @@ def prepared_side_bound(width: int, height: int, preset) -> int:
     return max(preset.min_side, math.ceil(max(width, height) / preset.fill))
 
 
-def _prepare(header: Image.Image, preset) -> tuple[bytes, str, dict[str, str]]:
+def _prepare(header: Image.Image, preset, upscalers: tuple = ()) -> tuple[bytes, str, dict[str, str]]:
     from productgan.catalog.layout import lay_out
     from productgan.enhance.auto import AutoEnhancer
 
     fix = AutoEnhancer().fix(photo_from_image(decode_upload(header)))
-    laid_out = lay_out(fix.image, preset, fix.before.has_backdrop)  # Lanczos: PREPARE_COST prices no SR net
+    laid_out = lay_out(fix.image, preset, fix.before.has_backdrop, upscalers)
     laid, warnings = laid_out.image, laid_out.warnings
     fmt = "JPEG" if preset.suffix == ".jpg" else "PNG"
     buffer = io.BytesIO()

@@ -95,6 +95,9 @@ class PhotoPrepareForm(BaseModel):
 
     preset: str = Field("marketplace", max_length=32, description="marketplace (white square, product at 85%, "
                         ">= 1000 px, JPEG) | web (auto-fix only)")
+    upscaler: str = Field("lanczos", max_length=16, description="how a photo below the preset's minimum side is "
+                          "enlarged: lanczos (measured closer on shop photos at x1-2, and instant) | learned "
+                          "(the server's sr2/sr4 models, for photos far below the minimum; costs more work)")
 
 
 class PhotoCutoutForm(MaskFields):

@@ -63,7 +63,8 @@ def category_by_color_grid(generator: ProductGenerator, seed: int) -> np.ndarray
     the same product and only its category and colour change.
     """
     z, labels = generator.inputs(1, seed=seed)
-    labels = generator.every_level(generator.every_level(labels, "color"), "category", held=["color"])  # row i * colours + j
+    by_color = generator.every_level(labels, "color")
+    labels = generator.every_level(by_color, "category", held=["color"])  # row i * colours + j
     images = generator.render(z.repeat(len(labels), 1), labels)
     return make_grid(images, ncols=len(generator.levels["color"]))
 

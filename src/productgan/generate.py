@@ -80,6 +80,7 @@ def truncated_normal(shape: tuple[int, ...], truncation: float | None, rng: torc
 
 TIED_MIN_ROWS = 5  # catalog rows a level needs before what always comes with it counts as tied to it (tied_levels)
 
+
 class ProductGenerator:
     """A generator plus its vocabulary: ask for attributes by name, get uint8 images.
 

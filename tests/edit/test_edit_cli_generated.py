@@ -38,6 +38,7 @@ def test_variants_writes_a_grid_and_every_image(run, tmp_path, trained_edit_mode
     assert {p.name for p in tmp_path.iterdir()} >= {"grid.png", "blue-0.png", "red-1.png", "variants.json"}
     summary = json.loads((tmp_path / "variants.json").read_text())
     assert summary["levels"] == ["blue", "green", "red"] and summary["held"] == [{"backdrop": "grey"}] * 2
+    assert summary["captions"] == summary["levels"]  # the backdrop was asked for: nothing moves with a colour
     sheet = invoke("edit", "variants", run, "--attribute", "color", "--by", "backdrop", "--out", tmp_path / "s")
     assert sheet.exit_code == 0, sheet.output
     assert (tmp_path / "s" / "green-white.png").is_file()

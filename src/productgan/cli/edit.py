@@ -53,8 +53,8 @@ def variants_command(
     for i, level in enumerate(table.row_levels):
         for j, column in enumerate(table.column_levels):
             write_png(table.images[i, j], out / f"{slug(level)}-{slug(column)}.png")
-    summary = {"attribute": attribute, "levels": table.row_levels, "by": by, "columns": table.column_levels,
-               "held": table.held, "seed": seed, "fixed": fixed}
+    summary = {"attribute": attribute, "levels": table.row_levels, "captions": captions, "by": by,
+               "columns": table.column_levels, "held": table.held, "seed": seed, "fixed": fixed}
     (out / "variants.json").write_text(json.dumps(summary, indent=2))
     console.print(f"wrote {out / 'grid.png'}: rows are {attribute} = {', '.join(captions)}")
 

@@ -50,7 +50,7 @@ class TrainConfig:
     cr_weight: float = 0.0  # consistency regularisation, |D(x) - D(augmented x)|^2 on reals (Zhang et al. 2020); 0 off
     ada_target: float = 0.0  # adaptive augmentation probability toward this mean sign of D(real) (ADA uses 0.6); 0: p = 1
     recon_weight: float = 0.0  # FastGAN's self-supervised D: L1 of D's decoded real images (needs model.d_reconstruction); 0 off
-    class_weight: float = 0.0  # P2GAN's classification term: cross-entropy of D's level logits, reals for D, fakes for G; 0 off
+    class_weight: float = 0.0  # P2GAN's classification term: cross-entropy of D's level logits (reals: D, fakes: G); 0 off
     ada_kimg: float = 5.0  # how fast ADA's p may move: from 0 to 1 in this many kimg
     balance: str | None = None  # a conditioned attribute whose levels are drawn by sqrt-inverse frequency
     penalty_every: int = 4  # lazy regularisation interval (StyleGAN2)

@@ -26,14 +26,14 @@ def test_variants_endpoint_renders_every_levels_rows(client, registry, monkeypat
     calls = []
     every_level = ProductGenerator.every_level
 
-    def spy(self, labels, attribute):
-        calls.append(attribute)
-        return every_level(self, labels, attribute)
+    def spy(self, labels, attribute, held=()):
+        calls.append((attribute, list(held)))
+        return every_level(self, labels, attribute, held)
 
     monkeypatch.setattr(ProductGenerator, "every_level", spy)
     answer = client.post("/api/variants", json={"model": "shop", "attribute": "size", "seed": 5,
                                                 "attributes": {"color": "RED"}}).json()
-    assert calls == ["size"]
+    assert calls == [("size", ["color"])]  # the colour asked for is held whatever a size ties
     expected, levels = registry.get("shop").generator.level_images("size", per_level=1, seed=5, fixed={"color": "red"})
     assert answer["levels"] == levels == ["large", "small"] and answer["attributes"] == {"color": "red"}
     served = np.stack([decode(base64.b64decode(image)) for image in answer["images"]])

@@ -106,7 +106,7 @@ def test_learned_tasks_count_against_the_work_budget_by_their_measured_cost(make
 
 
 def test_prepare_enlarges_with_the_servers_learned_sr_only_when_asked_and_priced(make_client, checkpoints):
-    small = photo(120, 90)  # far below the marketplace minimum: enlarged about x10
+    small = photo(120, 90)  # far below the marketplace minimum: the product is enlarged many times over
     served = make_client(photo_enhancers=PhotoEnhancers.load([checkpoints["sr2"]], shipped=False))
     learned = served.post("/api/photo/prepare", files=upload(small), data={"upscaler": "learned"})
     assert learned.status_code == 200, learned.text

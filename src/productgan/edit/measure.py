@@ -51,11 +51,11 @@ def measure_variants(generator: ProductGenerator, classifier, attribute: str, pr
     levels, columns = table.images.shape[:2]
     flat = table.images.reshape(levels * columns, *table.images.shape[2:])
     seen = {name: read.reshape(levels, columns) for name, read in classify_images(classifier, flat).items()}
-    control = classify_images(classifier, generator.generate(products, seed=seed))
+    z, product_labels = generator.inputs(products, seed=seed)  # the products as generate draws them, unedited
+    control = classify_images(classifier, generator.render(z, product_labels))
     known = np.isin(table.row_levels, classifier.levels.get(attribute, []))
     success = (seen[attribute] == np.array(table.row_levels)[:, None])[known].mean() if attribute in seen else np.nan
-    product_labels = generator.inputs(products, seed=seed)[1].numpy()  # (columns, A) as generate drew them
-    held = [held_reads(seen[name], control[name], table.labels[:, :, k] == product_labels[None, :, k])
+    held = [held_reads(seen[name], control[name], table.labels[:, :, k] == product_labels.numpy()[None, :, k])
             for k, name in enumerate(generator.names) if name != attribute and name in seen]
     features = classifier.features(flat).reshape(levels, columns, -1)
     within = [pair_means(features[:, j], table.images[:, j]) for j in range(columns)]

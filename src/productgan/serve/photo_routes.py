@@ -121,7 +121,7 @@ def _upscalers(name: str, enhancers) -> tuple[tuple, float]:
     pixel: an sr model costs its measured units per input pixel, and an xS model's output pixel
     is 1/S^2 of an input pixel (the layout never enlarges a crop past the preset's side)."""
     from productgan.catalog.layout import LANCZOS
-    from productgan.catalog.upscalers import as_upscalers
+    from productgan.catalog.upscalers import SHIPPED_SR_TASKS, as_upscalers
 
     if name == LANCZOS:
         return (), 0.0
@@ -131,7 +131,8 @@ def _upscalers(name: str, enhancers) -> tuple[tuple, float]:
     if not upscalers:
         raise RequestError("upscaler: this server offers no learned sr2/sr4 model (started with "
                            "--no-shipped-enhancers and no --enhancer of those tasks); use lanczos")
-    return upscalers, max(enhancers.costs[up.name.split("-", 1)[1]] / up.scale**2 for up in upscalers)
+    loaded = [task for task in SHIPPED_SR_TASKS if task in enhancers.learned]
+    return upscalers, max(enhancers.costs[task] / enhancers.learned[task].scale**2 for task in loaded)
 
 
 def prepared_side_bound(width: int, height: int, preset) -> int:

@@ -3,6 +3,7 @@ train a super-resolution or restoration model on a catalog."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Optional
 
@@ -13,7 +14,8 @@ from productgan.cli.common import (
     require_output_folder, seed_option,
 )
 from productgan.device import resolve_device
-from productgan.enhance.config import EnhanceModelConfig, EnhanceTrainConfig, LossWeights
+from productgan.enhance.config import FULL_SIZE, EnhanceModelConfig, EnhanceTrainConfig, LossWeights
+from productgan.enhance.degrade import DAMAGE_KINDS, RestoreDegradation
 from productgan.errors import ProductGANError
 
 HELP = ("Enhance product photos: only the classical steps a photo needs (auto), the fixed classical chain, learned "
@@ -96,11 +98,12 @@ def export(
     run: Path = typer.Argument(..., help="A run folder or checkpoint from `productgan enhance train`."),
     out: Path = typer.Option(..., help="File to write (e.g. src/productgan/weights/sr4.safetensors)."),
     note: str = typer.Option("", help="Appended to the file's training summary, e.g. the command that trained it."),
+    first_stage: Optional[Path] = typer.Option(None, help="restore: a restorer run (e.g. one trained with --damage jpeg,noise) packed into the same file and run first on every photo."),
 ):
     """Write a run's generator alone (no discriminator, no optimiser state): the small file that ships."""
     from productgan.enhance.shipped import export_generator
 
-    written = export_generator(run, out, note)
+    written = export_generator(run, out, note, first_stage)
     console.print(f"wrote {written} ({written.stat().st_size / 1e6:.2f} MB)", highlight=False)
 
 
@@ -124,10 +127,37 @@ TRAIN_OPTION_SETTINGS = {
     "batch": ("batch",), "width": ("model.width",), "blocks": ("model.blocks",), "depth": ("model.depth",),
     "lr": ("lr", "lr_discriminator"), "warmup_steps": ("warmup_steps",), "pixel_weight": ("weights.pixel",),
     "feature_weight": ("weights.feature",), "adversarial_weight": ("weights.adversarial",),
-    "relative_loss": ("weights.relative",), "denoise_prior": ("model.prior",),
+    "relative_loss": ("weights.relative",), "denoise_prior": ("model.prior",), "pixel_loss": ("weights.pixel_kind",),
+    "damage_planes": ("model.damage_planes",), "photo_side": ("photo_side",), "init_from": ("init_from",),
+    "damage": ("restore_degradation",),
     "classifier": ("classifier",), "holdout": ("holdout_fraction",), "seed": ("seed",),
     "checkpoint_every": ("checkpoint_every", "sample_every"), "device": ("device",),
 }
+
+
+def restore_damage(kinds: str | None) -> RestoreDegradation:
+    """--damage as the restoration degradation: the kinds named keep their default probability, the rest none."""
+    chosen = ENHANCE_DEFAULTS.restore_degradation
+    if kinds is None:
+        return chosen
+    names = [name.strip() for name in kinds.split(",") if name.strip()]
+    unknown = [name for name in names if name not in DAMAGE_KINDS]
+    if unknown or not names:
+        raise typer.BadParameter(f"--damage takes kinds from {', '.join(DAMAGE_KINDS)}, not {kinds!r}")
+    return replace(chosen, **{f"{kind}_probability": 0.0 for kind in DAMAGE_KINDS if kind not in names})
+
+
+def parse_photo_side(text: str | None) -> tuple[int, int] | None:
+    """'LOW:HIGH' -> (LOW, HIGH); 'full' -> (0, 0); None -> None (the task's default)."""
+    if text is None:
+        return None
+    if text.strip().lower() == "full":
+        return FULL_SIZE
+    try:
+        low, high = (int(part) for part in text.split(":"))
+    except ValueError:
+        raise typer.BadParameter(f"--photo-side takes LOW:HIGH in pixels (e.g. 256:384) or 'full', not {text!r}") from None
+    return low, high
 
 
 @friendly_errors
@@ -150,6 +180,11 @@ def train(
     feature_weight: float = float_option(ENHANCE_DEFAULTS.weights.feature, low=0, help="Weight of the feature loss (discriminator feature matching, or --classifier features)."),
     adversarial_weight: float = float_option(ENHANCE_DEFAULTS.weights.adversarial, low=0, help="Weight of the adversarial loss (0: a pure L1 model)."),
     relative_loss: float = float_option(ENHANCE_DEFAULTS.weights.relative, low=0, high=10, help="restore: divide each crop's L1 by (its input's L1 + this), so JPEG and noise count as much as dark photos and holes; 0: plain mean L1."),
+    pixel_loss: Optional[str] = typer.Option(None, help="l1 | l2 | psnr (default: l2 for restore, l1 for sr). At the identity a restorer starts from, L1 does not learn to remove noise or JPEG blocks."),
+    damage_planes: Optional[bool] = typer.Option(None, "--damage-planes/--no-damage-planes", help="restore: show the net the whole photo's measured noise and JPEG blockiness (default: on for restore)."),
+    photo_side: Optional[str] = typer.Option(None, help="restore: LOW:HIGH short side in px the whole photo is shrunk to before it is damaged and cropped, or 'full' (default 256:384)."),
+    damage: Optional[str] = typer.Option(None, help="restore: the kinds of damage to train on, comma-separated, of jpeg, noise, low_light, blemish, hole (default: all)."),
+    init_from: Optional[Path] = typer.Option(None, help="Start the generator from this enhancer checkpoint of the same task (e.g. the shipped one); new input planes start at zero."),
     classifier: Optional[Path] = typer.Option(None, help="Domain classifier file whose frozen features give the feature loss."),
     holdout: float = float_option(ENHANCE_DEFAULTS.holdout_fraction, low=0, high=1, low_open=True, high_open=True, help="Fraction of images (whole products) held out of training."),
     seed: int = seed_option(ENHANCE_DEFAULTS.seed, help="Seed of initialisation, crops, degradations and the held-out split."),
@@ -167,10 +202,13 @@ def train(
         config = EnhanceTrainConfig(
             data=data, out=str(out), crop=crop, batch=batch, steps=steps,
             minutes=minutes if minutes is not None or steps is not None else ENHANCE_DEFAULTS.minutes,
-            model=EnhanceModelConfig(task=task, width=width, blocks=blocks, depth=depth, prior=int(denoise_prior)),
+            model=EnhanceModelConfig(task=task, width=width, blocks=blocks, depth=depth, prior=int(denoise_prior),
+                                     damage_planes=None if damage_planes is None else int(damage_planes)),
             lr=lr, lr_discriminator=lr, warmup_steps=warmup_steps,
             weights=LossWeights(pixel=pixel_weight, feature=feature_weight, adversarial=adversarial_weight,
-                                relative=relative_loss),
+                                relative=relative_loss, pixel_kind=pixel_loss),
+            photo_side=parse_photo_side(photo_side), init_from=str(init_from) if init_from else None,
+            restore_degradation=restore_damage(damage),
             classifier=str(classifier) if classifier else None, holdout_fraction=holdout, seed=seed,
             checkpoint_every=checkpoint_every, sample_every=checkpoint_every, device=device,
         )

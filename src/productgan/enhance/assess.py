@@ -211,23 +211,33 @@ def color_noise(image: np.ndarray, luma: np.ndarray | None = None) -> float:
 
     Colour, not luma: a sensor's noise is independent in each channel, so it shows in R-G and
     B-G, while a grey heather or a fine knit is texture in luma alone (on luma, heather close-ups
-    read 6-7 grey levels of "noise", as much as real noise of sigma 10). Flat pixels are picked on
-    a blurred copy, so noise does not make them look busy; clipped pixels hold no noise.
+    read 6-7 grey levels of "noise", as much as real noise of sigma 10).
     """
     pixels = image.astype(np.float32)
-    luma = rgb_luma(image) if luma is None else luma
+    flat = flat_pixels(image, rgb_luma(image) if luma is None else luma)
+    if flat is None:
+        return 0.0
+    sigmas = [noise_sigma(difference, flat) for difference in (pixels[..., 0] - pixels[..., 1], pixels[..., 2] - pixels[..., 1])]
+    return float(np.mean(sigmas) / np.sqrt(2.0))  # a difference of two channels has sqrt(2) sigma
+
+
+def flat_pixels(image: np.ndarray, luma: np.ndarray) -> np.ndarray | None:
+    """Boolean (H, W): the flattest third of the unclipped pixels, where noise can be read; None
+    when fewer than MIN_FLAT_PIXELS are unclipped. Flat pixels are picked on a blurred copy, so
+    noise does not make them look busy; clipped pixels hold no noise."""
     smooth = cv2.GaussianBlur(luma, (0, 0), 2.0)
     gradient = np.hypot(cv2.Sobel(smooth, cv2.CV_32F, 1, 0), cv2.Sobel(smooth, cv2.CV_32F, 0, 1))
-    usable = (pixels.max(axis=2) < 250) & (pixels.min(axis=2) > 5)
+    usable = (image.max(axis=2) < 250) & (image.min(axis=2) > 5)
     usable[:2], usable[-2:], usable[:, :2], usable[:, -2:] = False, False, False, False
     if usable.sum() < MIN_FLAT_PIXELS:
-        return 0.0
-    flat = usable & (gradient <= np.percentile(gradient[usable], 33.0))
-    sigmas = []
-    for difference in (pixels[..., 0] - pixels[..., 1], pixels[..., 2] - pixels[..., 1]):
-        response = cv2.filter2D(difference, cv2.CV_32F, _NOISE_KERNEL, borderType=cv2.BORDER_REFLECT)
-        sigmas.append(1.4826 * float(np.median(np.abs(response[flat]))) / 6.0)
-    return float(np.mean(sigmas) / np.sqrt(2.0))  # a difference of two channels has sqrt(2) sigma
+        return None
+    return usable & (gradient <= np.percentile(gradient[usable], 33.0))
+
+
+def noise_sigma(channel: np.ndarray, flat: np.ndarray) -> float:
+    """Robust sigma of float32 (H, W) `channel`'s noise on the `flat` pixels (Immerkaer's kernel, MAD)."""
+    response = cv2.filter2D(channel, cv2.CV_32F, _NOISE_KERNEL, borderType=cv2.BORDER_REFLECT)
+    return 1.4826 * float(np.median(np.abs(response[flat]))) / 6.0
 
 
 def product_box(image: np.ndarray, distance: float = 20.0) -> tuple[int, int, int, int] | None:

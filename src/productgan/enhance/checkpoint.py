@@ -25,7 +25,10 @@ from productgan.errors import CheckpointError
 # Integer network sizes a header may hold: generous bounds that keep planning the network cheap;
 # the parameter cap (checkpoint.MAX_PARAMETERS) decides what may be allocated.
 MODEL_RANGES = {"channels": (1, 4), "width": (1, 2048), "growth": (1, 2048), "blocks": (1, 64),
-                "dense_layers": (1, 32), "depth": (1, 10), "disc_width": (1, 2048), "prior": (0, 1)}
+                "dense_layers": (1, 32), "depth": (1, 10), "disc_width": (1, 2048), "prior": (0, 1),
+                "damage_planes": (0, 1)}
+# The tensor prefix and header key of a restorer that a shipped file runs before its own generator.
+FIRST_STAGE = "first_stage"
 
 # The old name: every problem with an enhancer checkpoint (missing, another kind, damaged) is the
 # project's one CheckpointError, whose message names the file.
@@ -78,6 +81,27 @@ def read_enhancer_meta(path: str | Path) -> tuple[Path, CheckpointMeta, EnhanceT
     require_size(path, f"{config.task} generator", planned)
     require_tensors(path, "generator", planned)
     return path, meta, config
+
+
+def first_stage_config(path: Path, meta: CheckpointMeta) -> EnhanceTrainConfig | None:
+    """The config of the restorer a shipped file runs first (extra["first_stage"], written by
+    `enhance export --first-stage`), checked as a main generator is; None when it has none."""
+    stage = meta.extra.get("first_stage")
+    if stage is None:
+        return None
+    if not isinstance(stage, dict) or not isinstance(stage.get("config"), dict):
+        raise CheckpointError(f"{path}: invalid enhancer header: first_stage must be an object with a config")
+    _require_schema(path, _model_problems(stage["config"].get("model")))
+    try:
+        config = EnhanceTrainConfig.from_dict(stage["config"])
+    except (TypeError, ValueError) as error:
+        raise CheckpointError(f"{path}: its first stage's config cannot be read by this code ({error})") from None
+    if config.model.scale != 1:
+        raise CheckpointError(f"{path}: a first stage must keep the size; this one is {config.task}")
+    planned = planned_state(lambda: networks.build_generator(config.model))
+    require_size(path, f"first-stage {config.task} generator", planned)
+    require_tensors(path, FIRST_STAGE, planned)
+    return config
 
 
 def _require_schema(path: Path, problems: list[str]) -> None:

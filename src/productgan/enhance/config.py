@@ -16,6 +16,14 @@ TASK_SCALES = {"sr2": 2, "sr4": 4, "restore": 1}
 # The U-Net works at full resolution, the RRDB trunk at LR: at equal width the U-Net costs ~6x more
 # per crop, so it gets half the width (measured: ~0.2 s per fwd+bwd of 8 64-px crops on one core each).
 DEFAULT_WIDTHS = {"sr": 32, "restore": 16}
+PIXEL_KINDS = ("l1", "l2", "psnr")
+# Restoration trains on whole photos shrunk so their short side is drawn from this range (area
+# averaging): the source JPEG's own 8x8 blocks and grain vanish from the targets, and a crop shows
+# as much of a product as a shop photo of that size does. (0, 0): full size, as super-resolution.
+RESTORE_PHOTO_SIDE = (256, 384)
+FULL_SIZE = (0, 0)
+# What a checkpoint written before a setting existed trained with: its absence means this.
+LEGACY = {"model": {"damage_planes": 0}, "weights": {"pixel_kind": "l1"}, "photo_side": FULL_SIZE}
 
 
 def check_task(task: str) -> str:
@@ -43,11 +51,18 @@ class EnhanceModelConfig:
     depth: int = 3
     disc_width: int = 16
     prior: int = 0  # restore: 1 = also show the U-Net a non-local-means denoise of its input (networks.denoised_prior)
+    # restore: 1 = also show the U-Net the whole photo's noise and JPEG blockiness (enhance/damage.py)
+    # as constant planes; None: 1 for restore, 0 for sr. Checkpoints from before it rebuild with 0.
+    damage_planes: int | None = None
 
     def __post_init__(self) -> None:
         check_task(self.task)
         if self.width is None:
             self.width = DEFAULT_WIDTHS["restore" if self.task == "restore" else "sr"]
+        if self.damage_planes is None:
+            self.damage_planes = int(self.task == "restore")
+        if self.damage_planes and self.task != "restore":
+            raise ConfigError("damage planes are for restoration: super-resolution keeps the noise it is given")
 
     @property
     def scale(self) -> int:
@@ -70,6 +85,15 @@ class LossWeights:
     # of its damage left, not by its size (train.pixel_loss). Off by default: at 500-750 steps on luma
     # it slowed learning exposure and still left JPEG and noise untouched (docs/ENHANCERS.md).
     relative: float = 0.0
+    # "l1" or "l2" (mean squared error). None: l2 for restore, l1 for sr. Restoration starts as the
+    # identity, and at the identity L1's gradient on zero-mean noise is a sign that cancels out: with
+    # L1 the restorer stayed the identity on JPEG and noise for 2800 steps; L2 gained +2.3 dB on
+    # noise in 400 (docs/ENHANCERS.md). Checkpoints from before it rebuild with l1.
+    pixel_kind: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.pixel_kind not in (None, *PIXEL_KINDS):
+            raise ConfigError(f"pixel loss {self.pixel_kind!r} is not one of {', '.join(PIXEL_KINDS)}")
 
 
 @dataclass
@@ -106,10 +130,23 @@ class EnhanceTrainConfig:
     sample_every: int = 200
     log_every: int = 20
     validation_crops: int = 16
+    # restore: (low, high) short side in px the whole photo is shrunk to before it is damaged and
+    # cropped; None: RESTORE_PHOTO_SIDE for restore, FULL_SIZE for sr (which always trains full size).
+    photo_side: tuple[int, int] | None = None
+    # An enhancer checkpoint of the same task whose generator this run starts from (train.warm_start).
+    init_from: str | None = None
 
     def __post_init__(self) -> None:
         if self.steps is None and self.minutes is None:
             raise ConfigError("set steps or minutes (or both): the training budget")
+        if self.weights.pixel_kind is None:
+            self.weights.pixel_kind = "l2" if self.task == "restore" else "l1"
+        if self.photo_side is None:
+            self.photo_side = RESTORE_PHOTO_SIDE if self.task == "restore" else FULL_SIZE
+        self.photo_side = tuple(self.photo_side)
+        if self.photo_side != FULL_SIZE and (self.task != "restore" or not self.crop <= self.photo_side[0] <= self.photo_side[1]):
+            raise ConfigError(f"photo_side {self.photo_side} must be (0, 0) (full size), or for restore a range "
+                              f"(low, high) with crop {self.crop} <= low <= high")
         # The discriminators halve the crop three times (the U-Net D adds its skips back; the PatchGAN
         # needs 32 px for one logit); a multiple of 8 is also a multiple of every scale (1, 2, 4).
         if self.crop % 8 or self.crop < 32:
@@ -138,6 +175,11 @@ class EnhanceTrainConfig:
                   "sr_degradation": SRDegradation, "restore_degradation": RestoreDegradation}
         known = {f.name for f in fields(cls)}
         kwargs = {key: value for key, value in values.items() if key in known}
+        for key, legacy in LEGACY.items():
+            if isinstance(legacy, dict) and isinstance(kwargs.get(key), dict):
+                kwargs[key] = {**legacy, **kwargs[key]}
+            elif not isinstance(legacy, dict) and key not in kwargs:
+                kwargs[key] = legacy
         for key, kind in nested.items():
             if key in kwargs:
                 kwargs[key] = _rebuild(kind, kwargs[key])

@@ -19,6 +19,7 @@ import numpy as np
 from PIL import Image
 
 INTERPOLATIONS = (cv2.INTER_AREA, cv2.INTER_LINEAR, cv2.INTER_CUBIC)
+DAMAGE_KINDS = ("jpeg", "noise", "low_light", "blemish", "hole")  # RestoreDegradation's <kind>_probability
 
 
 @dataclass

@@ -16,10 +16,12 @@ import numpy as np
 import torch
 
 from productgan.checkpoint import load_module, load_tensors
-from productgan.enhance.checkpoint import EnhancerCheckpointError, HeldOut, held_out, read_enhancer_meta
+from productgan.enhance.checkpoint import (
+    FIRST_STAGE, EnhancerCheckpointError, HeldOut, first_stage_config, held_out, read_enhancer_meta,
+)
 from productgan.enhance.config import EnhanceTrainConfig
-from productgan.enhance.networks import build_generator, image_statistics
-from productgan.enhance.photos import context_thumbnail
+from productgan.enhance.networks import build_generator
+from productgan.enhance.photos import whole_photo_statistics
 from productgan.enhance.repair import inpaint
 from productgan.errors import CheckpointError, ProductGANError
 from productgan.heap import release_freed_memory
@@ -47,6 +49,8 @@ class LearnedEnhancer:
     tile: int = DEFAULT_TILE
     overlap: int = DEFAULT_OVERLAP
     summary: str = ""  # how it was trained, one line (shipped files carry one: enhance/shipped.py)
+    # A blind restorer run on the whole photo first (a shipped file may pack one: `enhance export --first-stage`).
+    first: "LearnedEnhancer | None" = None
 
     @property
     def task(self) -> str:
@@ -61,12 +65,15 @@ class LearnedEnhancer:
         """repair (restore only): (H, W) mask, non-zero where the user marked damage to repair."""
         _check_image(image)
         plane = self._repair_plane(repair, image.shape[:2])
+        if self.first is not None:
+            image = self.first(image)
+        # Restoration reads the whole photo's exposure (and damage) once, so every tile is judged
+        # alike; from the photo as handed in, as training reads it before the marked pixels are filled.
+        statistics = (whole_photo_statistics(image, bool(self.config.model.damage_planes), self.device)
+                      if self.task == "restore" else None)
         if plane is not None:  # the network refines OpenCV's fill of the marked pixels (as trained)
             image = inpaint(image, np.asarray(repair) > 0)
         tensor = uint8_to_tensor(image[None], self.device)
-        # Restoration reads the whole photo's exposure once, so every tile is judged alike.
-        statistics = (image_statistics(uint8_to_tensor(context_thumbnail(image)[None], self.device))
-                      if self.task == "restore" else None)
         enhanced = tensor_to_uint8(self._tiled(tensor, statistics, plane))[0]
         release_freed_memory()  # the tiles' activations, or a folder's worth of photos grows the process (heap.py)
         return enhanced
@@ -116,10 +123,21 @@ def load_enhancer(checkpoint: str | Path, device: str | torch.device = "cpu", ti
         raise ValueError(f"tile must be >= 8 and overlap >= 0, got tile={tile}, overlap={overlap}")
     path, meta, config = read_enhancer_meta(checkpoint)
     device = torch.device(device)
+    generator = _load_generator(path, config, "generator", device)
+    first = None
+    stage = first_stage_config(path, meta)
+    if stage is not None:
+        summary = str(meta.extra[FIRST_STAGE].get("summary", ""))
+        first = LearnedEnhancer(_load_generator(path, stage, FIRST_STAGE, device), stage, path, meta.code_version,
+                                device, tile, overlap, summary)
+    return LearnedEnhancer(generator, config, path, meta.code_version, device, tile, overlap,
+                           str(meta.extra.get("summary", "")), first)
+
+
+def _load_generator(path: Path, config: EnhanceTrainConfig, prefix: str, device: torch.device) -> torch.nn.Module:
     generator = build_generator(config.model)
     try:
-        load_module(generator, load_tensors(path, "generator.", device=str(device)), "generator")
+        load_module(generator, load_tensors(path, prefix + ".", device=str(device)), prefix)
     except (RuntimeError, ProductGANError) as error:
-        raise CheckpointError(f"{path}: its generator weights do not fit this code's network ({error})") from None
-    return LearnedEnhancer(generator.to(device).eval(), config, path, meta.code_version, device, tile, overlap,
-                           str(meta.extra.get("summary", "")))
+        raise CheckpointError(f"{path}: its {prefix} weights do not fit this code's network ({error})") from None
+    return generator.to(device).eval()

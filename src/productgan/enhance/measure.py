@@ -12,13 +12,12 @@ import numpy as np
 
 from productgan.enhance.apply import build_enhancer
 from productgan.enhance.classic import ClassicChain
-from productgan.enhance.degrade import RestoreDegradation, degrade_for_restore
+from productgan.enhance.degrade import DAMAGE_KINDS, RestoreDegradation, degrade_for_restore
 from productgan.enhance.repair import inpaint
 from productgan.metrics.fidelity import mean_image_psnr
 
 PSNR_CAP = 60.0  # dB: an untouched clean photo would otherwise read infinite and swamp the mean
 RESTORE_CHAIN = "denoise:strength=10;color_strength=10,contrast_stretch,unsharp:amount=0.4"
-DAMAGE_KINDS = ("jpeg", "noise", "low_light", "blemish", "hole")
 
 
 def restore_methods(checkpoint: str | None) -> dict:

@@ -40,6 +40,7 @@ from torch.nn.utils import spectral_norm
 
 from productgan.checkpoint.kinds import enhancer_family
 from productgan.enhance.config import EnhanceModelConfig
+from productgan.enhance.damage import DAMAGE_MEASURES, damage_measures
 from productgan.imaging import REC601_LUMA, tensor_to_uint8, uint8_to_tensor
 
 # A change that makes a generator family's old weights compute something else bumps its architecture
@@ -49,13 +50,14 @@ REPAIR_PLANES = 1
 PRIOR_STRENGTH = 12  # h of OpenCV's non-local means (0-255 units), inside the noise sigmas trained on (3-20)
 SLOPE = 0.2
 MIN_HR_WIDTH = 16
+GATE_WIDTH = 16
 
 
 def _act(tensor: torch.Tensor) -> torch.Tensor:
     return F.leaky_relu(tensor, SLOPE)
 
 
-def _zero(conv: nn.Conv2d) -> nn.Conv2d:
+def _zero(conv: nn.Module) -> nn.Module:
     nn.init.zeros_(conv.weight)
     nn.init.zeros_(conv.bias)
     return conv
@@ -159,7 +161,8 @@ class UNetGenerator(nn.Module):
         widths = [config.width * 2 ** min(level, 3) for level in range(config.depth + 1)]
         self.multiple = 2 ** config.depth
         self.prior = bool(config.prior)
-        planes = config.channels * (2 if self.prior else 1) + STATISTICS + REPAIR_PLANES
+        self.statistics = statistics_count(config)
+        planes = config.channels * (2 if self.prior else 1) + self.statistics + REPAIR_PLANES
         self.head = nn.Sequential(nn.Conv2d(planes, widths[0], 3, padding=1),
                                   nn.LeakyReLU(SLOPE),
                                   nn.Conv2d(widths[0], widths[0], 3, padding=1), nn.LeakyReLU(SLOPE))
@@ -171,14 +174,26 @@ class UNetGenerator(nn.Module):
         self.up = nn.ModuleList(nn.Conv2d(widths[i + 1], widths[i], 3, padding=1) for i in range(config.depth))
         self.merge = nn.ModuleList(nn.Conv2d(2 * widths[i], widths[i], 3, padding=1) for i in range(config.depth))
         self.last = _zero(nn.Conv2d(widths[0], config.channels, 3, padding=1))
+        # With damage planes, a per-photo gate on the residual read from the whole-photo statistics
+        # alone: a clean photo's measures can shut the residual off (the identity, bit for bit)
+        # long before the convolutions learn to tell a clean crop from a noisy one. 2 * sigmoid: it
+        # starts at exactly 1 and has a gradient everywhere (a clamp to [0, 1] stuck open at step 1).
+        self.gate = (nn.Sequential(nn.Linear(self.statistics, GATE_WIDTH), nn.LeakyReLU(SLOPE),
+                                   _zero(nn.Linear(GATE_WIDTH, 1))) if config.damage_planes else None)
 
     def forward(self, damaged: torch.Tensor, statistics: torch.Tensor | None = None,
                 repair: torch.Tensor | None = None) -> torch.Tensor:
-        """statistics: (B, STATISTICS) of the whole photos the inputs were cut from; None: of the inputs themselves.
+        """statistics: (B, statistics_count) of the whole photos the inputs were cut from (exposure,
+        then damage measures when the model has damage planes); None: of the inputs themselves.
         repair: (B, 1, H, W), 1 where the damage is known; None: unknown everywhere (blind restoration)."""
         height, width = damaged.shape[-2:]
         if statistics is None:
             statistics = image_statistics(damaged)
+            if self.statistics > STATISTICS:
+                measures = np.stack([damage_measures(picture) for picture in tensor_to_uint8(damaged)])
+                statistics = torch.cat([statistics, torch.from_numpy(measures).to(statistics)], 1)
+        if statistics.shape[1] != self.statistics:
+            raise ValueError(f"this restorer reads {self.statistics} whole-photo statistics, got {statistics.shape[1]}")
         if repair is None:
             repair = damaged.new_zeros(damaged.shape[0], REPAIR_PLANES, height, width)
         pad_h, pad_w = -height % self.multiple, -width % self.multiple
@@ -193,7 +208,10 @@ class UNetGenerator(nn.Module):
         for level in reversed(range(len(self.up))):
             features = _act(self.up[level](F.interpolate(features, scale_factor=2, mode="nearest")))
             features = _act(self.merge[level](torch.cat([features, skips.pop()], 1)))
-        return (padded + self.last(features))[..., :height, :width]
+        residual = self.last(features)
+        if self.gate is not None:
+            residual = residual * 2.0 * torch.sigmoid(self.gate(statistics.to(residual.dtype)))[:, :, None, None]
+        return (padded + residual)[..., :height, :width]
 
 
 class PatchDiscriminator(nn.Module):
@@ -227,6 +245,11 @@ def denoised_prior(images: torch.Tensor) -> torch.Tensor:
     cleaned = [cv2.fastNlMeansDenoisingColored(np.ascontiguousarray(picture), None, PRIOR_STRENGTH, PRIOR_STRENGTH, 5, 11)
                for picture in pictures]
     return uint8_to_tensor(np.stack(cleaned), images.device).to(images.dtype)
+
+
+def statistics_count(config: EnhanceModelConfig) -> int:
+    """How many whole-photo statistics a restorer reads: exposure, plus the damage measures when it has damage planes."""
+    return STATISTICS + (DAMAGE_MEASURES if config.damage_planes else 0)
 
 
 def image_statistics(images: torch.Tensor) -> torch.Tensor:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import torch
 
 from productgan.data.catalog import SkippedFile
 from productgan.data.folder import list_files
@@ -21,7 +22,10 @@ from productgan.data.paths import EntryRefused, resolve_catalog_entry
 from productgan.data.images import is_image_file
 from productgan.data.split import PRODUCT_COLUMN
 from productgan.data.table import ATTRIBUTES_CSV, read_attributes
+from productgan.enhance.damage import damage_measures
+from productgan.enhance.networks import image_statistics
 from productgan.errors import CatalogError
+from productgan.imaging import uint8_to_tensor
 from productgan.photo_io import PhotoError, read_photo
 
 CONTEXT_SIDE = 128  # longest side of the thumbnail whole-photo statistics are read from
@@ -89,15 +93,21 @@ def _list_photos(root: Path) -> tuple[list[Path], list[str] | None, list[Skipped
 
 
 def random_crop(photo: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
-    """A size x size crop, preferring one with content: product shots are mostly plain white, and a
-    crop of background teaches nothing. Falls back to the last try when every try is plain."""
+    """A size x size crop at content_window's place."""
+    top, left = content_window(photo, size, rng)
+    return np.ascontiguousarray(photo[top:top + size, left:left + size])
+
+
+def content_window(photo: np.ndarray, size: int, rng: np.random.Generator) -> tuple[int, int]:
+    """(top, left) of a size x size window, preferring one with content: product shots are mostly
+    plain white, and a crop of background teaches nothing. Falls back to the last try when every
+    try is plain."""
     height, width = photo.shape[:2]
     for _ in range(CROP_TRIES):
         y, x = int(rng.integers(0, height - size + 1)), int(rng.integers(0, width - size + 1))
-        crop = photo[y:y + size, x:x + size]
-        if crop.std() >= PLAIN_STD:
+        if photo[y:y + size, x:x + size].std() >= PLAIN_STD:
             break
-    return np.ascontiguousarray(crop)
+    return y, x
 
 
 def context_thumbnail(photo: np.ndarray) -> np.ndarray:
@@ -108,4 +118,24 @@ def context_thumbnail(photo: np.ndarray) -> np.ndarray:
     if factor >= 1:
         return photo
     size = (max(1, round(width * factor)), max(1, round(height * factor)))
+    return cv2.resize(photo, size, interpolation=cv2.INTER_AREA)
+
+
+def whole_photo_statistics(photo: np.ndarray, damage_planes: bool, device: torch.device) -> torch.Tensor:
+    """(1, S) float: the exposure of the photo's thumbnail and, for a restorer with damage planes,
+    the damage measures of the photo at its own size (noise and JPEG blocks vanish in a thumbnail).
+    One function for training and use, so the net reads in use the values it was taught."""
+    statistics = image_statistics(uint8_to_tensor(context_thumbnail(photo)[None], device))
+    if not damage_planes:
+        return statistics
+    return torch.cat([statistics, torch.from_numpy(damage_measures(photo))[None].to(statistics)], 1)
+
+
+def shrunk_photo(photo: np.ndarray, side: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
+    """The photo area-averaged so its short side is drawn from side = (low, high); (0, 0), or a
+    photo already smaller: as it is."""
+    if side == (0, 0) or min(photo.shape[:2]) <= side[0]:
+        return photo
+    factor = min(1.0, int(rng.integers(side[0], side[1] + 1)) / min(photo.shape[:2]))
+    size = (max(1, round(photo.shape[1] * factor)), max(1, round(photo.shape[0] * factor)))
     return cv2.resize(photo, size, interpolation=cv2.INTER_AREA)

@@ -14,10 +14,12 @@ import json
 from importlib import resources
 from pathlib import Path
 
+import torch
+
 from productgan.checkpoint import (
     ENHANCER, CheckpointMeta, load_module, load_tensors, save_checkpoint,
 )
-from productgan.enhance.checkpoint import read_enhancer_meta
+from productgan.enhance.checkpoint import FIRST_STAGE, read_enhancer_meta
 from productgan.enhance.config import TASK_SCALES
 from productgan.enhance.networks import build_generator
 from productgan.errors import ProductGANError
@@ -55,24 +57,47 @@ def require_shipped(task: str, folder: Path | None = None) -> Path:
     return path
 
 
-def export_generator(run: str | Path, out: str | Path, note: str = "") -> Path:
+def export_generator(run: str | Path, out: str | Path, note: str = "", first_stage: str | Path | None = None) -> Path:
     """Write the generator of a training checkpoint (file or run folder) alone to `out`, for shipping.
 
     The header keeps the run's config and held-out record, and gains extra["summary"]: steps, crops,
     training time, the run's last held-out validation PSNR (from its metrics.jsonl, when beside it)
-    and `note` (e.g. the command that trained it).
+    and `note` (e.g. the command that trained it). first_stage: a restorer run whose generator the
+    file also holds and runs first on every photo (a denoise/deblock stage before a restorer that
+    fixes exposure and marks), with its own config and summary; one file still loads as one model.
     """
     path, meta, config = read_enhancer_meta(run)
-    generator = build_generator(config.model)
-    load_module(generator, load_tensors(path, "generator.", device="cpu"), "generator")
-    summary = training_summary(meta, config, _last_validation(path.parent))
-    extra = {key: value for key, value in meta.extra.items() if key not in ("kind", "architecture_version")}
+    modules = {"generator": _trained_generator(path, config)}
+    summary = _summary(path, meta, config) + (f"; {note}" if note else "")
+    extra = {key: value for key, value in meta.extra.items() if key not in ("kind", "architecture_version", FIRST_STAGE)}
+    if first_stage is not None:
+        stage_path, stage_meta, stage_config = read_enhancer_meta(first_stage)
+        if stage_config.model.scale != 1 or config.model.scale != 1:
+            raise ProductGANError(f"a first stage goes before a restorer: {stage_path} is {stage_config.task}, "
+                                  f"{path} is {config.task}")
+        modules[FIRST_STAGE] = _trained_generator(stage_path, stage_config)
+        stage_summary = _summary(stage_path, stage_meta, stage_config)
+        extra[FIRST_STAGE] = {"config": stage_meta.config, "summary": stage_summary}
+        summary = f"first {stage_summary}; then {summary}"
     shipped = CheckpointMeta(
         config=meta.config, condition_names=[], levels={}, step=meta.step, images_seen=meta.images_seen,
-        elapsed_s=meta.elapsed_s, code_version=meta.code_version,
-        extra={**extra, "summary": summary + (f"; {note}" if note else "")},
+        elapsed_s=meta.elapsed_s, code_version=meta.code_version, extra={**extra, "summary": summary},
     )
-    return save_checkpoint(out, shipped, {"generator": generator}, None, kind=ENHANCER)
+    return save_checkpoint(out, shipped, modules, None, kind=ENHANCER)
+
+
+def _summary(path: Path, meta: CheckpointMeta, config) -> str:
+    """A run's training summary; an exported file (no metrics.jsonl beside it) keeps the one it carries."""
+    validation = _last_validation(path.parent)
+    if validation is None and meta.extra.get("summary"):
+        return str(meta.extra["summary"])
+    return training_summary(meta, config, validation)
+
+
+def _trained_generator(path: Path, config) -> torch.nn.Module:
+    generator = build_generator(config.model)
+    load_module(generator, load_tensors(path, "generator.", device="cpu"), "generator")
+    return generator
 
 
 def training_summary(meta: CheckpointMeta, config, validation: dict | None) -> str:

@@ -27,10 +27,11 @@ from productgan.checkpoint import CHECKPOINT_NAME, load_module, load_tensors, re
 from productgan.data.catalog import SkippedFile
 from productgan.data.split import split_by_product
 from productgan.enhance.checkpoint import HeldOut, read_enhancer_meta, save_enhancer
-from productgan.enhance.config import EnhanceTrainConfig
+from productgan.enhance.config import FULL_SIZE, EnhanceTrainConfig
 from productgan.enhance.degrade import degrade_for_restore, degrade_for_sr
 from productgan.enhance.networks import build_discriminator, build_generator, discriminator_input, image_statistics
-from productgan.enhance.photos import context_thumbnail, random_crop, read_catalog_photos
+from productgan.enhance.photos import (content_window, context_thumbnail, random_crop, read_catalog_photos,
+                                       shrunk_photo, whole_photo_statistics)
 from productgan.enhance.repair import inpaint
 from productgan.device import resolve_device
 from productgan.errors import ProductGANError, TrainingDiverged
@@ -42,6 +43,10 @@ from productgan.losses import discriminator_loss, generator_loss
 from productgan.metrics.fidelity import tensor_psnr
 from productgan.photo_io import write_photo
 
+VALIDATION_PSNR_CAP = 60.0  # dB, as enhance.measure.PSNR_CAP
+# The "psnr" pixel loss stops pulling near 50 dB: a crop restored that well is done, and a clean
+# crop left at the identity (MSE ~0) must not weigh without bound.
+PSNR_FLOOR_MSE = 1e-5
 GAN_LOSS = "nsgan"  # the logistic loss of ESRGAN/pix2pix, per pixel (U-Net D) or per patch (PatchGAN)
 # What a resumed run may change; every other setting is the checkpoint's (a different one is refused).
 RESUME_MAY_CHANGE = ("out", "steps", "minutes", "device")
@@ -94,6 +99,8 @@ class Photos:
 def make_batch(config: EnhanceTrainConfig, photos: Photos, rng: np.random.Generator, count: int,
                device: torch.device) -> Batch:
     """count (degraded input, clean target) crop pairs from random photos."""
+    if config.task == "restore" and config.photo_side != FULL_SIZE:
+        return _whole_photo_restore_batch(config, photos, rng, count, device)
     inputs, targets, contexts, damage, shown = [], [], [], [], []
     for index in rng.integers(len(photos), size=count):
         target = random_crop(photos.photos[int(index)], config.crop, rng)
@@ -110,14 +117,37 @@ def make_batch(config: EnhanceTrainConfig, photos: Photos, rng: np.random.Genera
     if not contexts:
         return Batch(uint8_to_tensor(inputs, device), uint8_to_tensor(targets, device), None)
     statistics = torch.cat([image_statistics(context) for context in contexts])
+    return _restore_batch(config, inputs, targets, statistics, damage, shown, device)
+
+
+def _whole_photo_restore_batch(config: EnhanceTrainConfig, photos: Photos, rng: np.random.Generator, count: int,
+                               device: torch.device) -> Batch:
+    """Restoration pairs as a user's photo arrives: the whole (shrunk) photo is damaged, its
+    statistics are read from all of it, and then the crop is cut (the same window of both)."""
+    inputs, targets, statistics, damage, shown = [], [], [], [], []
+    for index in rng.integers(len(photos), size=count):
+        photo = shrunk_photo(photos.photos[int(index)], config.photo_side, rng)
+        damaged = degrade_for_restore(photo, rng, config.restore_degradation)
+        statistics.append(whole_photo_statistics(damaged.image, bool(config.model.damage_planes), device))
+        top, left = content_window(photo, config.crop, rng)
+        window = (slice(top, top + config.crop), slice(left, left + config.crop))
+        damage.append(np.ascontiguousarray(damaged.repair_mask[window]) > 0)
+        shown.append(rng.random() < config.repair_mask_probability)
+        crop = np.ascontiguousarray(damaged.image[window])
+        inputs.append(inpaint(crop, damage[-1]) if shown[-1] else crop)
+        targets.append(np.ascontiguousarray(photo[window]))
+    return _restore_batch(config, inputs, targets, torch.cat(statistics), damage, shown, device)
+
+
+def _restore_batch(config, inputs, targets, statistics, damage, shown, device) -> Batch:
     truth = torch.from_numpy(np.stack(damage)[:, None]).to(device).float()
     repair = truth * torch.tensor(shown, dtype=truth.dtype, device=device)[:, None, None, None]
     return Batch(uint8_to_tensor(inputs, device), uint8_to_tensor(targets, device), statistics, repair, truth)
 
 
 def pixel_loss(outputs: torch.Tensor, targets: torch.Tensor, damage: torch.Tensor | None, repair_weight: float,
-               inputs: torch.Tensor | None = None, relative: float = 0.0) -> torch.Tensor:
-    """L1, with the damaged pixels (when known) weighted 1 + repair_weight.
+               inputs: torch.Tensor | None = None, relative: float = 0.0, kind: str = "l1") -> torch.Tensor:
+    """L1 (kind "l1") or squared error ("l2"), with the damaged pixels (when known) weighted 1 + repair_weight.
 
     With inputs and relative > 0, each crop's L1 is divided by (the input's L1 + relative): the
     share of its damage left. The idea: in a plain mean, a dark photo or a hole (input error ~0.3-1
@@ -125,12 +155,14 @@ def pixel_loss(outputs: torch.Tensor, targets: torch.Tensor, damage: torch.Tenso
     (~0.02-0.05); a clean crop (input error 0) weighs 1/relative, so leaving it alone matters.
     Measured on luma it did not make JPEG or noise learnable within 750 steps (docs/ENHANCERS.md).
     """
-    error = (outputs - targets).abs()
+    error = (outputs - targets).abs() if kind == "l1" else (outputs - targets) ** 2
     if damage is not None:
         error = error * (1.0 + repair_weight * damage)
+    if kind == "psnr":  # minus the mean PSNR per crop (in dB, peak-to-peak 2), floored as the benches cap it
+        return (10.0 * torch.log10(error.flatten(1).mean(1) / 4.0 + PSNR_FLOOR_MSE)).mean()
     if inputs is None or relative <= 0:
         return error.mean()
-    reference = (inputs - targets).abs().flatten(1).mean(1)
+    reference = ((inputs - targets).abs() if kind == "l1" else (inputs - targets) ** 2).flatten(1).mean(1)
     return (error.flatten(1).mean(1) / (reference + relative)).mean() * relative
 
 
@@ -160,6 +192,29 @@ class ClassifierFeatures:
         return F.l1_loss(fake, real.detach())
 
 
+def warm_start(generator: torch.nn.Module, path: str, task: str) -> None:
+    """Start the generator from another enhancer checkpoint's generator of the same task, as
+    Real-ESRGAN starts from a PSNR-trained net. Input planes the old net lacks (a restorer from
+    before damage planes) start at zero weight, so the warm net first computes what the old one did."""
+    source, _, config = read_enhancer_meta(path)
+    if config.task != task:
+        raise ProductGANError(f"{source} is a {config.task} model; --init-from needs a {task} one")
+    stored = {name[len("generator."):]: tensor for name, tensor in load_tensors(source, "generator.").items()}
+    state = generator.state_dict()
+    for name, tensor in state.items():
+        old = stored.get(name)
+        if old is None and name.startswith("gate."):
+            continue  # the residual gate is new with damage planes, and starts open: the old net's output
+        if old is not None and old.shape == tensor.shape:
+            tensor.copy_(old)
+        elif old is not None and old.ndim == 4 and old.shape[0] == tensor.shape[0] and old.shape[1] < tensor.shape[1]:
+            tensor.zero_()
+            tensor[:, :old.shape[1]].copy_(old)
+        else:
+            raise ProductGANError(f"{source}: its generator's {name} ({None if old is None else tuple(old.shape)}) "
+                                  f"does not fit this network's ({tuple(tensor.shape)}): start without --init-from")
+
+
 def feature_matching(fake_features: list[torch.Tensor], real_features: list[torch.Tensor]) -> torch.Tensor:
     """Mean L1 between the discriminator's features of fakes and of reals (pix2pixHD's feature loss)."""
     return sum(F.l1_loss(f, r.detach()) for f, r in zip(fake_features, real_features)) / len(fake_features)
@@ -184,6 +239,8 @@ class EnhanceTrainer:
         self._load_data()
         torch.manual_seed(config.seed)
         self.generator = build_generator(config.model).to(self.device)
+        if config.init_from and stored is None:
+            warm_start(self.generator, config.init_from, config.task)
         self.discriminator = build_discriminator(config.model).to(self.device)
         self.optimizers = {
             "generator": torch.optim.Adam(self.generator.parameters(), config.lr, betas=(0.9, 0.99)),
@@ -238,7 +295,8 @@ class EnhanceTrainer:
         adversarial = self.step >= config.warmup_steps
         outputs = self.generator(inputs, batch.statistics, batch.repair)
         relative = config.weights.relative if config.task == "restore" else 0.0
-        losses = {"pixel": pixel_loss(outputs, targets, batch.damage, config.weights.repair, inputs, relative)}
+        losses = {"pixel": pixel_loss(outputs, targets, batch.damage, config.weights.repair, inputs, relative,
+                                      config.weights.pixel_kind)}
         if adversarial:
             # One forward of the reals serves both players: its features (detached) for the
             # generator's feature matching, its logits for the discriminator's step.
@@ -290,8 +348,10 @@ class EnhanceTrainer:
         self.generator.eval()
         outputs = torch.cat([self.generator(*self._validation_slice(i, i + 4)) for i in range(0, len(inputs), 4)])
         self.generator.train()
-        return {"val_psnr": float(tensor_psnr(outputs, targets).mean()),
-                "val_psnr_baseline": float(tensor_psnr(baseline(self.config, inputs), targets).mean())}
+        # Capped as the benches cap it: one undamaged crop would otherwise read ~100 dB and swamp the mean.
+        return {"val_psnr": float(tensor_psnr(outputs, targets).clamp_max(VALIDATION_PSNR_CAP).mean()),
+                "val_psnr_baseline": float(tensor_psnr(baseline(self.config, inputs), targets)
+                                           .clamp_max(VALIDATION_PSNR_CAP).mean())}
 
     @torch.no_grad()
     def write_samples(self) -> Path:

@@ -83,7 +83,7 @@ def test_enhance_train_defaults_are_the_config_dataclass():
     command = typer.main.get_command(app).commands["enhance"].commands["train"]
     differing = []
     for param in command.params:
-        rules = ("pixel_loss", "damage_planes", "photo_side", "damage")  # None: the task's default, or all kinds
+        rules = ("pixel_loss", "damage_planes", "photo_side", "damage", "pixel_warmup_steps")  # None: the task's default, or all kinds
         if param.name in ("data", "minutes", "steps", "width", "classifier", "device", *rules) \
                 or param.name not in TRAIN_OPTION_SETTINGS:
             continue  # required, or None meaning a rule (the task's width, 8 minutes without --steps)

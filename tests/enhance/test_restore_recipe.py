@@ -25,13 +25,14 @@ def catalog(tmp_path_factory):
 
 def test_restore_defaults_and_what_older_checkpoints_rebuild_with():
     config = EnhanceTrainConfig(data="", out="", model=EnhanceModelConfig(task="restore"), steps=1)
-    assert (config.photo_side, config.weights.pixel_kind, config.model.damage_planes) == (RESTORE_PHOTO_SIDE, "l2", 1)
+    assert (config.photo_side, config.weights.pixel_kind, config.model.damage_planes) == (RESTORE_PHOTO_SIDE, "psnr", 1)
     sr = EnhanceTrainConfig(data="", out="", steps=1)
     assert (sr.photo_side, sr.weights.pixel_kind, sr.model.damage_planes) == (FULL_SIZE, "l1", 0)
     stored = config.to_dict()
-    del stored["photo_side"], stored["model"]["damage_planes"], stored["weights"]["pixel_kind"]
+    del stored["photo_side"], stored["model"]["damage_planes"], stored["weights"]["pixel_kind"], stored["pixel_warmup_steps"]
     legacy = EnhanceTrainConfig.from_dict(stored)
     assert (legacy.photo_side, legacy.weights.pixel_kind, legacy.model.damage_planes) == (FULL_SIZE, "l1", 0)
+    assert (config.pixel_warmup_steps, sr.pixel_warmup_steps, legacy.pixel_warmup_steps) == (600, 0, 0)
     assert EnhanceTrainConfig.from_dict(config.to_dict()) == config
 
 
@@ -78,6 +79,15 @@ def test_squared_error_learns_to_remove_noise_where_l1_stays_the_identity(catalo
         result = train_enhancer(config, progress=False)
         gains[kind] = result.validation["val_psnr"] - result.validation["val_psnr_baseline"]
     assert gains["l2"] > 1.0 and gains["l2"] > gains["l1"] + 0.5, gains
+
+
+def test_a_psnr_run_uses_squared_error_for_its_warm_up_steps(catalog, tmp_path):
+    trainer = EnhanceTrainer(tiny_config(catalog, tmp_path, "restore", steps=3, pixel_warmup_steps=2), progress=False)
+    kinds = []
+    for _ in range(3):
+        kinds.append(trainer.pixel_kind())
+        trainer.train_step()  # counts its step
+    assert kinds == ["l2", "l2", "psnr"]
 
 
 def test_psnr_loss_is_minus_the_mean_crop_psnr_floored():

@@ -157,4 +157,8 @@ def test_the_real_shipped_files_are_small_and_what_their_name_says(task):
     assert path.stat().st_size < SIZE_CAP
     enhancer = load_enhancer(path)
     assert enhancer.task == task and enhancer.summary
-    assert all(name.startswith("generator.") for name in stored_tensors(path))
+    # The generator alone, and for restore the denoise/deblock stage it runs first (enhance export --first-stage).
+    allowed = ("generator.", "first_stage.") if task == "restore" else ("generator.",)
+    assert all(name.startswith(allowed) for name in stored_tensors(path))
+    if task == "restore":
+        assert enhancer.first is not None and enhancer.first.config.model.damage_planes == 1

@@ -23,7 +23,12 @@ PIXEL_KINDS = ("l1", "l2", "psnr")
 RESTORE_PHOTO_SIDE = (256, 384)
 FULL_SIZE = (0, 0)
 # What a checkpoint written before a setting existed trained with: its absence means this.
-LEGACY = {"model": {"damage_planes": 0}, "weights": {"pixel_kind": "l1"}, "photo_side": FULL_SIZE}
+LEGACY = {"model": {"damage_planes": 0}, "weights": {"pixel_kind": "l1"}, "photo_side": FULL_SIZE,
+          "pixel_warmup_steps": 0}
+# Steps of squared error before the PSNR loss takes over: from the identity, squared error learns
+# noise and JPEG fastest, and the PSNR loss then shuts the residual off on clean photos (the shipped
+# first stage: 600 steps of L2, then PSNR; docs/ENHANCERS.md).
+PSNR_WARMUP_STEPS = 600
 
 
 def check_task(task: str) -> str:
@@ -71,24 +76,26 @@ class EnhanceModelConfig:
 
 @dataclass
 class LossWeights:
-    """Generator loss = pixel * L1 + feature * feature distance + adversarial * GAN loss.
+    """Generator loss = pixel * pixel loss + feature * feature distance + adversarial * GAN loss.
 
-    The ratio follows ESRGAN/pix2pix: L1 dominates, the GAN term is small and only switched on after
-    an L1-only warm-up, so the adversary sharpens a net that already reconstructs.
+    The ratio follows ESRGAN/pix2pix: the pixel loss dominates, the GAN term is small and only
+    switched on after a pixel-loss-only warm-up, so the adversary sharpens a net that already reconstructs.
     """
 
     pixel: float = 1.0
     feature: float = 0.05
     adversarial: float = 0.005
-    repair: float = 4.0  # restore: extra L1 weight on damaged pixels, a few % of a crop yet what restoring is for
+    repair: float = 4.0  # restore: extra pixel-loss weight on damaged pixels, a few % of a crop yet what restoring is for
     # restore: > 0 divides each crop's L1 by (its input's L1 + relative), so a crop counts by the share
     # of its damage left, not by its size (train.pixel_loss). Off by default: at 500-750 steps on luma
     # it slowed learning exposure and still left JPEG and noise untouched (docs/ENHANCERS.md).
     relative: float = 0.0
-    # "l1" or "l2" (mean squared error). None: l2 for restore, l1 for sr. Restoration starts as the
-    # identity, and at the identity L1's gradient on zero-mean noise is a sign that cancels out: with
-    # L1 the restorer stayed the identity on JPEG and noise for 2800 steps; L2 gained +2.3 dB on
-    # noise in 400 (docs/ENHANCERS.md). Checkpoints from before it rebuild with l1.
+    # "l1", "l2" (mean squared error) or "psnr" (minus the mean PSNR per crop, floored at 50 dB).
+    # None: psnr (after pixel_warmup_steps of l2) for restore, l1 for sr. Restoration starts as the identity, where L1's gradient on
+    # zero-mean noise is a sign that cancels out: with L1 the restorer stayed the identity on JPEG and
+    # noise for 2800 steps. L2 learns them (noise +2.7 dB in 600 steps) but smooths clean photos (45 dB);
+    # PSNR weighs each crop by its own error, so a clean photo left alone stays at the cap (60 dB on
+    # held-out luma) while noise and JPEG are learned (docs/ENHANCERS.md). Checkpoints from before it: l1.
     pixel_kind: str | None = None
 
     def __post_init__(self) -> None:
@@ -135,12 +142,16 @@ class EnhanceTrainConfig:
     photo_side: tuple[int, int] | None = None
     # An enhancer checkpoint of the same task whose generator this run starts from (train.warm_start).
     init_from: str | None = None
+    # With the psnr pixel loss: this many first steps use squared error; None: PSNR_WARMUP_STEPS.
+    pixel_warmup_steps: int | None = None
 
     def __post_init__(self) -> None:
         if self.steps is None and self.minutes is None:
             raise ConfigError("set steps or minutes (or both): the training budget")
         if self.weights.pixel_kind is None:
-            self.weights.pixel_kind = "l2" if self.task == "restore" else "l1"
+            self.weights.pixel_kind = "psnr" if self.task == "restore" else "l1"
+        if self.pixel_warmup_steps is None:
+            self.pixel_warmup_steps = PSNR_WARMUP_STEPS if self.weights.pixel_kind == "psnr" else 0
         if self.photo_side is None:
             self.photo_side = RESTORE_PHOTO_SIDE if self.task == "restore" else FULL_SIZE
         self.photo_side = tuple(self.photo_side)

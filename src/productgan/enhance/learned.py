@@ -5,6 +5,10 @@ into tiles that overlap by `overlap` input pixels; each tile's output keeps only
 seams fall where every kept pixel saw the same neighbourhood as in a whole-image pass (exactly so
 when the overlap exceeds the network's receptive field, within a few grey levels otherwise) and
 memory stays bounded by the tile size, not the photo's.
+
+A file may pack a first-stage restorer (`enhance export --first-stage`): it runs on the whole photo
+before the file's own generator, as the shipped restore runs its noise/JPEG stage before the
+exposure-and-repair one.
 """
 
 from __future__ import annotations

@@ -2,7 +2,10 @@
 
 Read top to bottom: photos are read at full size and split by product; each step cuts random crops
 from training photos, degrades them (enhance/degrade.py) and teaches the generator to undo the
-damage. The generator learns from L1 alone for `warmup_steps` (ESRGAN's PSNR-oriented start), then
+damage. Restoration damages the whole photo, shrunk to a shop photo's size, and then crops it, so
+the damage measures it is told (enhance/damage.py) are read as in use. The generator learns from
+its pixel loss alone for `warmup_steps` (ESRGAN's PSNR-oriented start: L1 for super-resolution,
+squared error or PSNR for restoration, config.LossWeights says why), then
 a discriminator joins with a small adversarial weight and a feature loss: discriminator feature
 matching, or the frozen features of a domain classifier when one is given (no VGG: its weights
 cannot be downloaded here, and a classifier trained on the catalog knows product photos better).
@@ -296,7 +299,7 @@ class EnhanceTrainer:
         outputs = self.generator(inputs, batch.statistics, batch.repair)
         relative = config.weights.relative if config.task == "restore" else 0.0
         losses = {"pixel": pixel_loss(outputs, targets, batch.damage, config.weights.repair, inputs, relative,
-                                      config.weights.pixel_kind)}
+                                      self.pixel_kind())}
         if adversarial:
             # One forward of the reals serves both players: its features (detached) for the
             # generator's feature matching, its logits for the discriminator's step.
@@ -319,6 +322,11 @@ class EnhanceTrainer:
         self.step += 1
         self.images_seen += config.batch
         return values
+
+    def pixel_kind(self) -> str:
+        """The pixel loss of this step: squared error during a PSNR run's warm-up, then the configured one."""
+        kind = self.config.weights.pixel_kind
+        return "l2" if kind == "psnr" and self.step < self.config.pixel_warmup_steps else kind
 
     def _generator_gan_terms(self, inputs, outputs, targets, real_features) -> dict[str, torch.Tensor]:
         """Adversarial and feature terms of the generator's loss; D's weights get no gradient from them."""
@@ -397,7 +405,7 @@ class EnhanceTrainer:
                 self.losses = self.train_step()
                 self.elapsed += time.perf_counter() - began
                 rate = (self.step - start_step) * self.config.batch / max(self.elapsed - start_elapsed, 1e-9)
-                progress.update(self.usage(), L1=float(self.losses.get("pixel", 0.0)))
+                progress.update(self.usage(), **{self.pixel_kind(): float(self.losses.get("pixel", 0.0))})
                 self._periodic(rate)
         self.stopped = outside.reason or "budget"  # after SIGTERM or Ctrl-C the checkpoint below is written too
         validation = self.validate()

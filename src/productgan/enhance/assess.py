@@ -217,7 +217,8 @@ def color_noise(image: np.ndarray, luma: np.ndarray | None = None) -> float:
     flat = flat_pixels(image, rgb_luma(image) if luma is None else luma)
     if flat is None:
         return 0.0
-    sigmas = [noise_sigma(difference, flat) for difference in (pixels[..., 0] - pixels[..., 1], pixels[..., 2] - pixels[..., 1])]
+    differences = (pixels[..., 0] - pixels[..., 1], pixels[..., 2] - pixels[..., 1])
+    sigmas = [noise_sigma(difference, flat) for difference in differences]
     return float(np.mean(sigmas) / np.sqrt(2.0))  # a difference of two channels has sqrt(2) sigma
 
 

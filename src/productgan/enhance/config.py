@@ -85,17 +85,19 @@ class LossWeights:
     pixel: float = 1.0
     feature: float = 0.05
     adversarial: float = 0.005
-    repair: float = 4.0  # restore: extra pixel-loss weight on damaged pixels, a few % of a crop yet what restoring is for
+    # restore: extra pixel-loss weight on damaged pixels, a few % of a crop yet what restoring is for
+    repair: float = 4.0
     # restore: > 0 divides each crop's L1 by (its input's L1 + relative), so a crop counts by the share
     # of its damage left, not by its size (train.pixel_loss). Off by default: at 500-750 steps on luma
     # it slowed learning exposure and still left JPEG and noise untouched (docs/ENHANCERS.md).
     relative: float = 0.0
     # "l1", "l2" (mean squared error) or "psnr" (minus the mean PSNR per crop, floored at 50 dB).
-    # None: psnr (after pixel_warmup_steps of l2) for restore, l1 for sr. Restoration starts as the identity, where L1's gradient on
-    # zero-mean noise is a sign that cancels out: with L1 the restorer stayed the identity on JPEG and
-    # noise for 2800 steps. L2 learns them (noise +2.7 dB in 600 steps) but smooths clean photos (45 dB);
-    # PSNR weighs each crop by its own error, so a clean photo left alone stays at the cap (60 dB on
-    # held-out luma) while noise and JPEG are learned (docs/ENHANCERS.md). Checkpoints from before it: l1.
+    # None: psnr (after pixel_warmup_steps of l2) for restore, l1 for sr. Restoration starts as the
+    # identity, where L1's gradient on zero-mean noise is a sign that cancels out: with L1 the
+    # restorer stayed the identity on JPEG and noise for 2800 steps. L2 learns them (noise +2.7 dB in
+    # 600 steps) but smooths clean photos (45 dB); PSNR weighs each crop by its own error, so a clean
+    # photo left alone stays at the cap (60 dB on held-out luma) while noise and JPEG are learned
+    # (docs/ENHANCERS.md). Checkpoints from before it: l1.
     pixel_kind: str | None = None
 
     def __post_init__(self) -> None:
@@ -148,14 +150,9 @@ class EnhanceTrainConfig:
     def __post_init__(self) -> None:
         if self.steps is None and self.minutes is None:
             raise ConfigError("set steps or minutes (or both): the training budget")
-        if self.weights.pixel_kind is None:
-            self.weights.pixel_kind = "psnr" if self.task == "restore" else "l1"
-        if self.pixel_warmup_steps is None:
-            self.pixel_warmup_steps = PSNR_WARMUP_STEPS if self.weights.pixel_kind == "psnr" else 0
-        if self.photo_side is None:
-            self.photo_side = RESTORE_PHOTO_SIDE if self.task == "restore" else FULL_SIZE
-        self.photo_side = tuple(self.photo_side)
-        if self.photo_side != FULL_SIZE and (self.task != "restore" or not self.crop <= self.photo_side[0] <= self.photo_side[1]):
+        self._resolve_task_defaults()
+        low, high = self.photo_side
+        if self.photo_side != FULL_SIZE and (self.task != "restore" or not self.crop <= low <= high):
             raise ConfigError(f"photo_side {self.photo_side} must be (0, 0) (full size), or for restore a range "
                               f"(low, high) with crop {self.crop} <= low <= high")
         # The discriminators halve the crop three times (the U-Net D adds its skips back; the PatchGAN
@@ -166,6 +163,16 @@ class EnhanceTrainConfig:
             raise ConfigError(f"repair_mask_probability must be in [0, 1], got {self.repair_mask_probability}")
         if not 0.0 < self.holdout_fraction < 1.0:
             raise ConfigError(f"holdout_fraction must be in (0, 1), got {self.holdout_fraction}")
+
+    def _resolve_task_defaults(self) -> None:
+        """None means the task's default: written out here, so the checkpoint records what was used."""
+        restore = self.task == "restore"
+        if self.weights.pixel_kind is None:
+            self.weights.pixel_kind = "psnr" if restore else "l1"
+        if self.pixel_warmup_steps is None:
+            self.pixel_warmup_steps = PSNR_WARMUP_STEPS if self.weights.pixel_kind == "psnr" else 0
+        self.photo_side = tuple(self.photo_side if self.photo_side is not None else
+                                RESTORE_PHOTO_SIDE if restore else FULL_SIZE)
 
     @property
     def task(self) -> str:

@@ -82,6 +82,8 @@ VARIANTS = {
     "+classes": {"class_weight": 1.0},  # P2GAN's classification term (its weight: 1)
     "+more attributes +classes": {"more_attributes": True, "class_weight": 1.0},
     "+more attributes +classes 0.3": {"more_attributes": True, "class_weight": 0.3},
+    # with every colour drawn equally often: luma's rare colours get as many steps of the class term
+    "+more attributes +classes +balance colour": {"more_attributes": True, "class_weight": 1.0, "balance": "color"},
 }
 
 PRESETS = {  # model size and batch: 'cpu' trains in minutes on 2 cores, 'gpu' is for an H100/H200
@@ -126,7 +128,10 @@ def variant_config(dataset: Dataset, data: Path, out: Path, minutes: float | Non
                                                           "lecam_weight", "cr_weight", "ada_target",
                                                           "recon_weight", "class_weight")}
     if change.get("balance") == "first" and config.condition:
-        overrides["balance"] = config.condition[-1]  # category on luma (its rare levels), class on fashion
+        # the dataset's own last attribute: category on luma (its rare levels), class on fashion
+        overrides["balance"] = dataset.condition[-1]
+    elif change.get("balance") in config.condition:
+        overrides["balance"] = change["balance"]
     return replace(config, **overrides)
 
 

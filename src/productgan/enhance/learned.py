@@ -72,7 +72,7 @@ class LearnedEnhancer:
         if self.first is not None:
             image = self.first(image)
         # Restoration reads the whole photo's exposure (and damage) once, so every tile is judged
-        # alike; from the photo as handed in, as training reads it before the marked pixels are filled.
+        # alike; from the photo as this stage gets it, as training reads it before the marked pixels are filled.
         statistics = (whole_photo_statistics(image, bool(self.config.model.damage_planes), self.device)
                       if self.task == "restore" else None)
         if plane is not None:  # the network refines OpenCV's fill of the marked pixels (as trained)

@@ -178,7 +178,7 @@ class UNetGenerator(nn.Module):
         self.merge = nn.ModuleList(nn.Conv2d(2 * widths[i], widths[i], 3, padding=1) for i in range(config.depth))
         self.last = _zero(nn.Conv2d(widths[0], config.channels, 3, padding=1))
         # With damage planes, a per-photo gate on the residual read from the whole-photo statistics
-        # alone: a clean photo's measures can shut the residual off (the identity, bit for bit)
+        # alone: a clean photo's measures can shut the residual off (the identity, to the grey level)
         # long before the convolutions learn to tell a clean crop from a noisy one. 2 * sigmoid: it
         # starts at exactly 1 and has a gradient everywhere (a clamp to [0, 1] stuck open at step 1).
         self.gate = (nn.Sequential(nn.Linear(self.statistics, GATE_WIDTH), nn.LeakyReLU(SLOPE),

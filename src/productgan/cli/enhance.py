@@ -128,8 +128,8 @@ TRAIN_OPTION_SETTINGS = {
     "lr": ("lr", "lr_discriminator"), "warmup_steps": ("warmup_steps",), "pixel_weight": ("weights.pixel",),
     "feature_weight": ("weights.feature",), "adversarial_weight": ("weights.adversarial",),
     "relative_loss": ("weights.relative",), "denoise_prior": ("model.prior",), "pixel_loss": ("weights.pixel_kind",),
-    "damage_planes": ("model.damage_planes",), "photo_side": ("photo_side",), "init_from": ("init_from",), "pixel_warmup_steps": ("pixel_warmup_steps",),
-    "damage": ("restore_degradation",),
+    "damage_planes": ("model.damage_planes",), "photo_side": ("photo_side",), "init_from": ("init_from",),
+    "pixel_warmup_steps": ("pixel_warmup_steps",), "damage": ("restore_degradation",),
     "classifier": ("classifier",), "holdout": ("holdout_fraction",), "seed": ("seed",),
     "checkpoint_every": ("checkpoint_every", "sample_every"), "device": ("device",),
 }

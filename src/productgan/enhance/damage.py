@@ -3,7 +3,7 @@ told its noise level (Zhang et al. 2018), instead of guessing it from a 64 px vi
 
 Why: trained blind, the restoring U-Net had to tell sensor noise from fabric texture and 8x8 blocks
 from stripes inside its receptive field. A net that guesses wrong either smooths clean photos
-(40 dB on clean luma photos after 400 steps) or leaves damage alone. A whole-photo measure settles
+(39-41 dB on clean held-out luma photos after 400 steps) or leaves damage alone. A whole-photo measure settles
 the question once per photo, and a clean photo's near-zero measures let the net learn the identity.
 
 Every measure is computed the same way on a training photo and on the photo a user hands in (the

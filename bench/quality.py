@@ -82,6 +82,7 @@ VARIANTS = {
     "+classes": {"class_weight": 1.0},  # P2GAN's classification term (its weight: 1)
     "+more attributes +classes": {"more_attributes": True, "class_weight": 1.0},
     "+more attributes +classes 0.3": {"more_attributes": True, "class_weight": 0.3},
+    "+more attributes +classes 2": {"more_attributes": True, "class_weight": 2.0},
     # with every colour drawn equally often: luma's rare colours get as many steps of the class term
     "+more attributes +classes +balance colour": {"more_attributes": True, "class_weight": 1.0, "balance": "color"},
 }

@@ -72,15 +72,8 @@ def read_enhancer_meta(path: str | Path) -> tuple[Path, CheckpointMeta, EnhanceT
     """
     path = resolve_checkpoint(path, ENHANCER)
     meta = read_meta(path, expect=ENHANCER)
-    _require_schema(path, _model_problems(meta.config.get("model")) + _held_out_problems(meta.extra.get("held_out")))
-    try:
-        config = EnhanceTrainConfig.from_dict(meta.config)
-    except (TypeError, ValueError) as error:
-        raise CheckpointError(f"{path}: its training config cannot be read by this code ({error})") from None
-    planned = planned_state(lambda: networks.build_generator(config.model))
-    require_size(path, f"{config.task} generator", planned)
-    require_tensors(path, "generator", planned)
-    return path, meta, config
+    _require_schema(path, _held_out_problems(meta.extra.get("held_out")))
+    return path, meta, _generator_config(path, meta.config, "generator")
 
 
 def first_stage_config(path: Path, meta: CheckpointMeta) -> EnhanceTrainConfig | None:
@@ -91,16 +84,23 @@ def first_stage_config(path: Path, meta: CheckpointMeta) -> EnhanceTrainConfig |
         return None
     if not isinstance(stage, dict) or not isinstance(stage.get("config"), dict):
         raise CheckpointError(f"{path}: invalid enhancer header: first_stage must be an object with a config")
-    _require_schema(path, _model_problems(stage["config"].get("model")))
-    try:
-        config = EnhanceTrainConfig.from_dict(stage["config"])
-    except (TypeError, ValueError) as error:
-        raise CheckpointError(f"{path}: its first stage's config cannot be read by this code ({error})") from None
+    config = _generator_config(path, stage["config"], FIRST_STAGE)
     if config.model.scale != 1:
         raise CheckpointError(f"{path}: a first stage must keep the size; this one is {config.task}")
+    return config
+
+
+def _generator_config(path: Path, values: dict, prefix: str) -> EnhanceTrainConfig:
+    """A stored training config, checked before anything is built from it: the network sizes, then
+    the size and the tensors (under `prefix`) of the generator it describes."""
+    _require_schema(path, _model_problems(values.get("model")))
+    try:
+        config = EnhanceTrainConfig.from_dict(values)
+    except (TypeError, ValueError) as error:
+        raise CheckpointError(f"{path}: its {prefix} training config cannot be read by this code ({error})") from None
     planned = planned_state(lambda: networks.build_generator(config.model))
-    require_size(path, f"first-stage {config.task} generator", planned)
-    require_tensors(path, FIRST_STAGE, planned)
+    require_size(path, f"{config.task} {prefix}", planned)
+    require_tensors(path, prefix, planned)
     return config
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from productgan.enhance.assess import flat_pixels, noise_sigma
-from productgan.imaging import REC601_LUMA
+from productgan.imaging import rgb_luma
 
 DAMAGE_MEASURES = 3  # luma noise, colour noise, blockiness
 NOISE_UNIT = 10.0  # grey levels that read 1.0: the trained noise (sigma 3-20) reads 0.3-2
@@ -31,7 +31,7 @@ def damage_measures(image: np.ndarray) -> np.ndarray:
     but luminance-only noise shows in luma alone: the net gets both and learns how far to trust each.
     """
     pixels = image.astype(np.float32)
-    luma = (pixels * np.asarray(REC601_LUMA, np.float32)).sum(axis=2)
+    luma = rgb_luma(image)
     flat = flat_pixels(image, luma)
     noise = [0.0, 0.0]
     if flat is not None:

@@ -120,7 +120,7 @@ def make_batch(config: EnhanceTrainConfig, photos: Photos, rng: np.random.Genera
     if not contexts:
         return Batch(uint8_to_tensor(inputs, device), uint8_to_tensor(targets, device), None)
     statistics = torch.cat([image_statistics(context) for context in contexts])
-    return _restore_batch(config, inputs, targets, statistics, damage, shown, device)
+    return _restore_batch(inputs, targets, statistics, damage, shown, device)
 
 
 def _whole_photo_restore_batch(config: EnhanceTrainConfig, photos: Photos, rng: np.random.Generator, count: int,
@@ -139,10 +139,11 @@ def _whole_photo_restore_batch(config: EnhanceTrainConfig, photos: Photos, rng: 
         crop = np.ascontiguousarray(damaged.image[window])
         inputs.append(inpaint(crop, damage[-1]) if shown[-1] else crop)
         targets.append(np.ascontiguousarray(photo[window]))
-    return _restore_batch(config, inputs, targets, torch.cat(statistics), damage, shown, device)
+    return _restore_batch(inputs, targets, torch.cat(statistics), damage, shown, device)
 
 
-def _restore_batch(config, inputs, targets, statistics, damage, shown, device) -> Batch:
+def _restore_batch(inputs: list[np.ndarray], targets: list[np.ndarray], statistics: torch.Tensor,
+                   damage: list[np.ndarray], shown: list[bool], device: torch.device) -> Batch:
     truth = torch.from_numpy(np.stack(damage)[:, None]).to(device).float()
     repair = truth * torch.tensor(shown, dtype=truth.dtype, device=device)[:, None, None, None]
     return Batch(uint8_to_tensor(inputs, device), uint8_to_tensor(targets, device), statistics, repair, truth)

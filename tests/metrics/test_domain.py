@@ -3,6 +3,7 @@ through its safetensors file, and refuses images it was not trained on."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -12,8 +13,8 @@ from productgan.data import Catalog
 from productgan.data.builtin import make_builtin_catalog
 from productgan.errors import CheckpointError, ProductGANError
 from productgan.metrics.domain import (
-    DomainConfig, DomainNet, augment, flips_allowed, load_domain_classifier, split_holdout, stage_count,
-    train_domain_classifier,
+    DomainConfig, DomainNet, augment, ceiling_by_level, flips_allowed, load_domain_classifier, split_holdout,
+    stage_count, train_domain_classifier,
 )
 from productgan.metrics.extractor import ExtractorInputError
 from productgan.checkpoint import CheckpointMeta, read_meta, save_checkpoint
@@ -220,3 +221,18 @@ def test_a_forged_classifier_header_is_one_clear_error_before_anything_is_built(
     forged = rewrite(source, tmp_path / "forged.safetensors", edit_meta, edit_tensors)
     with pytest.raises(CheckpointError, match="forged.safetensors"):
         load_domain_classifier(forged)
+
+
+@pytest.mark.slow
+def test_held_out_accuracy_is_kept_level_by_level_and_rebuilt_for_files_saved_without_it(classifier, catalog,
+                                                                                          tmp_path):
+    holdout = classifier.holdout
+    for name in ATTRIBUTES:
+        counts = np.array([count for count, _ in holdout.by_level[name].values()])
+        accuracies = np.array([accuracy for _, accuracy in holdout.by_level[name].values()])
+        assert counts.sum() == holdout.holdout_size  # every held-out image sits in exactly one level
+        assert np.dot(counts, accuracies) / counts.sum() == pytest.approx(holdout.accuracy[name])
+    older = load_domain_classifier(classifier.save(tmp_path / "domain.safetensors"))
+    older.holdout = replace(older.holdout, by_level={})  # as saved before the report kept levels
+    assert ceiling_by_level(older, catalog) == holdout.by_level
+    assert ceiling_by_level(older, make_builtin_catalog(resolution=32, count=768)) == {}  # not its catalog

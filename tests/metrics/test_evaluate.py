@@ -6,12 +6,14 @@ what is tested is the composition (floors, per-level figures, memorisation), not
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 import torch
 
 from productgan.data import Catalog
-from productgan.metrics.evaluate import EvalSettings, Evaluator
+from productgan.metrics.evaluate import EvalSettings, Evaluator, held_out_mix
 from productgan.metrics.extractor import FeatureExtractor
 
 PALETTE = {"Blue": (30, 60, 220), "Green": (40, 180, 60), "Red": (220, 30, 40), "Yellow": (230, 210, 40)}
@@ -142,3 +144,41 @@ def test_memorisation_sheet_is_written_when_asked(evaluator, tmp_path):
     evaluator.evaluate(StubGenerator(evaluator.catalog, "copy"), sheet_path=sheet)
     width, height = Image.open(sheet).size
     assert width > 2 * SIZE and height > 2 * SIZE
+
+
+class MisdrawingGenerator(StubGenerator):
+    """Copies the catalog, but draws each colour in `wrong` as the colour it maps to."""
+
+    def __init__(self, catalog: Catalog, wrong: dict[str, str]):
+        super().__init__(catalog, "copy")
+        self.wrong = {NAMES.index(k): NAMES.index(v) for k, v in wrong.items()}
+
+    def render(self, z, labels):
+        drawn = labels.clone()
+        for asked, shown in self.wrong.items():
+            drawn[labels == asked] = shown
+        return super().render(z, drawn)
+
+
+class HeldOutClassifier(NearestColorClassifier):
+    """Its holdout held 30 blue, 10 green, 10 red and no yellow image (the level had too few photos)."""
+
+    holdout = SimpleNamespace(by_level={"color": {"Blue": [30, 1.0], "Green": [10, 0.9], "Red": [10, 1.0]}})
+
+
+def test_the_ceiling_is_met_by_the_held_out_mix_where_levels_alike_would_count_an_unreadable_level():
+    settings = EvalSettings(n=100, per_level=20, kid_subsets=5, diversity_pairs=10, use_cache=False)
+    evaluator = Evaluator(color_catalog(per_color=25), ColorStats(), HeldOutClassifier(), settings)
+    result = evaluator.evaluate(MisdrawingGenerator(evaluator.catalog, {"Green": "Red", "Yellow": "Blue"}))
+    scores = result.conditional["color"]
+    assert scores["accuracy"] == 0.5  # Blue and Red right, Green and Yellow wrong: two of four levels
+    assert scores["held_out_mix"] == pytest.approx(40 / 50)  # Yellow, never held out, has no weight
+    assert scores["ceiling_per_level"] == {"Blue": 1.0, "Green": 0.9, "Red": 1.0}
+    plain = Evaluator(evaluator.catalog, ColorStats(), NearestColorClassifier(), settings)
+    assert plain.evaluate(StubGenerator(plain.catalog, "copy")).conditional["color"]["held_out_mix"] is None
+
+
+def test_held_out_mix_weights_levels_by_their_held_out_images():
+    ceilings = {"a": [3, 0.9], "b": [1, 0.5], "c": [0, 0.0]}
+    assert held_out_mix({"a": 1.0, "b": 0.0, "c": 0.0, "d": 0.0}, ceilings) == pytest.approx(0.75)
+    assert held_out_mix({"d": 1.0}, ceilings) is None

@@ -24,7 +24,7 @@ import hashlib
 import json
 import math
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +39,7 @@ from productgan.checkpoint import (
 from productgan.data import Catalog, encode_conditions
 from productgan.data.split import PRODUCT_COLUMN, split_by_product
 from productgan.device import resolve_device
-from productgan.errors import CheckpointError, ConfigError
+from productgan.errors import CheckpointError, ConfigError, ProductGANError
 from productgan.imaging import uint8_to_tensor
 from productgan.loop_kit import Budget, BudgetProgress, Usage
 from productgan.metrics.extractor import (
@@ -72,6 +72,11 @@ class HoldoutReport:
 
     chance: accuracy of always answering the holdout's most common level, for comparison.
     split: 'product' (no product in both parts) or 'image'.
+    by_level: attribute -> level -> [held-out images of that level, accuracy on them]. The overall
+    accuracy weights each level by its share of the holdout, so a generated figure compared with
+    it must weight its levels the same way (`held_out_mix`); a level with one photo in the whole
+    catalog has none held out and no ceiling at all. Empty in classifiers saved before it existed
+    (`ceiling_by_level` rebuilds it from the catalog).
     """
 
     accuracy: dict[str, float]
@@ -81,6 +86,7 @@ class HoldoutReport:
     holdout_size: int
     epochs: float
     seconds: float
+    by_level: dict[str, dict[str, list[float]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -298,12 +304,38 @@ def resize_catalog_images(images: np.ndarray, resolution: int, chunk: int = 256)
 def holdout_report(classifier: DomainClassifier, images: np.ndarray, labels: np.ndarray, split: str,
                    train_size: int, epochs: float, seconds: float) -> HoldoutReport:
     predicted = classifier.predict(images)
-    accuracy, chance = {}, {}
+    accuracy, chance, by_level = {}, {}, {}
     for column, name in enumerate(classifier.attribute_names):
         truth = labels[:, column]
         accuracy[name] = float((predicted[name] == truth).mean())
         chance[name] = float(np.bincount(truth).max() / len(truth))
-    return HoldoutReport(accuracy, chance, split, train_size, len(images), epochs, seconds)
+        by_level[name] = {level: [int((truth == k).sum()), float((predicted[name][truth == k] == k).mean())]
+                          for k, level in enumerate(classifier.levels[name]) if (truth == k).any()}
+    return HoldoutReport(accuracy, chance, split, train_size, len(images), epochs, seconds, by_level)
+
+
+def ceiling_by_level(classifier, catalog: Catalog) -> dict[str, dict[str, list[float]]]:
+    """The classifier's held-out accuracy level by level (see HoldoutReport.by_level).
+
+    A classifier saved before the report kept it is measured again on its own holdout, rebuilt from
+    its training record and this catalog; the rebuilt overall accuracy must equal the recorded one,
+    else this is not the catalog it was trained on and nothing is returned ({}). A classifier without
+    a holdout report (a test's stand-in) has no ceilings either.
+    """
+    holdout, training = getattr(classifier, "holdout", None), getattr(classifier, "training", None)
+    if holdout is None or holdout.by_level or training is None:
+        return holdout.by_level if holdout is not None else {}
+    try:
+        conditions = encode_conditions(catalog, classifier.attribute_names, training.min_count)
+        _, holdout_ids, split = split_holdout(catalog, training.holdout_fraction, training.seed)
+    except (ValueError, KeyError, ProductGANError):
+        return {}
+    if conditions.levels != classifier.levels or len(holdout_ids) != classifier.holdout.holdout_size:
+        return {}
+    images = resize_catalog_images(catalog.images[holdout_ids], classifier.config.resolution)
+    report = holdout_report(classifier, images, conditions.labels[holdout_ids], split, 0, 0.0, 0.0)
+    same = all(abs(report.accuracy[k] - v) < 1e-9 for k, v in classifier.holdout.accuracy.items())
+    return report.by_level if same else {}
 
 
 def train_domain_classifier(

@@ -20,6 +20,7 @@ from productgan.generate import ProductGenerator
 from productgan.imaging import write_png
 from productgan.metrics.conditional import conditional_accuracy
 from productgan.metrics.diversity import mean_pairwise_ms_ssim
+from productgan.metrics.domain import ceiling_by_level
 from productgan.metrics.feature_cache import cached_features
 from productgan.metrics.floor import split_halves
 from productgan.metrics.frechet import fid
@@ -99,6 +100,21 @@ def _generate_with_level(generator: ProductGenerator, k: int, level: int, n: int
     return generator.render(*generator.inputs(n, seed, truncation, attributes={name: generator.levels[name][level]}))
 
 
+def held_out_mix(per_level: dict[str, float], ceilings: dict[str, list[float]]) -> float | None:
+    """Generated accuracy with each level weighted by its images in the classifier's holdout.
+
+    `accuracy` weights every requested level alike, the ceiling weights them as the holdout does; on
+    luma two of twelve colours have a single photo each, none held out, which the classifier never
+    answers, so the level-alike figure cannot pass 10/12 whatever the generator draws. This one
+    compares like with like. None when the holdout is unknown or shares no level with the request.
+    """
+    shared = [level for level in per_level if ceilings.get(level, [0])[0] > 0]
+    if not shared:
+        return None
+    weights = np.array([ceilings[level][0] for level in shared], dtype=np.float64)
+    return float(np.dot(weights, [per_level[level] for level in shared]) / weights.sum())
+
+
 def _set_figures(real: np.ndarray, fake: np.ndarray, settings: EvalSettings) -> tuple[dict[str, Figure], int]:
     """FID, KID, precision/recall, density/coverage: generated-vs-real-half and real-half-vs-real-half."""
     half_a, half_b = split_halves(len(real), settings.seed)
@@ -137,6 +153,7 @@ class Evaluator:
         self.settings = settings or EvalSettings()
         self.real_features = self._features(catalog.images, cache=True)
         self.real_logits = extractor.logits(catalog.images)  # once per Evaluator; the features may come from the cache
+        self.ceilings = ceiling_by_level(classifier, catalog) if classifier is not None else {}
 
     def _features(self, images: np.ndarray, cache: bool = False) -> np.ndarray:
         return cached_features(self.extractor.name, images, self.extractor.features,
@@ -207,10 +224,13 @@ class Evaluator:
     def _record_accuracy(self, attribute: str, predicted: list, requested: list, result: EvalResult) -> None:
         accuracy = conditional_accuracy(np.concatenate(predicted), np.concatenate(requested),
                                         self.classifier.levels[attribute])
+        ceilings = self.ceilings.get(attribute, {})
         result.conditional[attribute] = {
             "accuracy": float(accuracy.accuracy),
             "ceiling": float(self.classifier.holdout_accuracy.get(attribute, float("nan"))),
+            "held_out_mix": held_out_mix(accuracy.per_level, ceilings),
             "per_level": {k: float(v) for k, v in accuracy.per_level.items()},
+            "ceiling_per_level": {level: float(value[1]) for level, value in ceilings.items()},
         }
 
     def _level_figures(self, level_name: str, images: np.ndarray, is_level: np.ndarray, result: EvalResult) -> None:

@@ -35,15 +35,26 @@ def figures_table(result: EvalResult, title: str = "") -> Table:
 
 
 def conditional_table(result: EvalResult) -> Table:
-    """Per attribute: accuracy of a real-trained classifier on generated images, and its ceiling."""
+    """Per attribute: accuracy of a real-trained classifier on generated images, and its ceiling.
+
+    Two generated figures: every level alike (rare levels count as much as common ones), and with the
+    levels weighted as the classifier's holdout weights them, which is the one the ceiling compares
+    with (metrics.evaluate.held_out_mix)."""
     table = Table(title="conditional accuracy (classifier trained on real images)", title_justify="left")
-    for column in ("attribute", "generated", "ceiling (held-out real)", "worst levels"):
+    for column in ("attribute", "generated, every level alike", "generated, held-out mix", "ceiling (held-out real)",
+                   "worst levels (generated / ceiling)"):
         table.add_column(column)
     for attribute, scores in result.conditional.items():
+        ceilings = scores.get("ceiling_per_level", {})
         worst = sorted(scores["per_level"].items(), key=lambda item: item[1])[:3]
-        table.add_row(attribute, format_value(scores["accuracy"]), format_value(scores["ceiling"]),
-                      ", ".join(f"{level} {value:.2f}" for level, value in worst))
+        table.add_row(attribute, format_value(scores["accuracy"]), format_value(scores.get("held_out_mix")),
+                      format_value(scores["ceiling"]),
+                      ", ".join(f"{level} {value:.2f} / {_ceiling(ceilings, level)}" for level, value in worst))
     return table
+
+
+def _ceiling(ceilings: dict[str, float], level: str) -> str:
+    return f"{ceilings[level]:.2f}" if level in ceilings else "none held out"
 
 
 def level_table(result: EvalResult) -> Table:

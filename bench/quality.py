@@ -83,6 +83,8 @@ VARIANTS = {
     "+more attributes +classes": {"more_attributes": True, "class_weight": 1.0},
     "+more attributes +classes 0.3": {"more_attributes": True, "class_weight": 0.3},
     "+more attributes +classes 2": {"more_attributes": True, "class_weight": 2.0},
+    # G's part of the term floored at D's cross-entropy on the reals (against the white chest mark)
+    "+more attributes +classes as real": {"more_attributes": True, "class_weight": 1.0, "class_as_real": True},
     # with every colour drawn equally often: luma's rare colours get as many steps of the class term
     "+more attributes +classes +balance colour": {"more_attributes": True, "class_weight": 1.0, "balance": "color"},
     # with categories drawn by 1/sqrt(count): the 7 watches get about 3x their share of steps of the term
@@ -130,7 +132,7 @@ def variant_config(dataset: Dataset, data: Path, out: Path, minutes: float | Non
                          eval_every_kimg=eval_every, eval_n=eval_n, eval_extractor=extractor, eval_classifier=classifier)
     overrides = {k: v for k, v in change.items() if k in ("augment", "ema_kimg", "r1_gamma", "diversity_weight",
                                                           "lecam_weight", "cr_weight", "ada_target",
-                                                          "recon_weight", "class_weight")}
+                                                          "recon_weight", "class_weight", "class_as_real")}
     if change.get("balance") == "first" and config.condition:
         # the dataset's own last attribute: category on luma (its rare levels), class on fashion
         overrides["balance"] = dataset.condition[-1]

@@ -105,17 +105,29 @@ def reconstruction_loss(decoded: tuple[torch.Tensor, ...], targets: tuple[torch.
     return sum((d.float() - t.float()).abs().mean() for d, t in zip(decoded, targets, strict=True))
 
 
-def class_cross_entropy(class_logits: list[torch.Tensor], labels: torch.Tensor) -> torch.Tensor:
-    """Mean over attributes of the cross-entropy of D's per-level logits against labels (B, A).
+def class_cross_entropies(class_logits: list[torch.Tensor], labels: torch.Tensor) -> torch.Tensor:
+    """The cross-entropy of D's per-level logits against labels (B, A), one per attribute: (A,).
 
     P2GAN's data-matching term (Han et al. 2021, "Dual projection GAN"): on real images it teaches
     D's level embeddings to tell the levels apart, on fakes it asks G for images D reads as their
     requested levels. A projection D alone only scores "image and label agree", which on a small
     catalog lets G pass with the commonest category's look (a person in a top for a watch).
-    Averaging over attributes keeps the weight's meaning whatever the number of attributes.
+    Their mean is the term (averaging keeps the weight's meaning whatever the number of attributes).
     """
-    terms = [F.cross_entropy(logits.float(), labels[:, k]) for k, logits in enumerate(class_logits)]
-    return torch.stack(terms).mean()
+    return torch.stack([F.cross_entropy(logits.float(), labels[:, k]) for k, logits in enumerate(class_logits)])
+
+
+def class_loss_as_real(fake_terms: torch.Tensor, real_terms: torch.Tensor) -> torch.Tensor:
+    """G's classification term floored, attribute by attribute, at D's cross-entropy on real images.
+
+    P2GAN's term rewards G for fakes that D classifies ever more surely, past the certainty any real
+    photo earns: a feature no product has but D's classifier reads well pays. The white mark on the
+    chests of luma 64 px samples trained with the term may be one. Floored at the reals' own
+    cross-entropy (detached: a figure, not a path to D), G is asked for products D reads as surely
+    as real ones and no more, a margin in the spirit of ReACGAN's (Kang et al. 2021). Measured in
+    docs/BENCHMARKS.md.
+    """
+    return torch.relu(fake_terms - real_terms.detach()).mean()
 
 
 class LeCamAnchors:

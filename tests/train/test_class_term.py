@@ -11,6 +11,7 @@ from helpers.train import tiny_config, two_color_catalog
 
 from productgan.checkpoint import load_tensors, read_meta
 from productgan.errors import ConfigError
+from productgan.losses import class_loss_as_real
 from productgan.loop_kit.run_log import read_metrics
 from productgan.models import ModelConfig, create_discriminator
 from productgan.train import TrainConfig, train
@@ -98,3 +99,24 @@ def test_cli_class_weight_is_saved_and_cannot_change_on_resume(tmp_path):
     assert all("class_fake" in line for line in read_metrics(tmp_path / "run") if "loss_g" in line)
     refused = run("--resume", "--class-weight", "0", "--kimg", "0.032")
     assert refused.exit_code != 0 and "class_weight" in refused.output
+
+
+def test_as_real_floors_g_s_term_at_the_real_cross_entropy_attribute_by_attribute():
+    fake = torch.tensor([0.9, 0.2], requires_grad=True)  # colour read worse than the reals, category better
+    term = class_loss_as_real(fake, torch.tensor([0.5, 0.4]))
+    assert term.item() == pytest.approx((0.9 - 0.5) / 2)
+    term.backward()
+    assert fake.grad.tolist() == [0.5, 0.0]  # no pull on an attribute already read as surely as a real photo
+
+
+def test_as_real_changes_the_generator_only_and_needs_the_term(tmp_path):
+    catalog = two_color_catalog()
+    floored = train(tiny_config(tmp_path / "floored", class_weight=5.0, class_as_real=True, threads=1),
+                    progress=False, catalog=catalog)
+    plain = train(tiny_config(tmp_path / "plain", class_weight=5.0, threads=1), progress=False, catalog=catalog)
+    a, b = load_tensors(floored.checkpoint), load_tensors(plain.checkpoint)
+    assert any(not torch.equal(a[key], b[key]) for key in a if key.startswith("generator."))
+    assert read_meta(floored.checkpoint).config["class_as_real"] is True
+    with pytest.raises(ConfigError, match="class_as_real needs class_weight"):
+        tiny_config(tmp_path / "run", class_as_real=True).validate()
+    assert TrainConfig().class_as_real is False

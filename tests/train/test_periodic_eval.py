@@ -30,6 +30,7 @@ def test_eval_every_logs_figures_and_keeps_the_best_checkpoint(tmp_path, classif
     assert 0 < evals[0]["elapsed_s"] <= evals[1]["elapsed_s"]  # training time, for FID-against-minutes curves
     for line in evals:
         assert line["eval/fid"] >= 0 and line["eval/fid_floor"] >= 0 and 0 <= line["eval/accuracy_color"] <= 1
+        assert 0 <= line["eval/accuracy_color_held_out_mix"] <= 1  # the figure its ceiling compares with
     best = read_meta(tmp_path / "run" / "best.safetensors")
     assert best.extra["best_fid"] == pytest.approx(min(line["eval/fid"] for line in evals))
     assert read_meta(tmp_path / "run").extra["best_fid"] == best.extra["best_fid"]

@@ -51,6 +51,7 @@ class TrainConfig:
     ada_target: float = 0.0  # adaptive augmentation probability toward this mean sign of D(real) (ADA uses 0.6); 0: p = 1
     recon_weight: float = 0.0  # FastGAN's self-supervised D: L1 of D's decoded real images (needs model.d_reconstruction); 0 off
     class_weight: float = 0.0  # P2GAN's classification term: cross-entropy of D's level logits (reals: D, fakes: G); 0 off
+    class_as_real: bool = False  # G's part of the term stops, per attribute, at D's cross-entropy on the real batch
     ada_kimg: float = 5.0  # how fast ADA's p may move: from 0 to 1 in this many kimg
     balance: str | None = None  # a conditioned attribute whose levels are drawn by sqrt-inverse frequency
     penalty_every: int = 4  # lazy regularisation interval (StyleGAN2)
@@ -112,6 +113,8 @@ class TrainConfig:
             problems.append(f"class_weight must be finite and in [0, 1000), got {self.class_weight}")
         if self.class_weight > 0 and not self.condition:
             problems.append("class_weight needs conditioning attributes (--condition): it classifies their levels")
+        if self.class_as_real and self.class_weight <= 0:
+            problems.append("class_as_real needs class_weight > 0: it changes how the classification term reaches G")
         if self.class_weight > 0 and self.recon_weight > 0:
             problems.append("class_weight and recon_weight cannot be combined yet: both need D's real pass "
                             "and only one of them runs it")

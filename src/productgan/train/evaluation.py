@@ -54,6 +54,8 @@ class PeriodicEvaluator:
             scalars[f"eval/{name}_floor"] = figure.floor
         for attribute, scores in result.conditional.items():
             scalars[f"eval/accuracy_{attribute}"] = scores["accuracy"]
+            if scores.get("held_out_mix") is not None:
+                scalars[f"eval/accuracy_{attribute}_held_out_mix"] = scores["held_out_mix"]
         scalars["eval/memorisation_share"] = result.memorisation["share_closer_than_real_neighbours"]
         return EvalRecord(scalars, result.figures["fid"].value)
 

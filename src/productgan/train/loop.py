@@ -32,7 +32,7 @@ from productgan.loop_kit import (
     Budget, BudgetProgress, GracefulStop, RunLog, Usage, catalog_location, write_run_config,
 )
 from productgan.losses import (
-    LeCamAnchors, class_cross_entropy, discriminator_loss, diversity_loss, generator_loss, r1_penalty,
+    LeCamAnchors, class_cross_entropies, class_loss_as_real, discriminator_loss, diversity_loss, generator_loss, r1_penalty,
     reconstruction_loss, wgan_gp_penalty,
 )
 from productgan.models import create_discriminator, create_generator
@@ -154,6 +154,7 @@ class Trainer:
         self.opt_g = torch.optim.Adam(self.generator.parameters(), lr=cfg.lr_g, betas=cfg.betas, **fused)
         self.opt_d = torch.optim.Adam(self.discriminator.parameters(), lr=cfg.lr_d, betas=cfg.betas, **fused)
         self.lecam = LeCamAnchors() if cfg.lecam_weight > 0 else None
+        self._class_real_terms = torch.zeros(len(cfg.condition), device=self.device)  # D's per-attribute CE on reals, set each D step
         self.ada = AdaptiveProbability(cfg.ada_target, cfg.ada_kimg) if cfg.ada_target > 0 else None
         self.g_step = torch.compile(self.generator) if cfg.compile else self.generator
         self.d_step = torch.compile(self.discriminator) if cfg.compile else self.discriminator
@@ -227,7 +228,8 @@ class Trainer:
         cfg = self.config
         if cfg.class_weight > 0:
             logits, classes = self._logits_and_classes(real_aug, real_labels)
-            return logits, {"class_real": (cfg.class_weight, classes)}
+            self._class_real_terms = classes.detach()  # the floor of G's term with class_as_real, this step
+            return logits, {"class_real": (cfg.class_weight, classes.mean())}
         if cfg.recon_weight <= 0:
             return self.d_step(real_aug, real_labels).float(), {}
         part = int(torch.randint(4, (1,), generator=rng))
@@ -236,12 +238,12 @@ class Trainer:
         return logits.float(), {"recon": (cfg.recon_weight, recon)}
 
     def _logits_and_classes(self, images: torch.Tensor, labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """D's logits and the mean cross-entropy of its level logits against labels (class_weight's
-        term) from one pass. It calls the module, not the compiled d_step: compile is a CPU-scale
+        """D's logits and the cross-entropy of its level logits against labels, one per attribute
+        (class_weight's term is their mean), from one pass. It calls the module, not the compiled d_step: compile is a CPU-scale
         candidate, the classification term another, and they are measured apart."""
         pooled = self.discriminator.pooled(images)
         logits = self.discriminator.head(pooled, labels).float()
-        return logits, class_cross_entropy(self.discriminator.head.class_logits(pooled), labels)
+        return logits, class_cross_entropies(self.discriminator.head.class_logits(pooled), labels)
 
     def _discriminator_step(self, rng: torch.Generator) -> dict[str, torch.Tensor]:
         cfg = self.config
@@ -309,8 +311,9 @@ class Trainer:
         loss = generator_loss(cfg.loss, real_logits, fake_logits)
         stats = {"loss_g": loss.detach()}
         if class_fake is not None:
-            loss = loss + cfg.class_weight * class_fake
-            stats["class_fake"] = class_fake.detach()
+            term = class_loss_as_real(class_fake, self._class_real_terms) if cfg.class_as_real else class_fake.mean()
+            loss = loss + cfg.class_weight * term
+            stats["class_fake"] = class_fake.mean().detach()
         if pairs:
             diversity = diversity_loss(fake[:pairs], fake[pairs:2 * pairs], z[:pairs], z[pairs:2 * pairs])
             loss = loss + cfg.diversity_weight * diversity

@@ -182,3 +182,12 @@ def test_held_out_mix_weights_levels_by_their_held_out_images():
     ceilings = {"a": [3, 0.9], "b": [1, 0.5], "c": [0, 0.0]}
     assert held_out_mix({"a": 1.0, "b": 0.0, "c": 0.0, "d": 0.0}, ceilings) == pytest.approx(0.75)
     assert held_out_mix({"d": 1.0}, ceilings) is None
+
+
+def test_images_made_elsewhere_get_the_same_set_figures_as_the_generator_that_made_them(evaluator):
+    generator = StubGenerator(evaluator.catalog, "copy")
+    from_generator = evaluator.evaluate(generator)
+    settings = evaluator.settings
+    from_images = evaluator.score_images(generator.generate(settings.n, seed=settings.seed))
+    assert from_images.figures == from_generator.figures and from_images.memorisation == from_generator.memorisation
+    assert not from_images.conditional  # per-level figures need a generator to ask for levels

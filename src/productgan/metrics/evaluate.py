@@ -164,16 +164,22 @@ class Evaluator:
         settings, seconds = self.settings, {}
         started = time.perf_counter()
         fake = generator.generate(settings.n, seed=settings.seed, truncation=settings.truncation)
-        fake_features, fake_logits = self.extractor.features_and_logits(fake)
-        seconds["generate_and_features"] = time.perf_counter() - started
-        figures, size = _set_figures(self.real_features, fake_features, settings)
-        figures.update(self._inception_scores(fake_logits))
-        result = EvalResult(self.extractor.name, len(self.catalog), len(fake), size, figures)
-        result.memorisation = self._memorisation(fake, fake_features, sheet_path)
+        result = self.score_images(fake, sheet_path)
+        seconds["generate_and_set_figures"] = time.perf_counter() - started
         started = time.perf_counter()
         self._per_level(generator, min_count, result)
         seconds["per_level"] = time.perf_counter() - started
         result.seconds = {k: round(v, 2) for k, v in seconds.items()}
+        return result
+
+    def score_images(self, fake: np.ndarray, sheet_path: str | Path | None = None) -> EvalResult:
+        """The set-level figures and memorisation of images made elsewhere (a GPU run's PNGs, an older
+        version's samples): all but the per-level figures, which need a generator to ask for levels."""
+        fake_features, fake_logits = self.extractor.features_and_logits(fake)
+        figures, size = _set_figures(self.real_features, fake_features, self.settings)
+        figures.update(self._inception_scores(fake_logits))
+        result = EvalResult(self.extractor.name, len(self.catalog), len(fake), size, figures)
+        result.memorisation = self._memorisation(fake, fake_features, sheet_path)
         return result
 
     def _inception_scores(self, fake_logits: dict[str, np.ndarray] | None) -> dict[str, Figure]:

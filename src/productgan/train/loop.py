@@ -32,8 +32,8 @@ from productgan.loop_kit import (
     Budget, BudgetProgress, GracefulStop, RunLog, Usage, catalog_location, write_run_config,
 )
 from productgan.losses import (
-    LeCamAnchors, class_cross_entropies, class_loss_as_real, discriminator_loss, diversity_loss, generator_loss, r1_penalty,
-    reconstruction_loss, wgan_gp_penalty,
+    LeCamAnchors, class_cross_entropies, class_loss_as_real, discriminator_loss, diversity_loss, generator_loss,
+    r1_penalty, reconstruction_loss, wgan_gp_penalty,
 )
 from productgan.models import create_discriminator, create_generator
 from productgan.models.resnet import reconstruction_targets
@@ -154,7 +154,8 @@ class Trainer:
         self.opt_g = torch.optim.Adam(self.generator.parameters(), lr=cfg.lr_g, betas=cfg.betas, **fused)
         self.opt_d = torch.optim.Adam(self.discriminator.parameters(), lr=cfg.lr_d, betas=cfg.betas, **fused)
         self.lecam = LeCamAnchors() if cfg.lecam_weight > 0 else None
-        self._class_real_terms = torch.zeros(len(cfg.condition), device=self.device)  # D's per-attribute CE on reals, set each D step
+        # D's cross-entropy on the reals per attribute, set by each D step: class_as_real's floor for G
+        self._class_real_terms = torch.zeros(len(cfg.condition), device=self.device)
         self.ada = AdaptiveProbability(cfg.ada_target, cfg.ada_kimg) if cfg.ada_target > 0 else None
         self.g_step = torch.compile(self.generator) if cfg.compile else self.generator
         self.d_step = torch.compile(self.discriminator) if cfg.compile else self.discriminator
@@ -239,8 +240,8 @@ class Trainer:
 
     def _logits_and_classes(self, images: torch.Tensor, labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """D's logits and the cross-entropy of its level logits against labels, one per attribute
-        (class_weight's term is their mean), from one pass. It calls the module, not the compiled d_step: compile is a CPU-scale
-        candidate, the classification term another, and they are measured apart."""
+        (class_weight's term is their mean), from one pass. It calls the module, not the compiled
+        d_step: compile is a CPU-scale candidate, the classification term another, measured apart."""
         pooled = self.discriminator.pooled(images)
         logits = self.discriminator.head(pooled, labels).float()
         return logits, class_cross_entropies(self.discriminator.head.class_logits(pooled), labels)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import math
 
+import pytest
 from PIL import Image
 
 from productgan.edit.measure_generated import Setup, bench_generated
+from productgan.metrics.domain import ceiling_by_level
 
 
 def test_generated_edit_bench_rows(tmp_path, trained_edit_model):
@@ -21,6 +23,12 @@ def test_generated_edit_bench_rows(tmp_path, trained_edit_model):
     for row in results["variants"] + results["variant_levels"]:
         assert 0.0 <= row["edit_success"] <= 1.0
     assert min(row["edit_success"] for row in results["variants"]) >= 0.75  # this model obeys both attributes
+    ceilings = ceiling_by_level(model.classifier, model.catalog)
+    for row in results["variants"]:  # the levels' edit success weighted by their held-out photos
+        held = ceilings[row["attribute"]]
+        levels = [r for r in results["variant_levels"] if r["attribute"] == row["attribute"] and r["level"] in held]
+        weighted = sum(held[r["level"]][0] * r["edit_success"] for r in levels) / sum(held[r["level"]][0] for r in levels)
+        assert row["edit_success_held_out_mix"] == pytest.approx(weighted)
 
     inversion, = results["inversion"]
     assert inversion["photos"] == 2 and math.isfinite(inversion["psnr"]) and 0.0 < inversion["ssim"] <= 1.0

@@ -13,7 +13,8 @@ import pytest
 import torch
 
 from productgan.data import Catalog
-from productgan.metrics.evaluate import EvalSettings, Evaluator, held_out_mix
+from productgan.metrics.conditional import held_out_mix
+from productgan.metrics.evaluate import EvalSettings, Evaluator
 from productgan.metrics.extractor import FeatureExtractor
 
 PALETTE = {"Blue": (30, 60, 220), "Green": (40, 180, 60), "Red": (220, 30, 40), "Yellow": (230, 210, 40)}

@@ -35,6 +35,8 @@ from productgan.edit.recolor import recolor
 from productgan.edit.variants import variants
 from productgan.generate import ProductGenerator, load_generator
 from productgan.imaging import make_grid, write_png
+from productgan.metrics.conditional import held_out_mix
+from productgan.metrics.domain import ceiling_by_level
 from productgan.metrics.fidelity import mean_color_delta_e, ssim
 from productgan.metrics.prepare import classifier_for
 from productgan.checkpoint import GAN, read_meta, resolve_checkpoint
@@ -93,11 +95,19 @@ def photo_levels(generator: ProductGenerator, catalog: Catalog, index: int) -> d
 
 
 def bench_variants(setup: Setup, products: int, seed: int = 0) -> tuple[list[dict], list[dict]]:
-    """Rows per attribute (measure_variants) and per requested level (share read as that level)."""
+    """Rows per attribute (measure_variants) and per requested level (share read as that level).
+
+    Edit success asks for every level alike; beside it, the same levels weighted as the classifier's
+    holdout is, the mix its ceiling has (metrics.conditional.held_out_mix; None without ceilings).
+    """
     rows, level_rows = [], []
+    ceilings = ceiling_by_level(setup.classifier, setup.catalog)
     for name in setup.generator.names:
-        rows.append({"attribute": name, **measure_variants(setup.generator, setup.classifier, name, products, seed)})
-        level_rows += level_success(setup, name, products, seed)
+        levels = level_success(setup, name, products, seed)
+        mix = held_out_mix({row["level"]: row["edit_success"] for row in levels}, ceilings.get(name, {}))
+        rows.append({"attribute": name, **measure_variants(setup.generator, setup.classifier, name, products, seed),
+                     "edit_success_held_out_mix": mix})
+        level_rows += levels
     return rows, level_rows
 
 

@@ -54,6 +54,20 @@ def conditional_accuracy(predicted_levels, requested_levels, level_names) -> Con
     return ConditionalAccuracy(accuracy, per_level, 1.0 / len(names), confusion)
 
 
+def held_out_mix(per_level: dict[str, float], ceilings: dict[str, list[float]]) -> float | None:
+    """Generated accuracy with each level weighted by its images in the classifier's holdout.
+
+    `accuracy` weights every requested level alike, the ceiling weights them as the holdout does; on
+    luma two of twelve colours have a single photo each, none held out, which the classifier never
+    answers, so the level-alike figure cannot pass 10/12 whatever the generator draws. This one
+    compares like with like. None when the holdout is unknown or shares no level with the request.
+    """
+    shared = [level for level in per_level if ceilings.get(level, [0])[0] > 0]
+    if not shared:
+        return None
+    weights = np.array([ceilings[level][0] for level in shared], dtype=np.float64)
+    return float(np.dot(weights, [per_level[level] for level in shared]) / weights.sum())
+
 def _level_ids(ids, num_levels: int) -> np.ndarray:
     array = np.asarray(ids)
     if array.ndim != 1 or not np.issubdtype(array.dtype, np.integer):
@@ -61,3 +75,4 @@ def _level_ids(ids, num_levels: int) -> np.ndarray:
     if num_levels < 1 or (array.size and (array.min() < 0 or array.max() >= num_levels)):
         raise ValueError(f"level ids must lie in [0, {num_levels}), got range [{array.min()}, {array.max()}]")
     return array.astype(np.int64)
+

@@ -18,7 +18,7 @@ import numpy as np
 from productgan.data import Catalog, encode_conditions
 from productgan.generate import ProductGenerator
 from productgan.imaging import write_png
-from productgan.metrics.conditional import conditional_accuracy
+from productgan.metrics.conditional import conditional_accuracy, held_out_mix
 from productgan.metrics.diversity import mean_pairwise_ms_ssim
 from productgan.metrics.domain import ceiling_by_level
 from productgan.metrics.feature_cache import cached_features
@@ -98,21 +98,6 @@ def _generate_with_level(generator: ProductGenerator, k: int, level: int, n: int
     """n images with attribute k fixed to `level`, the other attributes drawn as the catalog has them."""
     name = generator.names[k]
     return generator.render(*generator.inputs(n, seed, truncation, attributes={name: generator.levels[name][level]}))
-
-
-def held_out_mix(per_level: dict[str, float], ceilings: dict[str, list[float]]) -> float | None:
-    """Generated accuracy with each level weighted by its images in the classifier's holdout.
-
-    `accuracy` weights every requested level alike, the ceiling weights them as the holdout does; on
-    luma two of twelve colours have a single photo each, none held out, which the classifier never
-    answers, so the level-alike figure cannot pass 10/12 whatever the generator draws. This one
-    compares like with like. None when the holdout is unknown or shares no level with the request.
-    """
-    shared = [level for level in per_level if ceilings.get(level, [0])[0] > 0]
-    if not shared:
-        return None
-    weights = np.array([ceilings[level][0] for level in shared], dtype=np.float64)
-    return float(np.dot(weights, [per_level[level] for level in shared]) / weights.sum())
 
 
 def _set_figures(real: np.ndarray, fake: np.ndarray, settings: EvalSettings) -> tuple[dict[str, Figure], int]:

@@ -39,7 +39,7 @@ def conditional_table(result: EvalResult) -> Table:
 
     Two generated figures: every level alike (rare levels count as much as common ones), and with the
     levels weighted as the classifier's holdout weights them, which is the one the ceiling compares
-    with (metrics.evaluate.held_out_mix)."""
+    with (metrics.conditional.held_out_mix)."""
     table = Table(title="conditional accuracy (classifier trained on real images)", title_justify="left")
     for column in ("attribute", "generated, every level alike", "generated, held-out mix", "ceiling (held-out real)",
                    "worst levels (generated / ceiling)"):

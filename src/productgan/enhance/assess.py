@@ -213,10 +213,15 @@ def color_noise(image: np.ndarray, luma: np.ndarray | None = None) -> float:
     B-G, while a grey heather or a fine knit is texture in luma alone (on luma, heather close-ups
     read 6-7 grey levels of "noise", as much as real noise of sigma 10).
     """
-    pixels = image.astype(np.float32)
-    flat = flat_pixels(image, rgb_luma(image) if luma is None else luma)
+    return color_noise_at(image, flat_pixels(image, rgb_luma(image) if luma is None else luma))
+
+
+def color_noise_at(image: np.ndarray, flat: np.ndarray | None) -> float:
+    """color_noise on flat pixels already chosen (None: too few unclipped, 0.0), for a caller that
+    measures luma noise on the same pixels (enhance/damage.py)."""
     if flat is None:
         return 0.0
+    pixels = image.astype(np.float32)
     differences = (pixels[..., 0] - pixels[..., 1], pixels[..., 2] - pixels[..., 1])
     sigmas = [noise_sigma(difference, flat) for difference in differences]
     return float(np.mean(sigmas) / np.sqrt(2.0))  # a difference of two channels has sqrt(2) sigma

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from productgan.enhance.assess import flat_pixels, noise_sigma
+from productgan.enhance.assess import color_noise_at, flat_pixels, noise_sigma
 from productgan.imaging import rgb_luma
 
 DAMAGE_MEASURES = 3  # luma noise, colour noise, blockiness
@@ -30,14 +30,10 @@ def damage_measures(image: np.ndarray) -> np.ndarray:
     Luma noise also reads texture (assess.color_noise says why colour noise is the cleaner measure),
     but luminance-only noise shows in luma alone: the net gets both and learns how far to trust each.
     """
-    pixels = image.astype(np.float32)
     luma = rgb_luma(image)
     flat = flat_pixels(image, luma)
-    noise = [0.0, 0.0]
-    if flat is not None:
-        colour = [noise_sigma(pixels[..., c] - pixels[..., 1], flat) for c in (0, 2)]
-        noise = [noise_sigma(luma, flat), float(np.mean(colour) / np.sqrt(2.0))]
-    return np.array([noise[0] / NOISE_UNIT, noise[1] / NOISE_UNIT, blockiness(luma)], np.float32)
+    luma_noise = noise_sigma(luma, flat) if flat is not None else 0.0
+    return np.array([luma_noise / NOISE_UNIT, color_noise_at(image, flat) / NOISE_UNIT, blockiness(luma)], np.float32)
 
 
 def blockiness(luma: np.ndarray) -> float:

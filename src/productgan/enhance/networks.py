@@ -21,7 +21,7 @@
   the prior (docs/ENHANCERS.md), so it is off by default and the shipped restorer does not use it.
   With `damage_planes` (the restore default since 6 December 2026) it also sees the whole photo's
   measured noise and JPEG blockiness (enhance/damage.py) as constant planes, and a per-photo gate
-  read from those statistics scales its residual, so a clean photo can be left exactly alone.
+  read from those statistics scales its residual, so a clean photo can be left alone (to the grey level).
 - `PatchDiscriminator`: pix2pix's PatchGAN, conditioned on the degraded input, with spectral norm.
 
 No batch norm in the generators: an image's output must not depend on its batch, nor a tile's

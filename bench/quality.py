@@ -90,6 +90,9 @@ VARIANTS = {
     # with categories drawn by 1/sqrt(count): the 7 watches get about 3x their share of steps of the term
     "+more attributes +classes +balance category": {"more_attributes": True, "class_weight": 1.0,
                                                     "balance": "category"},
+    # the condition faded in from 1/8 to 1/2 of the budget (Collapse by Conditioning), against rare levels collapsing
+    "+more attributes +transition": {"more_attributes": True, "transition": (0.125, 0.5)},
+    "+more attributes +classes +transition": {"more_attributes": True, "class_weight": 1.0, "transition": (0.125, 0.5)},
 }
 
 PRESETS = {  # model size and batch: 'cpu' trains in minutes on 2 cores, 'gpu' is for an H100/H200
@@ -138,6 +141,10 @@ def variant_config(dataset: Dataset, data: Path, out: Path, minutes: float | Non
         overrides["balance"] = dataset.condition[-1]
     elif change.get("balance") in config.condition:
         overrides["balance"] = change["balance"]
+    if "transition" in change:  # fractions of the budget, so the cell's share of each phase is the same at any kimg
+        if kimg is None:
+            raise SystemExit("the transition variants need a --kimg budget: the condition fades in over fractions of it")
+        overrides["condition_transition_kimg"] = tuple(fraction * kimg for fraction in change["transition"])
     return replace(config, **overrides)
 
 

@@ -43,8 +43,20 @@ TRAIN_OPTION_SETTINGS = {
     "balance": ("balance",), "cr": ("cr_weight",), "ada_target": ("ada_target",), "ada_kimg": ("ada_kimg",),
     "minibatch_std": ("model.d_minibatch_std",), "skip_excitation": ("model.g_skip_excitation",),
     "recon_weight": ("recon_weight", "model.d_reconstruction"), "class_weight": ("class_weight",),
-    "class_as_real": ("class_as_real",),
+    "class_as_real": ("class_as_real",), "condition_transition": ("condition_transition_kimg",),
 }
+
+
+def kimg_range(text: Optional[str], option: str) -> tuple[float, float] | None:
+    """'START,END' in kimg as a pair of floats (None when not given); TrainConfig checks the order."""
+    if text is None:
+        return None
+    parts = text.split(",")
+    try:
+        start, end = (float(part) for part in parts)
+    except ValueError:
+        raise ProductGANError(f"{option} takes START,END in kimg, e.g. 10,40; got {text!r}") from None
+    return start, end
 
 
 def size_option(name: str, help: str) -> int:
@@ -87,6 +99,7 @@ def train(
     recon_weight: float = float_option(TRAIN_DEFAULTS.recon_weight, low=0, high=100, help="FastGAN's self-supervised discriminator (resnet, 16 px or more): small decoders rebuild each real image at 16 px and one random quadrant of it from D's features, and this weight times their L1 error joins D's loss (0: off, no decoders)."),
     class_weight: float = float_option(TRAIN_DEFAULTS.class_weight, low=0, high=100, help="Classification term (P2GAN): D's level embeddings also classify each conditioned attribute, trained on real images, and G is asked for images D reads as their levels; this weight times the cross-entropy joins both losses (0: off). Sharpens category and colour control."),
     class_as_real: bool = typer.Option(TRAIN_DEFAULTS.class_as_real, "--class-as-real/--no-class-as-real", help="With --class-weight: G's part of the term stops, attribute by attribute, once D reads its images as surely as the real batch (no reward for being more classifiable than a real photo)."),
+    condition_transition: Optional[str] = typer.Option(None, metavar="START,END", help="Transitional conditioning (Collapse by Conditioning): train unconditionally until START kimg, then fade the condition in until END kimg, e.g. 10,40 (END within --kimg). Against a rare level collapsing to one product."),
     balance: Optional[str] = typer.Option(TRAIN_DEFAULTS.balance, help="A conditioned attribute whose rare levels are drawn more often (sqrt-inverse frequency), e.g. category."),
     spectral_norm: Optional[bool] = typer.Option(None, "--spectral-norm/--no-spectral-norm", help="Spectral norm in the discriminator (default: the family's measured default, resnet off, dcgan on)."),
     g_spectral_norm: bool = typer.Option(MODEL_DEFAULTS.g_spectral_norm, "--g-spectral-norm/--no-g-spectral-norm", help="Spectral norm in the generator too."),
@@ -128,6 +141,7 @@ def train(
         device=device, compile=compile, bf16=bf16, threads=threads, diversity_weight=diversity, lecam_weight=lecam,
         balance=balance, cr_weight=cr, ada_target=ada_target, ada_kimg=ada_kimg, recon_weight=recon_weight,
         class_weight=class_weight, class_as_real=class_as_real,
+        condition_transition_kimg=kimg_range(condition_transition, "--condition-transition"),
     )
     given = given_settings(ctx, TRAIN_OPTION_SETTINGS)
     result = run_training(config, resume=resume, given=given)

@@ -97,6 +97,10 @@ class ConditionalGenerator(nn.Module):
     blend embedded conditions (a morph) and draw them with synthesize. A family builds its network
     after this __init__, from input_dim (z and the embedded condition, concatenated) and implements
     synthesize. ProductGenerator reports latent_dim, resolution and channels from here.
+
+    condition_strength scales the embedded condition in forward(): 1 always, except while a run's
+    transitional conditioning fades the condition in (train.transition). It is not saved, so a
+    loaded generator draws at full strength.
     """
 
     def __init__(self, cfg: "ModelConfig"):
@@ -104,9 +108,11 @@ class ConditionalGenerator(nn.Module):
         self.latent_dim, self.resolution, self.channels = cfg.latent_dim, cfg.resolution, cfg.channels
         self.embed = ConditionEmbedding(cfg.level_counts, cfg.embed_dim)
         self.input_dim = cfg.latent_dim + (cfg.embed_dim if cfg.level_counts else 0)
+        self.register_buffer("condition_strength", torch.ones(()), persistent=False)
 
     def forward(self, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-        return self.synthesize(z, self.embed(labels))
+        condition = self.embed(labels)
+        return self.synthesize(z, None if condition is None else condition * self.condition_strength)
 
     def synthesize(self, z: torch.Tensor, condition: torch.Tensor | None) -> torch.Tensor:
         raise NotImplementedError
@@ -118,18 +124,22 @@ class ProjectionHead(nn.Module):
     h: (B, features) pooled features; labels (B, A); returns (B,) logits. The inner product asks
     "does this image look like its label?", which conditions far more sharply than concatenating
     labels to the input.
+
+    condition_strength scales the projection term, as the generator's scales its condition: below 1
+    only while transitional conditioning fades the condition in; not saved.
     """
 
     def __init__(self, features: int, level_counts: tuple[int, ...], sn: bool):
         super().__init__()
         self.linear = maybe_sn(orthogonal(nn.Linear(features, 1)), sn)
         self.embed = ConditionEmbedding(level_counts, features, sn=sn, init=nn.init.xavier_uniform_)
+        self.register_buffer("condition_strength", torch.ones(()), persistent=False)
 
     def forward(self, h: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         logits = self.linear(h).squeeze(1)
         projected = self.embed(labels)
         if projected is not None:
-            logits = logits + (projected * h).sum(dim=1)
+            logits = logits + self.condition_strength * (projected * h).sum(dim=1)
         return logits
 
     def class_logits(self, h: torch.Tensor) -> list[torch.Tensor]:

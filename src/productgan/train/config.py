@@ -52,6 +52,7 @@ class TrainConfig:
     recon_weight: float = 0.0  # FastGAN's self-supervised D: L1 of D's decoded real images (needs model.d_reconstruction); 0 off
     class_weight: float = 0.0  # P2GAN's classification term: cross-entropy of D's level logits (reals: D, fakes: G); 0 off
     class_as_real: bool = False  # G's part of the term stops, per attribute, at D's cross-entropy on the real batch
+    condition_transition_kimg: tuple[float, float] | None = None  # (start, end): the condition fades in between (Collapse by Conditioning); None: on from the start
     ada_kimg: float = 5.0  # how fast ADA's p may move: from 0 to 1 in this many kimg
     balance: str | None = None  # a conditioned attribute whose levels are drawn by sqrt-inverse frequency
     penalty_every: int = 4  # lazy regularisation interval (StyleGAN2)
@@ -122,6 +123,7 @@ class TrainConfig:
             problems.append("ADA's target must be in [0, 1) and its speed (ada_kimg) positive")
         if (self.cr_weight > 0 or self.ada_target > 0) and not self.augment:
             problems.append("consistency regularisation and ADA need an augmentation policy (--augment)")
+        problems += self._transition_problems()
         if self.balance is not None and self.balance not in self.condition:
             problems.append(f"balance {self.balance!r} must be one of the conditioned attributes: {', '.join(self.condition) or 'none'}")
         if self.threads is not None and self.threads < 1:
@@ -130,6 +132,19 @@ class TrainConfig:
             problems.append("set a budget: --kimg or --minutes")
         if problems:
             raise ConfigError("invalid training settings: " + "; ".join(problems))
+
+    def _transition_problems(self) -> list[str]:
+        if self.condition_transition_kimg is None:
+            return []
+        start, end = self.condition_transition_kimg
+        if not 0 <= start < end < 1e6:
+            return [f"condition transition {start:g}-{end:g} kimg: need 0 <= start < end"]
+        if not self.condition:
+            return ["condition_transition_kimg needs conditioning attributes (--condition): it fades them in"]
+        if self.kimg is not None and end > self.kimg:
+            return [f"the condition transition ends at {end:g} kimg, after the {self.kimg:g}-kimg budget: "
+                    "the checkpoint would draw at a strength it never trained at"]
+        return []
 
     @property
     def budget(self) -> Budget:
@@ -145,8 +160,9 @@ class TrainConfig:
         known = {f.name for f in fields(cls)}
         kwargs = LEGACY_DEFAULTS | {k: v for k, v in data.items() if k in known}
         model = ModelConfig.from_saved(kwargs.pop("model", {}))
-        if "betas" in kwargs:
-            kwargs["betas"] = tuple(kwargs["betas"])
+        for name in ("betas", "condition_transition_kimg"):  # JSON keeps tuples as lists
+            if kwargs.get(name) is not None:
+                kwargs[name] = tuple(kwargs[name])
         return cls(model=model, **kwargs)
 
     def resume_conflicts(self, saved: "TrainConfig", given: Iterable[str] | None = None) -> list[str]:

@@ -41,6 +41,7 @@ from productgan.train import distributed as dist_utils
 from productgan.train.config import TrainConfig
 from productgan.train.ema import ema_beta, make_ema, update_ema
 from productgan.train.evaluation import BEST_CHECKPOINT_NAME, PeriodicEvaluator
+from productgan.train.transition import condition_strength, set_condition_strength
 from productgan.threads import ThreadTuner
 
 LOG_EVERY_STEPS = 20
@@ -157,6 +158,7 @@ class Trainer:
         # D's cross-entropy on the reals per attribute, set by each D step: class_as_real's floor for G
         self._class_real_terms = torch.zeros(len(cfg.condition), device=self.device)
         self.ada = AdaptiveProbability(cfg.ada_target, cfg.ada_kimg) if cfg.ada_target > 0 else None
+        self.condition_strength = 1.0  # below 1 only during a condition transition (_fade_condition)
         self.g_step = torch.compile(self.generator) if cfg.compile else self.generator
         self.d_step = torch.compile(self.discriminator) if cfg.compile else self.discriminator
 
@@ -230,7 +232,7 @@ class Trainer:
         if cfg.class_weight > 0:
             logits, classes = self._logits_and_classes(real_aug, real_labels)
             self._class_real_terms = classes.detach()  # the floor of G's term with class_as_real, this step
-            return logits, {"class_real": (cfg.class_weight, classes.mean())}
+            return logits, {"class_real": (cfg.class_weight * self.condition_strength, classes.mean())}
         if cfg.recon_weight <= 0:
             return self.d_step(real_aug, real_labels).float(), {}
         part = int(torch.randint(4, (1,), generator=rng))
@@ -313,7 +315,7 @@ class Trainer:
         stats = {"loss_g": loss.detach()}
         if class_fake is not None:
             term = class_loss_as_real(class_fake, self._class_real_terms) if cfg.class_as_real else class_fake.mean()
-            loss = loss + cfg.class_weight * term
+            loss = loss + cfg.class_weight * self.condition_strength * term
             stats["class_fake"] = class_fake.mean().detach()
         if pairs:
             diversity = diversity_loss(fake[:pairs], fake[pairs:2 * pairs], z[:pairs], z[pairs:2 * pairs])
@@ -325,10 +327,20 @@ class Trainer:
         self.opt_g.step()
         return stats
 
+    def _fade_condition(self) -> dict[str, torch.Tensor]:
+        """Set this step's condition strength on G and D's head (the EMA copies G's with its buffers);
+        the log carries it while a transition is configured."""
+        transition = self.config.condition_transition_kimg
+        if transition is None:
+            return {}
+        self.condition_strength = condition_strength(self.images_seen / 1000, transition)
+        set_condition_strength((self.generator, self.discriminator.head), self.condition_strength)
+        return {"condition_strength": torch.tensor(self.condition_strength)}
+
     def train_step(self) -> dict[str, torch.Tensor]:
         rng = step_generator(self.config.seed, self.step, self.dist.rank)
+        stats = self._fade_condition()
         self.discriminator.requires_grad_(True)
-        stats = {}
         for _ in range(self.config.d_steps):
             stats.update(self._discriminator_step(rng))
         self.discriminator.requires_grad_(False)
@@ -482,6 +494,9 @@ class Trainer:
                     progress.update(self._usage(elapsed), **self.figures)
                     at_log_step = self._after_step(before, stats, elapsed)
                     spent = self._should_stop(elapsed, at_log_step)
+            if self.condition_strength < 1 and self.show_progress:
+                progress.note(f"stopped during the condition transition (strength {self.condition_strength:.2f}): "
+                              "the checkpoint draws at full strength; resume with more --kimg to finish it")
         stop = outside.reason or spent
         elapsed = self.elapsed_before + time.perf_counter() - start - self.paused_s
         path = self.save(elapsed)  # also after Ctrl-C, so --resume continues from here

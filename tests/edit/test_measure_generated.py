@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import importlib.util
 import math
+from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from productgan.edit.measure_generated import Setup, bench_generated
 from productgan.metrics.domain import ceiling_by_level
+
+
+def edit_mix_script():
+    path = Path(__file__).resolve().parents[2] / "bench" / "edit_mix.py"
+    spec = importlib.util.spec_from_file_location("edit_mix", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def test_generated_edit_bench_rows(tmp_path, trained_edit_model):
@@ -29,6 +39,9 @@ def test_generated_edit_bench_rows(tmp_path, trained_edit_model):
         levels = [r for r in results["variant_levels"] if r["attribute"] == row["attribute"] and r["level"] in held]
         weighted = sum(held[r["level"]][0] * r["edit_success"] for r in levels) / sum(held[r["level"]][0] for r in levels)
         assert row["edit_success_held_out_mix"] == pytest.approx(weighted)
+    rescored = edit_mix_script().mixes(results, ceilings)  # bench/edit_mix.py, on results the bench wrote
+    assert rescored == {row["attribute"]: (row["edit_success"], pytest.approx(row["edit_success_held_out_mix"]))
+                        for row in results["variants"]}
 
     inversion, = results["inversion"]
     assert inversion["photos"] == 2 and math.isfinite(inversion["psnr"]) and 0.0 < inversion["ssim"] <= 1.0

@@ -46,3 +46,24 @@ def test_evaluation_does_not_change_what_is_trained(tmp_path, classifier_file):
     for name, tensor in plain.items():
         if name.startswith("generator."):
             assert torch.equal(tensor, evaluated[name]), name
+
+
+def test_no_checkpoint_drawn_mid_transition_is_kept_as_best(tmp_path, classifier_file):
+    """Mid-transition the EMA draws with a weakened condition that no saved checkpoint uses."""
+    from productgan.train.loop import Trainer
+
+    def run(name, kimg):
+        config = tiny_config(tmp_path / name, eval_every_kimg=0.016, eval_n=32, eval_classifier=classifier_file,
+                             condition_transition_kimg=(0.0, 0.040))
+        trainer = Trainer(config, progress=False, catalog=two_color_catalog())
+        trainer.config.kimg = kimg  # a budget shorter than the transition is refused; an interrupt is not
+        trainer.run()
+        return [json.loads(line) for line in (tmp_path / name / "metrics.jsonl").read_text().splitlines()]
+
+    stopped = run("stopped", 0.032)
+    assert len([line for line in stopped if "eval/fid" in line]) == 2  # at 16 and 32 images, mid-transition
+    assert not (tmp_path / "stopped" / "best.safetensors").exists()
+    evals = [line for line in run("full", 0.064) if "eval/fid" in line]
+    after = [line["eval/fid"] for line in evals if line["images_seen"] >= 48]  # the steps before ran at strength 1
+    assert len(evals) == 4 and len(after) == 2
+    assert read_meta(tmp_path / "full" / "best.safetensors").extra["best_fid"] == pytest.approx(min(after))

@@ -425,7 +425,8 @@ class Trainer:
         self.generator.train()  # the sampler may have put it in eval mode when there is no EMA
         self.log.scalars({"step": self.step, "images_seen": self.images_seen, "kimg": self.images_seen / 1000,
                           "elapsed_s": round(elapsed, 3), **record.scalars})
-        if self.periodic_eval.is_best(record):
+        # mid-transition the sampler draws at a strength no saved checkpoint draws at: never "best"
+        if self.condition_strength >= 1 and self.periodic_eval.is_best(record):
             self.save(elapsed, self.run_dir / BEST_CHECKPOINT_NAME)
         self.paused_s += time.perf_counter() - started
 

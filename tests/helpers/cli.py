@@ -30,3 +30,14 @@ def tiny_options(data: str | Path) -> list[str]:
     """`productgan train` options for a model that takes milliseconds per step on one CPU thread."""
     return ["--data", str(data), "--resolution", "32", "--width", "8", "--batch", "8", "--condition", "color",
             "--device", "cpu", "--sample-every", "1000", "--checkpoint-every", "1000"]
+
+
+def train_builtin(out: Path, *options: str, kimg: str = "0.016", condition: str = "color,category"):
+    """`productgan train` on the built-in catalog at 16 px and width 8, in-process; the CliRunner result."""
+    from typer.testing import CliRunner
+
+    from productgan.cli import app
+
+    return CliRunner().invoke(app, ["train", "--data", "builtin:catalog", "--out", str(out), "--resolution", "16",
+                                    "--width", "8", "--batch", "8", "--kimg", kimg, "--condition", condition,
+                                    "--threads", "1", *options])

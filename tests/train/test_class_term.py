@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from helpers.cli import train_builtin
 from helpers.train import tiny_config, two_color_catalog
 
 from productgan.checkpoint import load_tensors, read_meta
@@ -84,14 +85,8 @@ def test_a_resumed_run_with_the_term_repeats_an_uninterrupted_one_exactly(tmp_pa
 
 @pytest.mark.slow
 def test_cli_class_weight_is_saved_and_cannot_change_on_resume(tmp_path):
-    from typer.testing import CliRunner
-
-    from productgan.cli import app
-
     def run(*options):
-        return CliRunner().invoke(app, ["train", "--data", "builtin:catalog", "--out", str(tmp_path / "run"),
-                                        "--resolution", "16", "--width", "8", "--batch", "8", "--kimg", "0.016",
-                                        "--condition", "color,category", "--threads", "1", *options])
+        return train_builtin(tmp_path / "run", *options)
 
     chosen = run("--class-weight", "0.5")
     assert chosen.exit_code == 0, chosen.output

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 import torch
+from helpers.cli import train_builtin
 from helpers.train import tiny_config, two_color_catalog
 
 from productgan.checkpoint import load_tensors, read_meta
@@ -95,14 +96,8 @@ def test_a_resumed_run_in_the_transition_repeats_an_uninterrupted_one_exactly(tm
 
 
 def test_the_cli_stores_the_window_and_names_a_bad_one(tmp_path):
-    from typer.testing import CliRunner
-
-    from productgan.cli import app
-
     def run(*options):
-        return CliRunner().invoke(app, ["train", "--data", "builtin:catalog", "--out", str(tmp_path / "run"),
-                                        "--resolution", "16", "--width", "8", "--batch", "8", "--kimg", "0.032",
-                                        "--condition", "color", "--threads", "1", *options])
+        return train_builtin(tmp_path / "run", *options, kimg="0.032", condition="color")
 
     chosen = run("--condition-transition", "0.008,0.024")
     assert chosen.exit_code == 0, chosen.output

@@ -1,6 +1,6 @@
 """Transitional conditioning (condition_transition_kimg): the strength ramps 0 -> 1 over the window,
-at 0 neither G nor D's score depends on the labels, at 1 nothing changes from a run without it (and
-no checkpoint key is added), the ramp is logged and the class term follows it, bad windows are
+at 0 neither G nor D's score depends on the labels, the strength is never saved (a checkpoint holds
+the keys of a run without it), the ramp is logged and the class term follows it, bad windows are
 refused, and a resumed run repeats an uninterrupted one exactly."""
 
 from __future__ import annotations
@@ -56,8 +56,7 @@ def test_a_window_is_refused_out_of_order_without_conditions_or_past_the_budget(
 def test_the_ramp_is_logged_saved_and_ends_at_full_strength(tmp_path):
     result = train(tiny_config(tmp_path / "run", condition_transition_kimg=(0.016, 0.048), threads=1),
                    progress=False, catalog=two_color_catalog())
-    logged = [(line["kimg"], line["condition_strength"]) for line in read_metrics(tmp_path / "run") if "loss_d" in line]
-    strengths = [strength for _, strength in logged]
+    strengths = [line["condition_strength"] for line in read_metrics(tmp_path / "run") if "loss_d" in line]
     assert strengths == sorted(strengths) and strengths[-1] == 1.0 and 0 < min(s for s in strengths if s > 0) < 1
     saved = TrainConfig.from_dict(read_meta(result.checkpoint).config)
     assert saved.condition_transition_kimg == (0.016, 0.048)
@@ -104,4 +103,4 @@ def test_the_cli_stores_the_window_and_names_a_bad_one(tmp_path):
     assert read_meta(tmp_path / "run" / "checkpoint.safetensors").config["condition_transition_kimg"] == [0.008, 0.024]
     for bad in ("0.024", "a,b", "0.024,0.008"):
         refused = run("--condition-transition", bad)
-        assert refused.exit_code != 0 and ("--condition-transition" in refused.output or "transition" in refused.output)
+        assert refused.exit_code != 0 and "transition" in refused.output

@@ -93,6 +93,8 @@ VARIANTS = {
     # the condition faded in from 1/8 to 1/2 of the budget (Collapse by Conditioning), against rare levels collapsing
     "+more attributes +transition": {"more_attributes": True, "transition": (0.125, 0.5)},
     "+more attributes +classes +transition": {"more_attributes": True, "class_weight": 1.0, "transition": (0.125, 0.5)},
+    # the best control recipe with StyleGAN2-ADA's adaptive augmentation, the field's limited-data default
+    "+more attributes +classes +ADA": {"more_attributes": True, "class_weight": 1.0, "ada_target": 0.6},
 }
 
 PRESETS = {  # model size and batch: 'cpu' trains in minutes on 2 cores, 'gpu' is for an H100/H200

@@ -68,6 +68,7 @@ def held_out_mix(per_level: dict[str, float], ceilings: dict[str, list[float]]) 
     weights = np.array([ceilings[level][0] for level in shared], dtype=np.float64)
     return float(np.dot(weights, [per_level[level] for level in shared]) / weights.sum())
 
+
 def _level_ids(ids, num_levels: int) -> np.ndarray:
     array = np.asarray(ids)
     if array.ndim != 1 or not np.issubdtype(array.dtype, np.integer):
@@ -75,4 +76,3 @@ def _level_ids(ids, num_levels: int) -> np.ndarray:
     if num_levels < 1 or (array.size and (array.min() < 0 or array.max() >= num_levels)):
         raise ValueError(f"level ids must lie in [0, {num_levels}), got range [{array.min()}, {array.max()}]")
     return array.astype(np.int64)
-
